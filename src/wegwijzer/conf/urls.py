@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("wegwijzer.core.api_urls")),
+    path("beheer/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("wegwijzer.core.urls")),
+    path("kaart/", include("wegwijzer.socialmap.urls")),
+    path("route/", include("wegwijzer.routes.urls")),
+    path("gezinsplan/", include("wegwijzer.plans.urls")),
+    path("account/", include("wegwijzer.accounts.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "wegwijzer.core.views.not_found"
+handler500 = "wegwijzer.core.views.server_error"

@@ -1,0 +1,14 @@
+"""Everything under /api/v1/: each app contributes its own routes; the OpenAPI document joins them."""
+
+from django.urls import include, path
+
+from . import api_views
+
+urlpatterns = [
+    path("openapi.json", api_views.openapi_document, name="api-openapi"),
+    path("docs/", api_views.api_docs, name="api-docs"),
+    path("", include("wegwijzer.socialmap.api_urls")),
+    path("", include("wegwijzer.routes.api_urls")),
+    path("", include("wegwijzer.plans.api_urls")),
+    path("", include("wegwijzer.accounts.api_urls")),
+]
