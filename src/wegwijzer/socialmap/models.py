@@ -1,0 +1,237 @@
+"""The social map, shaped after Open Referral HSDS 3.
+
+HSDS → Wegwijzer:
+- organization → Organization (kind: organisatie, team, netwerk); teams and networks may belong to a wijk
+- service → Service (the interventions and offers of Bijlage 2) and Role (the roles of Bijlage 1),
+  both with the stable vocabulary code as `slug` beside the HSDS uuid `id`
+- service_area → Wijk (the ten districts), linked from services and organizations
+- location / service_at_location / contact / phone / schedule → same-named models
+- taxonomy / taxonomy_term / attribute → TaxonomyTerm, linked through `terms` (laws, domain, phases,
+  access paths, concerns)
+- assured_date → when a record's facts were last checked against their source
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Taxonomy(models.TextChoices):
+    LAW = "wet", _("Wet of financiering")
+    DOMAIN = "domein", _("Domein")
+    PHASE = "fase", _("Fase")
+    ACCESS = "toegang", _("Toegang")
+    CONCERN = "signaal", _("Signaal of vraag")
+
+
+class TaxonomyTerm(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    taxonomy = models.CharField(_("taxonomie"), max_length=20, choices=Taxonomy.choices)
+    code = models.SlugField(_("code"), max_length=64)
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("taxonomieterm")
+        verbose_name_plural = _("taxonomietermen")
+        constraints = [models.UniqueConstraint(fields=["taxonomy", "code"], name="uniq_taxonomy_code")]
+        ordering = ["taxonomy", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.get_taxonomy_display()}: {self.name}"
+
+
+class Wijk(models.Model):
+    """One of Utrecht's ten districts (HSDS service_area)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    sources = models.JSONField(_("bronnen"), default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Record(models.Model):
+    """The descriptive fields every social-map record shares (role, organisation, service)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(_("code"), max_length=100, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    alternate_name = models.CharField(_("andere namen"), max_length=300, blank=True)
+    summary = models.CharField(_("samenvatting"), max_length=300, blank=True)
+    description = models.TextField(_("wat het biedt"), blank=True)
+    target_group = models.TextField(_("voor wie"), blank=True)  # HSDS eligibility_description
+    conditions = models.TextField(_("voorwaarden"), blank=True)
+    application_process = models.TextField(_("hoe te bereiken"), blank=True)  # HSDS application_process
+    availability = models.TextField(_("beschikbaarheid"), blank=True)
+    office_hours_only = models.BooleanField(_("alleen kantoortijden"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)  # [{"url": ..., "label": ...}]
+    sources = models.JSONField(_("bronnen"), default=list, blank=True)  # ["Wegwijzer Bijlage 2", ...]
+    assured_date = models.DateField(_("laatst gecontroleerd"), null=True, blank=True)
+    terms = models.ManyToManyField(TaxonomyTerm, blank=True, verbose_name=_("kenmerken"), related_name="+")
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(Record):
+    """A role from Bijlage 1 (who can be involved), keyed by the vocabulary role code."""
+
+    history = HistoricalRecords(m2m_fields=[Record.terms.field])
+
+    class Meta(Record.Meta):
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+
+
+class Organization(Record):
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisatie", _("Organisatie")
+        TEAM = "team", _("Team")
+        NETWORK = "netwerk", _("Netwerk")
+
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        verbose_name=_("onderdeel van"),
+    )
+    wijk = models.ForeignKey(
+        Wijk, null=True, blank=True, on_delete=models.SET_NULL, related_name="organizations",
+        verbose_name=_("wijk"),
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="organizations", verbose_name=_("rollen"))
+    service_areas = models.ManyToManyField(
+        Wijk, blank=True, related_name="serving_organizations", verbose_name=_("werkgebied"),
+        help_text=_("Leeg: heel Utrecht."),
+    )
+    # A network's chair is its contact point; unknown stays empty and shows as unknown.
+    chair_name = models.CharField(_("voorzitter"), max_length=200, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[Record.terms.field])
+
+    class Meta(Record.Meta):
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+
+class Service(Record):
+    """An intervention or offer (Bijlage 2), keyed by the vocabulary intervention code where it has one."""
+
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="services", verbose_name=_("aanbieders")
+    )
+    roles = models.ManyToManyField(
+        Role, blank=True, related_name="services", verbose_name=_("via of door rollen")
+    )
+    service_areas = models.ManyToManyField(
+        Wijk, blank=True, related_name="services", verbose_name=_("werkgebied"), help_text=_("Leeg: heel Utrecht.")
+    )
+    waiting_time = models.CharField(_("wachttijd"), max_length=200, blank=True)  # HSDS capacities; unknown = empty
+
+    history = HistoricalRecords(m2m_fields=[Record.terms.field])
+
+    class Meta(Record.Meta):
+        verbose_name = _("aanbod")
+        verbose_name_plural = _("aanbod")
+
+
+class Location(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("naam"), max_length=200)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    wijk = models.ForeignKey(Wijk, null=True, blank=True, on_delete=models.SET_NULL, related_name="locations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("locatie")
+        verbose_name_plural = _("locaties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceAtLocation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+
+    class Meta:
+        verbose_name = _("aanbod op locatie")
+        verbose_name_plural = _("aanbod op locaties")
+
+
+class Contact(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("naam"), max_length=200, blank=True)
+    title = models.CharField(_("functie"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+
+    def __str__(self) -> str:
+        return self.name or self.title or str(self.id)
+
+
+class Phone(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("nummer"), max_length=50)
+    description = models.CharField(_("toelichting"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("telefoonnummer")
+        verbose_name_plural = _("telefoonnummers")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Schedule(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
+    description = models.CharField(_("omschrijving"), max_length=300)  # e.g. "Alleen tijdens kantoortijden"
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("openingstijden")
+        verbose_name_plural = _("openingstijden")
+
+    def __str__(self) -> str:
+        return self.description
