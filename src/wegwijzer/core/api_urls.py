@@ -7,6 +7,7 @@ from . import api_views
 urlpatterns = [
     path("openapi.json", api_views.openapi_document, name="api-openapi"),
     path("docs/", api_views.api_docs, name="api-docs"),
+    path("health", api_views.health, name="api-health"),
     path("", include("wegwijzer.socialmap.api_urls")),
     path("", include("wegwijzer.routes.api_urls")),
     path("", include("wegwijzer.plans.api_urls")),

@@ -14,3 +14,9 @@ def openapi_document(request: HttpRequest) -> HttpResponse:
 @require_GET
 def api_docs(request: HttpRequest) -> HttpResponse:
     return render(request, "core/api_docs.html", {"document": build_document()})
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """A trivial view: the baseline that load benchmarks compare real endpoints against."""
+    return json_response({"status": "ok"})
