@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "wegwijzer.audit"
     verbose_name = _("Toegangslog")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from . import sqlite
+
+        connection_created.connect(sqlite.register_functions, dispatch_uid="wegwijzer.audit.sqlite.functions")
+        post_migrate.connect(sqlite.ensure_triggers, sender=self, dispatch_uid="wegwijzer.audit.sqlite.triggers")

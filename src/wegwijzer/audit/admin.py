@@ -1,0 +1,35 @@
+"""The access log in the admin: read-only, for superusers only, and only ids (never case content)."""
+
+from django.contrib import admin
+
+from .models import AccessLogEntry
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    list_display = ("occurred_at", "username", "role", "organisation_slug", "action", "outcome", "case_id",
+                    "object_type", "object_id", "client_address")
+    list_filter = ("action", "outcome", "role")
+    search_fields = ("=case_id", "=username", "=event_id", "=client_address")
+    date_hierarchy = "occurred_at"
+    ordering = ("-occurred_at", "-id")
+    fields = ("event_id", "occurred_at", "action", "outcome", "user_id", "username", "role",
+              "organisation_slug", "case_id", "object_type", "object_id", "client_address", "detail")
+    readonly_fields = fields
+    actions = None
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

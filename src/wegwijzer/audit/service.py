@@ -1,0 +1,136 @@
+"""Writing and reading the access log. Every case-data access in the application goes through here.
+
+    access_log_write(request=request, user=request.user, action="read", case_id=case.public_id,
+                     object_type="agreement", object_id=str(agreement.pk))
+
+Each entry is also emitted as one structured event on the logger "wegwijzer.audit" (for shipping to a
+SIEM); the database row is the record of truth.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import AccessLogEntry
+
+LOGGER_NAME = "wegwijzer.audit"
+logger = structlog.wrap_logger(
+    logging.getLogger(LOGGER_NAME),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    processors=[
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.JSONRenderer(ensure_ascii=False),
+    ],
+)
+
+OUTCOMES = {choice.value for choice in AccessLogEntry.Outcome}
+DETAIL_MAX = AccessLogEntry._meta.get_field("detail").max_length or 200
+
+
+def _valid_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [::1]:1234
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # 10.0.0.1:1234
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The client's IP address: REMOTE_ADDR, or, behind a trusted proxy, the address that proxy saw.
+
+    X-Forwarded-For is only honoured with settings.TRUST_X_FORWARDED_FOR; then its right-most entry
+    (the one our own proxy appended) is used, because everything left of it is client-supplied.
+    """
+    if request is None:
+        return None
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [e.strip() for e in forwarded.split(",") if e.strip()]
+        if entries:
+            address = _valid_ip(entries[-1])
+            if address:
+                return address
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
+
+
+def _user_fields(user: Any) -> dict[str, Any]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {"user_id": None, "username": "", "role": "", "organisation_slug": ""}
+    return {
+        "user_id": user.pk,
+        "username": user.get_username()[:150],
+        "role": (getattr(user, "role", "") or "")[:64],
+        "organisation_slug": (getattr(user, "organisation_slug", "") or "")[:100],
+    }
+
+
+def access_log_write(
+    *,
+    request: HttpRequest | None,
+    user: Any,
+    action: str,
+    case_id: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    outcome: str = "success",
+    detail: str = "",
+    username: str = "",
+) -> AccessLogEntry:
+    """Append one entry to the access log and emit it on the "wegwijzer.audit" logger.
+
+    `user` may be None or anonymous (e.g. a failed login; then `username` is recorded empty unless
+    `username` is given). `detail` is short and structural: never free text about a family.
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"Unknown outcome {outcome!r}; use one of {sorted(OUTCOMES)}.")
+    if not action:
+        raise ValueError("An access log entry needs an action.")
+    fields = _user_fields(user)
+    if not fields["username"] and username:
+        fields["username"] = username[:150]
+    entry = AccessLogEntry(
+        action=action[:32],
+        outcome=outcome,
+        case_id=str(case_id or "")[:64],
+        object_type=str(object_type or "")[:64],
+        object_id=str(object_id or "")[:64],
+        client_address=client_address(request),
+        detail=str(detail or "")[:DETAIL_MAX],
+        **fields,
+    )
+    entry.save()
+    logger.info(
+        "access",
+        event_id=str(entry.event_id),
+        action=entry.action,
+        outcome=entry.outcome,
+        occurred_at=entry.occurred_at.isoformat(),
+        user_id=entry.user_id,
+        username=entry.username,
+        role=entry.role,
+        organisation=entry.organisation_slug,
+        case_id=entry.case_id,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        client_address=entry.client_address,
+        detail=entry.detail,
+    )
+    return entry
+
+
+def access_log_for_case(case_id: str) -> QuerySet[AccessLogEntry]:
+    """The case's access log entries, newest first."""
+    return AccessLogEntry.objects.filter(case_id=str(case_id)).order_by("-occurred_at", "-id")
