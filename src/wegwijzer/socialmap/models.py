@@ -184,6 +184,9 @@ class ServiceAtLocation(models.Model):
         verbose_name = _("aanbod op locatie")
         verbose_name_plural = _("aanbod op locaties")
 
+    def __str__(self) -> str:
+        return f"{self.service} @ {self.location}"
+
 
 class Contact(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
