@@ -1,0 +1,366 @@
+"""The in-memory tantivy index of the social map, and its per-process lifecycle.
+
+`SearchIndex(documents, synonyms)` builds an index from plain dicts (see
+`wegwijzer.socialmap.selectors.search_documents`) and answers queries. `current()` returns this process's
+index, rebuilt lazily when the map changes: a cheap stamp (row counts and latest change times of roles,
+services, organisations and wijken, plus the synonyms file's mtime) is compared at most once per
+`SEARCH_STAMP_SECONDS` (default 1 s), and saves in this process invalidate it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from . import synonyms as synonyms_mod
+from .text import (
+    ANALYZER,
+    ANALYZER_NAME,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    STOPWORDS,
+    Decompounder,
+    expand_hyphens,
+    index_text,
+    stem,
+    words,
+)
+
+logger = logging.getLogger("wegwijzer.search")
+
+# Field weights (BM25 scores are multiplied by these). Names count most, then what people call a thing,
+# then its code, then the one-line summary, then the long texts.
+EXACT_FIELDS: dict[str, float] = {
+    "name": 6.0,
+    "alternate_name": 4.5,
+    "slug_words": 4.0,
+    "summary": 2.0,
+    "tags": 1.2,
+    "body": 1.0,
+}
+# Compound parts ("moedergroepen" -> moeder + groep), lower than an exact word.
+PARTS_FIELDS: dict[str, float] = {"title_parts": 2.0, "body_parts": 0.5}
+# Typo tolerance: a fuzzy match scores a constant (no BM25), so these are absolute: about half of what an
+# exact match in the same field typically scores. Only the best field counts (no tie breaker).
+FUZZY_FIELDS: dict[str, float] = {"name": 6.0, "alternate_name": 5.0, "slug_words": 4.0, "summary": 2.0, "body": 1.0}
+PHRASE_FIELDS: dict[str, float] = {"name": 4.0, "alternate_name": 3.0}
+JOINED_WEIGHT = 0.8  # "pop poli" also tried as "poppoli"
+SYNONYM_WEIGHT = 0.9  # an expansion, beside what was typed
+STOPWORD_WEIGHT = 0.15
+BODY_KEYS = ("description", "target_group", "conditions", "application_process")
+TAG_KEYS = ("kind", "laws", "phases", "domain", "access", "wijken")
+RESULT_KEYS = ("slug", "kind", "name", "summary", "url")
+
+
+def fuzzy_distance(word: str) -> int:
+    """Edit distance allowed for a typed word: none below 4 letters, 1 from 4, 2 from 8."""
+    n = len(word)
+    return 2 if n >= 8 else 1 if n >= 4 else 0
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set)):
+        return " ".join(_text(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Term:
+    word: str  # folded word as typed (no hyphens)
+    stem: str
+    weight: float
+    fuzzy: bool
+
+
+class SearchIndex:
+    def __init__(self, documents: Iterable[dict[str, Any]], synonyms: synonyms_mod.Synonyms | None = None):
+        started = time.perf_counter()
+        self.synonyms = synonyms or synonyms_mod.Synonyms()
+        docs = sorted((d for d in documents if d.get("slug")), key=lambda d: str(d["slug"]))
+        self.results: dict[str, dict[str, Any]] = {}
+        prepared: list[dict[str, str]] = []
+        vocabulary: set[str] = set(self.synonyms.vocabulary())
+        for doc in docs:
+            slug = str(doc["slug"])
+            if slug in self.results:
+                continue
+            self.results[slug] = {k: ("" if doc.get(k) is None else str(doc.get(k))) for k in RESULT_KEYS}
+            fields = {
+                "name": index_text(_text(doc.get("name"))),
+                "alternate_name": index_text(_text(doc.get("alternate_name"))),
+                "slug_words": index_text(slug),
+                "summary": index_text(_text(doc.get("summary"))),
+                "body": index_text(" ".join(_text(doc.get(k)) for k in BODY_KEYS)),
+                "tags": index_text(" ".join(_text(doc.get(k)) for k in TAG_KEYS)),
+            }
+            prepared.append({"slug": slug, "kind": str(doc.get("kind") or ""), **fields})
+            for key in ("name", "alternate_name", "slug_words", "summary", "body"):
+                vocabulary.update(fields[key].split())
+        # Stems join the vocabulary so "babygroep" splits into baby + groep even if only "groepen" occurs.
+        self._stem_cache: dict[str, str] = {}
+        vocabulary |= {self._stem(w) for w in vocabulary}
+        self.decompounder = Decompounder(vocabulary)
+
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("slug", stored=True, tokenizer_name="raw")
+        builder.add_text_field("kind", stored=False, tokenizer_name="raw", index_option="basic")
+        for name in EXACT_FIELDS:
+            builder.add_text_field(name, tokenizer_name=ANALYZER_NAME)
+        for name in PARTS_FIELDS:
+            builder.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option="freq")
+        builder.add_text_field("all", tokenizer_name=ANALYZER_NAME, index_option="basic")
+        self.schema = builder.build()
+        self.index = tantivy.Index(self.schema)
+        self.index.register_tokenizer(ANALYZER_NAME, ANALYZER)
+        # One thread, one commit: a single segment with documents in slug order, so equal scores tie by slug.
+        writer = self.index.writer(heap_size=max(15_000_000, 2_000 * len(prepared)), num_threads=1)
+        for row in prepared:
+            title = " ".join((row["name"], row["alternate_name"], row["slug_words"]))
+            rest = " ".join((row["summary"], row["body"], row["tags"]))
+            doc = tantivy.Document()
+            doc.add_text("slug", row["slug"])
+            doc.add_text("kind", row["kind"])
+            for name in EXACT_FIELDS:
+                doc.add_text(name, row[name])
+            doc.add_text("title_parts", self._parts_text(title))
+            doc.add_text("body_parts", self._parts_text(" ".join((row["summary"], row["body"]))))
+            doc.add_text("all", " ".join((title, rest)))
+            writer.add_document(doc)
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        # Every stem that occurs anywhere: a typed word that is a known stem is not "corrected".
+        searcher = self.index.searcher()
+        self.known: frozenset[str] = frozenset(
+            term for term, _n in searcher.terms_with_prefix("all", "")
+        )
+        self.size = len(prepared)
+        self.build_seconds = time.perf_counter() - started
+
+    # ------------------------------------------------------------------ analysis helpers
+
+    def _stem(self, word: str) -> str:
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            cached = stem(word)
+            if len(self._stem_cache) < 500_000:
+                self._stem_cache[word] = cached
+        return cached
+
+    def _parts_text(self, text: str) -> str:
+        """Every word replaced by its compound parts (a word that does not split stays itself)."""
+        split = self.decompounder.split
+        return " ".join(" ".join(split(w)) for w in text.split())
+
+    # ------------------------------------------------------------------ query building
+
+    def _term_query(self, field: str, value: str, boost: float) -> tantivy.Query:
+        q = tantivy.Query.term_query(self.schema, field, value, index_option="freq")
+        return tantivy.Query.boost_query(q, boost) if boost != 1.0 else q
+
+    def _word_query(self, term: _Term) -> tantivy.Query | None:
+        """All the ways one typed word may match: exactly, as compound parts, with a typo."""
+        if not term.stem:
+            return None
+        exact = tantivy.Query.disjunction_max_query(
+            [self._term_query(f, term.stem, b) for f, b in EXACT_FIELDS.items()], tie_breaker=0.2
+        )
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Should, exact)]
+        parts = self.decompounder.split(term.word)
+        if len(parts) > 1:
+            share = 1.0 / len(parts)
+            for part in parts:
+                part_stem = self._stem(part)
+                if part_stem:
+                    for f, b in PARTS_FIELDS.items():
+                        clauses.append((tantivy.Occur.Should, self._term_query(f, part_stem, b * share)))
+        distance = fuzzy_distance(term.word)
+        if term.fuzzy and distance and term.stem not in self.known:
+            fuzzy = [
+                tantivy.Query.boost_query(
+                    tantivy.Query.fuzzy_term_query(self.schema, f, term.stem, distance=distance), b
+                )
+                for f, b in FUZZY_FIELDS.items()
+            ]
+            clauses.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(fuzzy, tie_breaker=0.0)))
+        query = tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else exact
+        return tantivy.Query.boost_query(query, term.weight) if term.weight != 1.0 else query
+
+    def _terms(self, typed: Sequence[str]) -> tuple[list[_Term], list[str]]:
+        """Typed words -> weighted terms (hyphen parts, joined forms) and the plain stem sequence."""
+        terms: list[_Term] = []
+        sequence: list[str] = []
+        for word in typed:
+            pieces = expand_hyphens(word)
+            plain = pieces[:-1] if len(pieces) > 1 else pieces
+            for piece in plain:
+                s = self._stem(piece)
+                if not s:
+                    continue
+                weight = STOPWORD_WEIGHT if piece in STOPWORDS else 1.0
+                terms.append(_Term(piece, s, weight, fuzzy=piece not in STOPWORDS))
+                sequence.append(s)
+            if len(pieces) > 1:
+                joined = pieces[-1]
+                terms.append(_Term(joined, self._stem(joined), JOINED_WEIGHT, fuzzy=False))
+        # "pop poli" typed apart: also try "poppoli" when that is a word of the map.
+        flat = [p for w in typed for p in (expand_hyphens(w)[:-1] if "-" in w else [w])]
+        for left, right in zip(flat, flat[1:], strict=False):
+            joined = left + right
+            s = self._stem(joined)
+            if s in self.known:
+                terms.append(_Term(joined, s, JOINED_WEIGHT, fuzzy=False))
+        return terms, sequence
+
+    def build_query(self, typed: Sequence[str]) -> tantivy.Query | None:
+        terms, sequence = self._terms(typed)
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for term in terms:
+            q = self._word_query(term)
+            if q is not None:
+                clauses.append((tantivy.Occur.Should, q))
+        for _start, _end, expansion in self.synonyms.expansions_for(sequence):
+            sub = [
+                q
+                for w in expansion
+                if (q := self._word_query(_Term(w, self._stem(w), 1.0, fuzzy=False))) is not None
+            ]
+            if sub:
+                group = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in sub])
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(group, SYNONYM_WEIGHT)))
+        if len(sequence) >= 2:
+            for f, b in PHRASE_FIELDS.items():
+                phrase = tantivy.Query.phrase_query(self.schema, f, sequence, slop=2)
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, b)))
+        if not clauses:
+            return None
+        return tantivy.Query.boolean_query(clauses)
+
+    # ------------------------------------------------------------------ searching
+
+    def search(self, query: str, *, limit: int = 20, kind: str | None = None) -> list[dict[str, Any]]:
+        typed = words(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
+        if not typed or limit <= 0 or self.size == 0:
+            return []
+        built = self.build_query(typed)
+        if built is None:
+            return []
+        if kind:
+            kind_q = tantivy.Query.term_query(self.schema, "kind", kind, index_option="basic")
+            built = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, built), (tantivy.Occur.Must, kind_q)]
+            )
+        searcher = self.index.searcher()
+        # Fetch a margin beyond the limit so that ties at the cut are ordered by slug, not by chance.
+        hits = searcher.search(built, limit=limit + 10, count=False).hits
+        scored = []
+        for score, address in hits:
+            slug = searcher.doc(address).get_first("slug")
+            scored.append((-round(float(score), 5), slug))
+        scored.sort()
+        return [dict(self.results[slug]) for _score, slug in scored[:limit]]
+
+
+# ---------------------------------------------------------------------- per-process lifecycle
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"index": None, "stamp": None, "checked": 0.0, "dirty": True}
+
+
+def synonyms_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.CONTENT_DIR) / "search" / "synonyms.yaml"
+
+
+def _synonyms_mtime() -> float:
+    try:
+        return os.stat(synonyms_path()).st_mtime
+    except OSError:
+        return 0.0
+
+
+def map_stamp() -> tuple:
+    """Cheap fingerprint of the map: row counts and latest change per table, and the synonyms file."""
+    from django.db.models import Count, Max
+
+    from wegwijzer.socialmap import models as m
+
+    parts: list[Any] = []
+    for model in (m.Role, m.Service, m.Organization):
+        agg = model.objects.aggregate(n=Count("pk"), t=Max("updated_at"))
+        parts.append((agg["n"], agg["t"].isoformat() if agg["t"] else None))
+    # Wijk has no updated_at; its history table records every save; m2m edits also leave history rows.
+    for model in (m.Wijk, m.Role, m.Service, m.Organization):
+        hist = model.history.model  # type: ignore[attr-defined]
+        agg = hist.objects.aggregate(n=Count("pk"), t=Max("history_date"))
+        parts.append((agg["n"], agg["t"].isoformat() if agg["t"] else None))
+    parts.append(m.Wijk.objects.count())
+    parts.append(_synonyms_mtime())
+    return tuple(parts)
+
+
+def _load_documents() -> list[dict[str, Any]]:
+    from wegwijzer.socialmap.selectors import search_documents
+
+    return search_documents()
+
+
+def rebuild() -> SearchIndex:
+    """Build this process's index now from the database and the synonyms file."""
+    if not _state.get("signals"):
+        _connect_signals()
+        _state["signals"] = True
+    with _lock:
+        stamp = map_stamp()
+        index = SearchIndex(_load_documents(), synonyms_mod.load(synonyms_path()))
+        _state.update(index=index, stamp=stamp, checked=time.monotonic(), dirty=False)
+        logger.info("search index built: %d records in %.0f ms", index.size, index.build_seconds * 1000)
+        return index
+
+
+def invalidate() -> None:
+    """Mark the index stale; the next search rebuilds it if the map changed."""
+    _state["dirty"] = True
+
+
+def current() -> SearchIndex:
+    from django.conf import settings
+
+    index: SearchIndex | None = _state["index"]
+    now = time.monotonic()
+    interval = float(getattr(settings, "SEARCH_STAMP_SECONDS", 1.0))
+    if index is not None and not _state["dirty"] and now - _state["checked"] < interval:
+        return index
+    stamp = map_stamp()
+    if index is not None and not _state["dirty"] and stamp == _state["stamp"]:
+        _state.update(checked=now, dirty=False)
+        return index
+    return rebuild()
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    if getattr(getattr(sender, "_meta", None), "app_label", None) == "socialmap":
+        invalidate()
+
+
+def _connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from wegwijzer.socialmap import models as m
+
+    for model in (m.Role, m.Service, m.Organization, m.Wijk):
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"search-{model.__name__}-save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"search-{model.__name__}-delete")
+    m2m_changed.connect(_on_change, dispatch_uid="search-m2m")
+
