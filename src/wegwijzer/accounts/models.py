@@ -24,3 +24,46 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration. Only the SHA-256 of the raw token is stored; the raw token is
+    shown once, when issued. Tokens expire (settings.API_TOKEN_DAYS) and can be revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker"))
+    name = models.CharField(_("naam"), max_length=100, default="cli")
+    token_hash = models.CharField(_("hash van het token"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("begin van het token"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("uitgegeven op"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("verloopt op"))
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uitgegeven door"),
+    )
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("ingetrokken door"),
+    )
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name}, {self.user.get_username()})"
+
+    @property
+    def is_active(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.account_overview, name="overview"),
+    path("inloggen/", views.login_view, name="login"),
+    path("tweestapsverificatie/instellen/", views.otp_setup, name="otp-setup"),
+    path("tweestapsverificatie/", views.otp_verify, name="otp-verify"),
+    path("uitloggen/", views.logout_view, name="logout"),
+]

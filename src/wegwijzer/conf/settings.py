@@ -153,6 +153,9 @@ AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wegwijzer.accounts.views.lockout_response"
+# Only behind a proxy you run: the access log then records the right-most X-Forwarded-For address.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "90"))
 RETENTION_DAYS_AFTER_CLOSE = int(env("RETENTION_DAYS_AFTER_CLOSE", str(365)))

@@ -1,0 +1,146 @@
+"""Authentication gates: two-factor for web views, bearer tokens (or a verified session) for the JSON API.
+
+    @otp_required            # web views that show case data
+    def case_detail(request, case_id): ...
+
+    @api_auth_required       # JSON views; csrf_exempt for tokens, CSRF enforced for session callers
+    def cases_api(request): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import timezone
+
+from wegwijzer.core.api import json_error
+
+from .models import ApiToken, User
+
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+UNAUTHORIZED_DETAIL = "Niet ingelogd of token ongeldig."
+CSRF_DETAIL = "CSRF-controle mislukt: ververs de pagina en probeer het opnieuw."
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def has_confirmed_device(user: Any) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def is_verified(user: Any) -> bool:
+    """Logged in with password AND a second factor in this session (django_otp's OTPMiddleware)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def second_factor_url(request: HttpRequest) -> str:
+    """Where an authenticated but unverified user goes: setting up TOTP the first time, else verifying."""
+    name = "accounts:otp-verify" if has_confirmed_device(request.user) else "accounts:otp-setup"
+    return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
+
+
+def otp_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Web views: anonymous → login (with ?next=); logged in without second factor → OTP setup/verify."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or not user.is_active:
+            return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+        if not is_verified(user):
+            return HttpResponseRedirect(second_factor_url(request))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _bearer_token(request: HttpRequest) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    value = value.strip()
+    return value if value and len(value) <= 200 else None
+
+
+def api_user(request: HttpRequest) -> User | None:
+    """The active user of a valid `Authorization: Bearer TOKEN` (not revoked, not expired), else None.
+
+    Records the token's last use at most once a minute.
+    """
+    raw = _bearer_token(request)
+    if raw is None:
+        return None
+    from .services import token_hash
+
+    token = ApiToken.objects.active().select_related("user").filter(token_hash=token_hash(raw)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    user = token.user
+    user.api_token = token  # type: ignore[attr-defined]
+    return user
+
+
+def unauthorized() -> HttpResponse:
+    response = json_error(401, UNAUTHORIZED_DETAIL)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
+    def _noop(req: HttpRequest) -> None:  # a callback without csrf_exempt
+        return None
+
+    middleware = CsrfViewMiddleware(_noop)
+    middleware.process_request(request)
+    rejected = middleware.process_view(request, _noop, (), {})
+    if rejected is not None:
+        return json_error(403, CSRF_DETAIL)
+    return None
+
+
+def api_auth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """JSON views: a valid bearer token, or an OTP-verified session (then CSRF applies to unsafe methods).
+
+    Otherwise 401 {"detail": "Niet ingelogd of token ongeldig."} with `WWW-Authenticate: Bearer`.
+    Sets request.user to the caller and request.auth_method to "token" or "session".
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.META.get("HTTP_AUTHORIZATION"):
+            user = api_user(request)
+            if user is None:
+                return unauthorized()
+            request.user = user
+            request.auth_method = "token"  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active and is_verified(user):
+            if request.method not in SAFE_METHODS:
+                rejected = _csrf_failure(request)
+                if rejected is not None:
+                    return rejected
+            request.auth_method = "session"  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+        return unauthorized()
+
+    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapper

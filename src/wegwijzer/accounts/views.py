@@ -1,0 +1,212 @@
+"""The browser login: password (with lockout), then a TOTP second factor (set up once), and logout."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wegwijzer.audit.service import access_log_write
+
+from .auth import has_confirmed_device, is_verified, otp_required
+from .forms import LoginForm, TokenForm
+from .roles import role_label
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    try:
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    except NoReverseMatch:
+        return "/"
+
+
+def _with_next(name: str, next_url: str) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+def _locked_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else 30
+    return _(
+        "Uw account is tijdelijk geblokkeerd na te veel mislukte inlogpogingen. "
+        "Probeer het over %(minutes)s minuten opnieuw of neem contact op met de beheerder."
+    ) % {"minutes": minutes}
+
+
+def _render_login(request: HttpRequest, form: LoginForm, *, locked: bool = False, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next") or "", "locked": locked,
+         "locked_message": _locked_message() if locked else ""},
+        status=status,
+    )
+
+
+def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """django-axes' lockout page (settings.AXES_LOCKOUT_CALLABLE): the login form with a clear Dutch message."""
+    form = LoginForm(initial={"username": (credentials or {}).get("username", "")})
+    return _render_login(request, form, locked=True, status=429)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        if request.user.is_authenticated and is_verified(request.user):
+            return HttpResponseRedirect(_safe_next(request))
+        return _render_login(request, LoginForm())
+    form = LoginForm(request.POST)
+    if not form.is_valid():
+        return _render_login(request, form, status=400)
+    username = form.cleaned_data["username"]
+    user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
+    if getattr(request, "axes_locked_out", False):
+        access_log_write(request=request, user=None, action="login_failed", outcome="denied",
+                         detail="locked", username=username)
+        return _render_login(request, form, locked=True, status=429)
+    if user is None:
+        access_log_write(request=request, user=None, action="login_failed", outcome="failure",
+                         detail="password", username=username)
+        form.add_error(None, _("De gebruikersnaam of het wachtwoord klopt niet."))
+        return _render_login(request, form, status=400)
+    auth.login(request, user)
+    access_log_write(request=request, user=user, action="login", detail="factor=password")
+    next_url = _safe_next(request)
+    name = "accounts:otp-verify" if has_confirmed_device(user) else "accounts:otp-setup"
+    return HttpResponseRedirect(_with_next(name, next_url))
+
+
+def _pending_device(user: Any) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _config_url(device: TOTPDevice) -> str:
+    # OTP_TOTP_ISSUER is not set project-wide; name the issuer here so the app shows "Wegwijzer".
+    from urllib.parse import quote, urlencode
+
+    secret = b32encode(device.bin_key).decode("ascii")
+    label = quote(f"Wegwijzer:{device.user.get_username()}")
+    params = urlencode({"secret": secret, "algorithm": "SHA1", "digits": device.digits, "period": device.step})
+    return f"otpauth://totp/{label}?{params}&issuer=Wegwijzer"
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """First login: register an authenticator app. Refused once a device is confirmed (verify instead),
+    so someone who only knows the password can never replace the second factor."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+    next_url = _safe_next(request)
+    if has_confirmed_device(request.user):
+        return HttpResponseRedirect(_with_next("accounts:otp-verify", next_url))
+    device = _pending_device(request.user)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            access_log_write(request=request, user=request.user, action="otp_setup")
+            access_log_write(request=request, user=request.user, action="login", detail="factor=totp")
+            return HttpResponseRedirect(next_url)
+        if form.is_valid():
+            form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer het opnieuw."))
+        access_log_write(request=request, user=request.user, action="otp_failed", outcome="failure", detail="setup")
+        status = 400
+    url = _config_url(device)
+    secret = b32encode(device.bin_key).decode("ascii")
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "qr_data_uri": qr.svg_data_uri(scale=5, border=4), "secret": _grouped(secret),
+         "otpauth_url": url, "next": next_url},
+        status=status,
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+    next_url = _safe_next(request)
+    if is_verified(request.user) and request.method == "GET":
+        return HttpResponseRedirect(next_url)
+    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+    if not devices:
+        return HttpResponseRedirect(_with_next("accounts:otp-setup", next_url))
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            allowed = [d for d in devices if d.verify_is_allowed()[0]]
+            if not allowed:
+                form.add_error("code", _("Te veel onjuiste codes. Wacht even en probeer het daarna opnieuw."))
+            else:
+                for device in allowed:
+                    if device.verify_token(form.cleaned_data["code"]):
+                        otp_login(request, device)
+                        access_log_write(request=request, user=request.user, action="login", detail="factor=totp")
+                        return HttpResponseRedirect(next_url)
+                form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer het opnieuw."))
+        access_log_write(request=request, user=request.user, action="otp_failed", outcome="failure", detail="verify")
+        status = 400
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        access_log_write(request=request, user=request.user, action="logout")
+    auth.logout(request)
+    try:
+        target = resolve_url(settings.LOGOUT_REDIRECT_URL)
+    except NoReverseMatch:
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+@otp_required
+@never_cache
+def account_overview(request: HttpRequest) -> HttpResponse:
+    """'Mijn account': who am I here, on whose behalf, and my active API tokens (prefixes only)."""
+    tokens = request.user.api_tokens.active().order_by("-created_at")
+    return render(
+        request,
+        "accounts/overview.html",
+        {"role_label": role_label(request.user.role), "tokens": tokens},
+    )
