@@ -1,0 +1,297 @@
+"""Reads of gezinsplan data. Every function takes the caller and returns only what a current member may see.
+
+Use `casus_read(...)` in every view/endpoint that shows case data: it checks need-to-know (Http404 for
+anyone who is not a current member) and writes the "read" entry of the access log. `casus_get_for_user`
+only checks (no log entry) and is meant for write paths, whose service writes its own entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from wegwijzer.audit.service import access_log_for_case, access_log_write
+
+from . import policy
+from .models import (
+    Agreement,
+    Casus,
+    Consent,
+    Feedback,
+    Handover,
+    Meeting,
+    Membership,
+    PlanSection,
+    Step,
+)
+
+NOT_FOUND = "Casus niet gevonden."
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def casus_list_for_user(user: Any) -> QuerySet[Casus]:
+    """The cases the user is a current member of (an empty queryset for everyone else)."""
+    if not policy.may_list_cases(user):
+        return Casus.objects.none()
+    now = timezone.now()
+    current = Membership.objects.current(now).filter(user=user)
+    return Casus.objects.filter(pk__in=current.values("casus_id")).order_by("-created_at")
+
+
+def casus_get_for_user(user: Any, casus_id: Any, *, request: HttpRequest | None = None) -> Casus:
+    """The case if the user is a current member; Http404 otherwise (also for malformed ids).
+
+    With `request`, a refused look at an existing case is logged as outcome "denied" in that case's log.
+    """
+    pk = _uuid(casus_id)
+    casus = Casus.objects.filter(pk=pk).first() if pk else None
+    if casus is None:
+        raise Http404(NOT_FOUND)
+    if not policy.can(user, "view", casus):
+        if request is not None:
+            access_log_write(
+                request=request,
+                user=user,
+                action="read",
+                case_id=str(casus.pk),
+                object_type="casus",
+                outcome="denied",
+            )
+        raise Http404(NOT_FOUND)
+    return casus
+
+
+def casus_read(
+    *,
+    request: HttpRequest | None,
+    user: Any,
+    casus_id: Any,
+    object_type: str = "casus",
+    object_id: str = "",
+    action: str = "read",
+    detail: str = "",
+) -> Casus:
+    """Check need-to-know and log the read ("read", or "export" for exports). Http404 for non-members."""
+    casus = casus_get_for_user(user, casus_id, request=request)
+    access_log_write(
+        request=request,
+        user=user,
+        action=action,
+        case_id=str(casus.pk),
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        detail=detail,
+    )
+    return casus
+
+
+def casus_list_read(*, request: HttpRequest | None, user: Any) -> list[Casus]:
+    """The user's cases, each listing logged as a read (labels are case data)."""
+    cases = list(casus_list_for_user(user))
+    for casus in cases:
+        access_log_write(
+            request=request,
+            user=user,
+            action="read",
+            case_id=str(casus.pk),
+            object_type="casus",
+            detail="lijst",
+        )
+    return cases
+
+
+# ---- parts of one case (the caller has already passed casus_read / casus_get_for_user) ----
+
+
+def members_current(casus: Casus) -> QuerySet[Membership]:
+    return Membership.objects.current().filter(casus=casus).select_related("user").order_by("valid_from")
+
+
+def members_all(casus: Casus) -> QuerySet[Membership]:
+    return Membership.objects.filter(casus=casus).select_related("user", "added_by").order_by("valid_from")
+
+
+def member_get_current(casus: Casus, username: str) -> Membership:
+    membership = members_current(casus).filter(user__username=username).first()
+    if membership is None:
+        raise Http404("Teamlid niet gevonden.")
+    return membership
+
+
+def sections_for_casus(casus: Casus) -> list[PlanSection]:
+    """The five steps, always all five, in order."""
+    sections = {s.step: s for s in PlanSection.objects.filter(casus=casus).select_related("author")}
+    return [sections.get(step) or PlanSection(casus=casus, step=step) for step in Step.values]
+
+
+def section_get(casus: Casus, step: Any) -> PlanSection:
+    try:
+        step = int(step)
+    except (TypeError, ValueError):
+        raise Http404("Onbekende stap.") from None
+    if step not in Step.values:
+        raise Http404("Onbekende stap.")
+    section = PlanSection.objects.filter(casus=casus, step=step).select_related("author").first()
+    if section is None:
+        raise Http404("Onbekende stap.")
+    return section
+
+
+def section_history(section: PlanSection) -> QuerySet:
+    """Every saved version of a section, newest first (django-simple-history)."""
+    return section.history.select_related("history_user").order_by("-history_date")
+
+
+def agreements_for_casus(casus: Casus) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(casus=casus).select_related("owner__user", "from_meeting")
+
+
+def agreement_get(casus: Casus, agreement_id: Any) -> Agreement:
+    agreement = (
+        agreements_for_casus(casus).filter(pk=_uuid(agreement_id)).first() if _uuid(agreement_id) else None
+    )
+    if agreement is None:
+        raise Http404("Afspraak niet gevonden.")
+    return agreement
+
+
+def consents_for_casus(casus: Casus) -> QuerySet[Consent]:
+    return Consent.objects.filter(casus=casus).select_related("recorded_by", "withdrawn_by")
+
+
+def consent_get(casus: Casus, consent_id: Any) -> Consent:
+    consent = consents_for_casus(casus).filter(pk=_uuid(consent_id)).first() if _uuid(consent_id) else None
+    if consent is None:
+        raise Http404("Toestemming niet gevonden.")
+    return consent
+
+
+def meetings_for_casus(casus: Casus) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(casus=casus).prefetch_related(
+        Prefetch("participants", queryset=Membership.objects.select_related("user")), "decisions"
+    )
+
+
+def meeting_get(casus: Casus, meeting_id: Any) -> Meeting:
+    meeting = meetings_for_casus(casus).filter(pk=_uuid(meeting_id)).first() if _uuid(meeting_id) else None
+    if meeting is None:
+        raise Http404("MDO niet gevonden.")
+    return meeting
+
+
+def handovers_for_casus(casus: Casus) -> QuerySet[Handover]:
+    return Handover.objects.filter(casus=casus).select_related("leaving__user", "successor__user", "by")
+
+
+def feedback_for_casus(casus: Casus) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(casus=casus).select_related("sent_by")
+
+
+def audit_entries_for_casus(casus: Casus) -> QuerySet:
+    """The case's access log, newest first (read it only after casus_read(..., object_type="auditlog"))."""
+    return access_log_for_case(str(casus.pk))
+
+
+def casus_timeline(casus: Casus) -> list[dict[str, Any]]:
+    """Everything that happened in the plan, newest first: {"at", "kind", "text", "object_id"}."""
+    events: list[dict[str, Any]] = [
+        {"at": casus.created_at, "kind": "casus", "text": "Gezinsplan gestart", "object_id": str(casus.pk)}
+    ]
+    for m in members_all(casus):
+        events.append(
+            {
+                "at": m.valid_from,
+                "kind": "team",
+                "text": f"{m.user} ({m.role}) in het team",
+                "object_id": str(m.pk),
+            }
+        )
+        if m.valid_to:
+            events.append(
+                {"at": m.valid_to, "kind": "team", "text": f"{m.user} uit het team", "object_id": str(m.pk)}
+            )
+    for s in PlanSection.objects.filter(casus=casus, version__gt=0).select_related("author"):
+        events.append(
+            {
+                "at": s.updated_at,
+                "kind": "plan",
+                "text": f"{s.title} bijgewerkt door {s.author or 'onbekend'}",
+                "object_id": str(s.step),
+            }
+        )
+    for a in agreements_for_casus(casus):
+        events.append(
+            {
+                "at": a.created_at,
+                "kind": "afspraak",
+                "text": f"Afspraak: {a.what[:80]}",
+                "object_id": str(a.pk),
+            }
+        )
+    for c in consents_for_casus(casus):
+        events.append(
+            {
+                "at": c.recorded_at,
+                "kind": "toestemming",
+                "text": f"Toestemming vastgelegd: {c.what[:80]}",
+                "object_id": str(c.pk),
+            }
+        )
+    for mt in meetings_for_casus(casus):
+        events.append({"at": mt.starts_at, "kind": "mdo", "text": "MDO", "object_id": str(mt.pk)})
+    for h in handovers_for_casus(casus):
+        events.append(
+            {
+                "at": h.at,
+                "kind": "overdracht",
+                "text": f"Warme overdracht van {h.leaving.user} aan {h.successor.user}",
+                "object_id": str(h.pk),
+            }
+        )
+    for f in feedback_for_casus(casus):
+        events.append(
+            {
+                "at": f.sent_at,
+                "kind": "terugkoppeling",
+                "text": f"Terugkoppeling aan {f.get_recipient_role_display()}",
+                "object_id": str(f.pk),
+            }
+        )
+    if casus.closed_at:
+        events.append(
+            {
+                "at": casus.closed_at,
+                "kind": "casus",
+                "text": "Gezinsplan gesloten",
+                "object_id": str(casus.pk),
+            }
+        )
+    return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def my_actions(user: Any, today: date | None = None) -> list[Agreement]:
+    """Open agreements the user owns in cases they are a current member of; overdue first."""
+    if not policy.may_list_cases(user):
+        return []
+    today = today or timezone.localdate()
+    mine = Membership.objects.current().filter(user=user)
+    agreements = list(
+        Agreement.objects.filter(status=Agreement.Status.OPEN, owner__in=mine, casus__purged_at__isnull=True)
+        .filter(Q(casus__status=Casus.Status.OPEN))
+        .select_related("casus", "owner__user")
+    )
+    agreements.sort(key=lambda a: (not a.is_overdue(today), a.due_date or date.max))
+    return agreements

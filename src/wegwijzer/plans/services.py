@@ -1,0 +1,867 @@
+"""Every change to a gezinsplan: one function per action, keyword-only, atomic, and it writes its own
+access-log entry in the same transaction (the Zulip `do_<action>` pattern).
+
+Each function takes `actor` (who acts) and `request` (for the client address in the log; None from the
+command line), checks need-to-know through `policy.require` (Http404 for non-members), validates (Django
+ValidationError with Dutch messages per field) and never stores half a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from wegwijzer.accounts.roles import is_professional
+from wegwijzer.audit.service import access_log_write
+
+from . import policy, vocab
+from .models import (
+    PURGED_LABEL,
+    Agreement,
+    Casus,
+    Consent,
+    Feedback,
+    Handover,
+    Meeting,
+    MeetingDecision,
+    Membership,
+    PlanSection,
+    Regie,
+    Step,
+)
+
+
+class ConflictError(Exception):
+    """Optimistic locking: the section changed since the caller read it. Both versions are kept here."""
+
+    def __init__(self, *, mine: dict[str, Any], theirs: dict[str, Any]):
+        super().__init__("Iemand anders heeft dit onderdeel intussen gewijzigd.")
+        self.mine = mine
+        self.theirs = theirs
+
+
+def _log(
+    request: HttpRequest | None,
+    actor: Any,
+    action: str,
+    casus: Casus,
+    object_type: str = "casus",
+    object_id: Any = "",
+    detail: str = "",
+) -> None:
+    access_log_write(
+        request=request,
+        user=actor,
+        action=action,
+        case_id=str(casus.pk),
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        detail=detail,
+    )
+
+
+def _clean(obj: Any, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude, validate_constraints=False)
+
+
+def _validate_codes(*, phase: str, wijk: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if phase and phase not in vocab.phases():
+        errors["phase"] = [f"Onbekende fase '{phase}'."]
+    if wijk and wijk not in vocab.wijken():
+        errors["wijk"] = [f"Onbekende wijk '{wijk}'."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_professional(actor: Any) -> None:
+    if not is_professional(actor):
+        raise policy.NotProfessionalError("Alleen professionals kunnen een gezinsplan starten.")
+
+
+def _membership_of(
+    casus: Casus, membership_id: Any, field_name: str, *, current: bool = True
+) -> Membership | None:
+    """A membership of this case by id (None for empty), or a ValidationError on `field_name`."""
+    if membership_id in (None, ""):
+        return None
+    if isinstance(membership_id, Membership):
+        membership = membership_id if membership_id.casus_id == casus.pk else None
+    else:
+        from .selectors import _uuid
+
+        pk = _uuid(membership_id)
+        membership = Membership.objects.filter(casus=casus, pk=pk).first() if pk else None
+    if membership is None or (current and not membership.is_current()):
+        raise ValidationError({field_name: ["Dit is geen (huidig) teamlid van deze casus."]})
+    return membership
+
+
+# ---- the case ----
+
+
+@transaction.atomic
+def casus_create(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    label: str,
+    phase: str = "",
+    wijk: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    advice_snapshot: dict | None = None,
+    content_version: str = "",
+) -> Casus:
+    """Start a plan; the creator becomes its first member with their own role and organisation."""
+    _require_professional(actor)
+    _validate_codes(phase=phase, wijk=wijk)
+    now = timezone.now()
+    casus = Casus(
+        label=(label or "").strip(),
+        phase=phase or "",
+        wijk=wijk or "",
+        contact_name=contact_name or "",
+        contact_phone=contact_phone or "",
+        contact_email=contact_email or "",
+        advice_snapshot=advice_snapshot,
+        content_version=content_version or "",
+        created_by=actor,
+        created_at=now,
+    )
+    _clean(casus)
+    casus.save()
+    Membership.objects.create(
+        casus=casus,
+        user=actor,
+        role=actor.role,
+        organisation_slug=actor.organisation_slug or "",
+        valid_from=now,
+        added_by=actor,
+    )
+    PlanSection.objects.bulk_create(
+        [PlanSection(casus=casus, step=step, updated_at=now) for step in Step.values]
+    )
+    Regie.objects.create(casus=casus, updated_by=actor, updated_at=now)
+    _log(request, actor, "create", casus)
+    return casus
+
+
+@transaction.atomic
+def casus_from_advice(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    label: str,
+    situation: dict,
+    advice: dict | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Casus:
+    """ "Start een gezinsplan" from a route advice: phase and wijk from the situation, the advice as a snapshot."""
+    if advice is None:
+        from wegwijzer.routes.service import advise
+
+        advice = advise(situation)
+    situation = situation or {}
+    return casus_create(
+        actor=actor,
+        request=request,
+        label=label,
+        phase=str(situation.get("phase") or ""),
+        wijk=str(situation.get("wijk") or ""),
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        advice_snapshot={"situation": situation, "advice": advice},
+        content_version=str((advice or {}).get("content_version") or ""),
+    )
+
+
+CASUS_EDITABLE = ("label", "phase", "wijk", "contact_name", "contact_phone", "contact_email")
+
+
+@transaction.atomic
+def casus_update(*, actor: Any, request: HttpRequest | None = None, casus: Casus, **changes: Any) -> Casus:
+    """Change the label, phase, wijk or contact data."""
+    policy.require(actor, "change", casus)
+    unknown = set(changes) - set(CASUS_EDITABLE)
+    if unknown:
+        raise ValidationError({name: ["Dit veld kan niet worden gewijzigd."] for name in sorted(unknown)})
+    casus = Casus.objects.select_for_update().get(pk=casus.pk)
+    for name, value in changes.items():
+        setattr(casus, name, (value or "").strip() if isinstance(value, str) or value is None else value)
+    _validate_codes(phase=casus.phase, wijk=casus.wijk)
+    _clean(casus)
+    casus.save()
+    _log(request, actor, "update", casus, detail="velden=" + ",".join(sorted(changes)))
+    return casus
+
+
+@transaction.atomic
+def casus_close(*, actor: Any, request: HttpRequest | None = None, casus: Casus) -> Casus:
+    policy.require(actor, "close", casus)
+    casus.status = Casus.Status.CLOSED
+    casus.closed_at = timezone.now()
+    casus.save(update_fields=["status", "closed_at"])
+    _log(request, actor, "update", casus, detail="gesloten")
+    return casus
+
+
+# ---- the care team ----
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    username: str,
+    role: str = "",
+    organisation_slug: str | None = None,
+    valid_from: dt.datetime | None = None,
+    valid_to: dt.datetime | None = None,
+) -> Membership:
+    """Add a professional to the care team. The username must exist and be a professional."""
+    policy.require(actor, "change", casus)
+    user = get_user_model().objects.filter(username=username or "").first()
+    if user is None or not is_professional(user):
+        raise ValidationError({"username": ["Er is geen professional met deze gebruikersnaam."]})
+    role = role or user.role
+    if role not in vocab.roles():
+        raise ValidationError({"role": [f"Onbekende rol '{role}'."]})
+    if Membership.objects.current().filter(casus=casus, user=user).exists():
+        raise ValidationError({"username": ["Deze professional is al lid van het team."]})
+    membership = Membership(
+        casus=casus,
+        user=user,
+        role=role,
+        organisation_slug=user.organisation_slug if organisation_slug is None else organisation_slug,
+        valid_from=valid_from or timezone.now(),
+        valid_to=valid_to,
+        added_by=actor,
+    )
+    _clean(membership)
+    membership.save()
+    _log(request, actor, "member_add", casus, "membership", membership.pk, detail=f"user={user.username}")
+    return membership
+
+
+@transaction.atomic
+def member_remove(
+    *, actor: Any, request: HttpRequest | None = None, casus: Casus, membership: Membership
+) -> Membership:
+    """End a membership now: the member's access to the case ends at once. The last member cannot leave."""
+    policy.require(actor, "change", casus)
+    if membership.casus_id != casus.pk or not membership.is_current():
+        raise ValidationError({"username": ["Dit is geen huidig teamlid van deze casus."]})
+    others = Membership.objects.current().filter(casus=casus).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(
+            {"username": ["Het laatste teamlid kan niet vertrekken; sluit de casus of draag over."]}
+        )
+    membership.valid_to = max(timezone.now(), membership.valid_from)
+    membership.save(update_fields=["valid_to"])
+    _log(
+        request,
+        actor,
+        "member_remove",
+        casus,
+        "membership",
+        membership.pk,
+        detail=f"user={membership.user.username}",
+    )
+    return membership
+
+
+@transaction.atomic
+def regie_set(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    lead: str,
+    lead_member: Any = None,
+    support_member: Any = None,
+    records_member: Any = None,
+    monitors_member: Any = None,
+    informs_member: Any = None,
+    informs_text: str = "",
+    notes: str = "",
+) -> Regie:
+    """Who leads (a member, or the parents with a named supporting member) and the regie agreements."""
+    policy.require(actor, "change", casus)
+    errors: dict[str, list[str]] = {}
+    if lead not in Regie.Lead.values:
+        raise ValidationError({"lead": ["Kies 'member' (een professional) of 'ouders'."]})
+    regie, _created = Regie.objects.select_for_update().get_or_create(casus=casus)
+    members = {}
+    for name, value in (
+        ("lead_member", lead_member),
+        ("support_member", support_member),
+        ("records_member", records_member),
+        ("monitors_member", monitors_member),
+        ("informs_member", informs_member),
+    ):
+        try:
+            members[name] = _membership_of(casus, value, name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if lead == Regie.Lead.MEMBER and not members.get("lead_member") and "lead_member" not in errors:
+        errors["lead_member"] = ["Kies welk teamlid de regie heeft."]
+    if lead == Regie.Lead.OUDERS and not members.get("support_member") and "support_member" not in errors:
+        errors["support_member"] = ["Kies welk teamlid de ouders bij de regie ondersteunt."]
+    if errors:
+        raise ValidationError(errors)
+    regie.lead = lead
+    regie.lead_member = members["lead_member"] if lead == Regie.Lead.MEMBER else None
+    regie.support_member = members["support_member"]
+    regie.records_member = members["records_member"]
+    regie.monitors_member = members["monitors_member"]
+    regie.informs_member = members["informs_member"]
+    regie.informs_text = informs_text or ""
+    regie.notes = notes or ""
+    regie.updated_by = actor
+    regie.updated_at = timezone.now()
+    _clean(regie)
+    regie.save()
+    _log(request, actor, "update", casus, "regie", casus.pk)
+    return regie
+
+
+# ---- the five steps ----
+
+
+def section_as_dict(section: PlanSection) -> dict[str, Any]:
+    return {
+        "step": section.step,
+        "title": section.title,
+        "content": section.content,
+        "considerations": section.considerations,
+        "version": section.version,
+        "author": section.author.get_username() if section.author else None,
+        "updated_at": section.updated_at.isoformat() if section.updated_at else None,
+    }
+
+
+@transaction.atomic
+def plan_section_update(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    step: int,
+    content: str,
+    considerations: str,
+    expected_version: int,
+) -> PlanSection:
+    """Save one step, only if nobody saved it since `expected_version` (else ConflictError, nothing lost)."""
+    policy.require(actor, "change", casus)
+    if step not in Step.values:
+        raise ValidationError({"step": ["De stap is 1 tot en met 5."]})
+    probe = PlanSection(casus=casus, step=step, content=content or "", considerations=considerations or "")
+    _clean(probe, exclude=["casus", "author", "version", "updated_at"])
+    now = timezone.now()
+    updated = PlanSection.objects.filter(casus=casus, step=step, version=expected_version).update(
+        content=probe.content,
+        considerations=probe.considerations,
+        author=actor,
+        updated_at=now,
+        version=expected_version + 1,
+    )
+    section = PlanSection.objects.select_related("author").get(casus=casus, step=step)
+    if updated != 1:
+        _log(
+            request,
+            actor,
+            "update",
+            casus,
+            "plansection",
+            step,
+            detail=f"conflict version={expected_version}",
+        )
+        mine = {
+            "step": step,
+            "content": probe.content,
+            "considerations": probe.considerations,
+            "version": expected_version,
+            "author": actor.get_username(),
+        }
+        raise ConflictError(mine=mine, theirs=section_as_dict(section))
+    # queryset.update() bypasses simple-history's signals: save once more (same values, row already locked
+    # by our UPDATE) so the history gets this version with its author.
+    section._history_user = actor
+    section.save()
+    _log(request, actor, "update", casus, "plansection", step, detail=f"version={section.version}")
+    return section
+
+
+# ---- agreements ----
+
+
+def _check_due_date(casus: Casus, due_date: dt.date | None) -> None:
+    if due_date and due_date < timezone.localtime(casus.created_at).date():
+        raise ValidationError({"due_date": ["De datum ligt vóór de start van het gezinsplan."]})
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    what: str,
+    owner: Any = None,
+    due_date: dt.date | None = None,
+    from_meeting: Meeting | None = None,
+    from_decision: MeetingDecision | None = None,
+) -> Agreement:
+    policy.require(actor, "change", casus)
+    owner_membership = _membership_of(casus, owner, "owner")
+    _check_due_date(casus, due_date)
+    if from_meeting is not None and from_meeting.casus_id != casus.pk:
+        raise ValidationError({"from_meeting": ["Dit MDO hoort niet bij deze casus."]})
+    now = timezone.now()
+    agreement = Agreement(
+        casus=casus,
+        what=(what or "").strip(),
+        owner=owner_membership,
+        due_date=due_date,
+        from_meeting=from_meeting,
+        from_decision=from_decision,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _clean(agreement)
+    agreement.save()
+    _log(request, actor, "create", casus, "agreement", agreement.pk)
+    return agreement
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    agreement: Agreement,
+    what: str = _UNSET,
+    owner: Any = _UNSET,
+    due_date: dt.date | None = _UNSET,
+    status: str = _UNSET,
+) -> Agreement:
+    casus = agreement.casus
+    policy.require(actor, "change", casus)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    changed = []
+    if what is not _UNSET:
+        agreement.what = (what or "").strip()
+        changed.append("what")
+    if owner is not _UNSET:
+        agreement.owner = _membership_of(casus, owner, "owner")
+        changed.append("owner")
+    if due_date is not _UNSET:
+        _check_due_date(casus, due_date)
+        agreement.due_date = due_date
+        changed.append("due_date")
+    if status is not _UNSET:
+        if status not in Agreement.Status.values:
+            raise ValidationError({"status": ["Kies open, done of cancelled."]})
+        agreement.status = status
+        changed.append("status")
+    agreement.updated_at = timezone.now()
+    _clean(agreement)
+    agreement.save()
+    _log(request, actor, "update", casus, "agreement", agreement.pk, detail="velden=" + ",".join(changed))
+    return agreement
+
+
+# ---- consent ----
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    what: str,
+    with_whom: str,
+    given_on: dt.date,
+    given_by: str = "",
+) -> Consent:
+    """Record the parents' permission to share `what` with `with_whom`, given on `given_on`."""
+    policy.require(actor, "change", casus)
+    consent = Consent(
+        casus=casus,
+        what=(what or "").strip(),
+        with_whom=(with_whom or "").strip(),
+        given_on=given_on,
+        given_by=(given_by or "").strip(),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    _clean(consent)
+    consent.save()
+    _log(request, actor, "create", casus, "consent", consent.pk)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, actor: Any, request: HttpRequest | None = None, consent: Consent, withdrawn_on: dt.date | None = None
+) -> Consent:
+    casus = consent.casus
+    policy.require(actor, "change", casus)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"withdrawn_on": ["Deze toestemming is al ingetrokken."]})
+    consent.withdrawn_on = withdrawn_on or timezone.localdate()
+    consent.withdrawn_by = actor
+    if consent.withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": ["De datum van intrekking ligt in de toekomst."]})
+    _clean(consent)
+    consent.save()
+    _log(request, actor, "update", casus, "consent", consent.pk, detail="ingetrokken")
+    return consent
+
+
+# ---- MDO ----
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    starts_at: dt.datetime,
+    duration_minutes: int = 60,
+    location: str = "",
+    participants: list[Any] | None = None,
+    family_participates: bool = False,
+    other_participants: str = "",
+    minutes: str = "",
+    decisions: list[str] | None = None,
+) -> Meeting:
+    """Plan (or record) an MDO with team members, the family and other participants; decisions listed."""
+    policy.require(actor, "change", casus)
+    if starts_at is None:
+        raise ValidationError({"starts_at": ["Geef datum en tijd van het MDO."]})
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    starts_at = starts_at.replace(microsecond=0)
+    members = []
+    for item in participants or []:
+        members.append(_membership_of(casus, item, "participants"))
+    meeting = Meeting(
+        casus=casus,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        location=(location or "").strip(),
+        family_participates=bool(family_participates),
+        other_participants=(other_participants or "").strip(),
+        minutes=minutes or "",
+        created_by=actor,
+    )
+    _clean(meeting)
+    meeting.save()
+    meeting.participants.set(members)
+    for position, text in enumerate(decisions or []):
+        decision = MeetingDecision(meeting=meeting, text=(text or "").strip(), position=position)
+        try:
+            _clean(decision, exclude=["meeting"])
+        except ValidationError as exc:
+            raise ValidationError(
+                {"decisions": [f"Besluit {position + 1}: " + "; ".join(exc.messages)]}
+            ) from exc
+        decision.save()
+    _log(request, actor, "create", casus, "meeting", meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_minutes(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    meeting: Meeting,
+    minutes: str,
+    decisions: list[str] | None = None,
+) -> Meeting:
+    casus = meeting.casus
+    policy.require(actor, "change", casus)
+    meeting.minutes = minutes or ""
+    _clean(meeting)
+    meeting.save(update_fields=["minutes"])
+    start = meeting.decisions.count()
+    for offset, text in enumerate(decisions or []):
+        decision = MeetingDecision(meeting=meeting, text=(text or "").strip(), position=start + offset)
+        _clean(decision, exclude=["meeting"])
+        decision.save()
+    _log(request, actor, "update", casus, "meeting", meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def decisions_to_agreements(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    meeting: Meeting,
+    items: list[dict[str, Any]],
+) -> list[Agreement]:
+    """Turn MDO decisions into agreements: items of {"decision": id, "owner": membership id, "due_date": date}."""
+    casus = meeting.casus
+    policy.require(actor, "change", casus)
+    created = []
+    for item in items:
+        decision = meeting.decisions.filter(pk=item.get("decision")).first()
+        if decision is None:
+            raise ValidationError({"decision": ["Dit besluit hoort niet bij dit MDO."]})
+        if Agreement.objects.filter(from_decision=decision).exists():
+            raise ValidationError({"decision": ["Van dit besluit is al een afspraak gemaakt."]})
+        created.append(
+            agreement_create(
+                actor=actor,
+                request=request,
+                casus=casus,
+                what=decision.text,
+                owner=item.get("owner"),
+                due_date=item.get("due_date"),
+                from_meeting=meeting,
+                from_decision=decision,
+            )
+        )
+    return created
+
+
+def meeting_ical(meeting: Meeting) -> str:
+    """The MDO as an iCalendar invitation (text/calendar). Only minimal personal data: no family label."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Wegwijzer Utrecht//Gezinsplan//NL")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"{meeting.pk}@wegwijzer")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes))
+    event.add("summary", "MDO gezinsplan")
+    if meeting.location:
+        event.add("location", meeting.location)
+    names = [str(m.user) for m in meeting.participants.all()]
+    if meeting.family_participates:
+        names.append("het gezin")
+    event.add("description", "Multidisciplinair overleg. Deelnemers: " + (", ".join(names) or "onbekend"))
+    cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
+
+
+# ---- warm handover ----
+
+
+@transaction.atomic
+def handover(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    leaving: Membership,
+    successor_username: str = "",
+    successor: Membership | None = None,
+    note: str = "",
+    family_informed: bool = False,
+) -> Handover:
+    """A warm handover: the successor (a current member, or added now) takes over; the leaver's access ends."""
+    policy.require(actor, "change", casus)
+    if leaving.casus_id != casus.pk or not leaving.is_current():
+        raise ValidationError({"leaving": ["Dit is geen huidig teamlid van deze casus."]})
+    if successor is None:
+        if not successor_username:
+            raise ValidationError({"successor": ["Kies een opvolger."]})
+        successor = (
+            Membership.objects.current().filter(casus=casus, user__username=successor_username).first()
+        )
+        if successor is None:
+            successor = member_add(actor=actor, request=request, casus=casus, username=successor_username)
+    elif successor.casus_id != casus.pk or not successor.is_current():
+        raise ValidationError({"successor": ["De opvolger is geen huidig teamlid van deze casus."]})
+    if successor.pk == leaving.pk or successor.user_id == leaving.user_id:
+        raise ValidationError({"successor": ["De opvolger is iemand anders dan wie vertrekt."]})
+    record = Handover(
+        casus=casus,
+        leaving=leaving,
+        successor=successor,
+        note=note or "",
+        family_informed=bool(family_informed),
+        at=timezone.now(),
+        by=actor,
+    )
+    _clean(record)
+    record.save()
+    leaving.valid_to = max(record.at, leaving.valid_from)
+    leaving.handed_over_to = successor
+    leaving.save(update_fields=["valid_to", "handed_over_to"])
+    # Regie roles held by the leaver move to the successor.
+    regie = Regie.objects.filter(casus=casus).first()
+    if regie is not None:
+        for name in ("lead_member", "support_member", "records_member", "monitors_member", "informs_member"):
+            if getattr(regie, f"{name}_id") == leaving.pk:
+                setattr(regie, name, successor)
+        regie.save()
+    _log(
+        request,
+        actor,
+        "handover",
+        casus,
+        "handover",
+        record.pk,
+        detail=f"van={leaving.user.username} aan={successor.user.username}",
+    )
+    return record
+
+
+# ---- feedback to GP and JGZ ----
+
+
+@transaction.atomic
+def feedback_send(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    casus: Casus,
+    recipient_role: str,
+    recipient_email: str,
+    message: str,
+) -> Feedback:
+    """Record feedback to the GP or JGZ and e-mail it (Django's mail backend). The mail carries no label
+    or contact data of the family: only the sender, the case reference and the message the member wrote."""
+    policy.require(actor, "change", casus)
+    if recipient_role not in Feedback.Recipient.values:
+        raise ValidationError({"recipient_role": ["Kies huisarts of jgz."]})
+    feedback = Feedback(
+        casus=casus,
+        recipient_role=recipient_role,
+        recipient_email=(recipient_email or "").strip(),
+        message=(message or "").strip(),
+        sent_by=actor,
+        sent_at=timezone.now(),
+    )
+    _clean(feedback)
+    if not feedback.message:
+        raise ValidationError({"message": ["Schrijf een bericht."]})
+    feedback.save()
+    sender = str(actor)
+    organisation = getattr(actor, "organisation_slug", "") or "onbekend"
+    body = (
+        f"Terugkoppeling uit een gezinsplan in Wegwijzer.\n\n"
+        f"Van: {sender} ({getattr(actor, 'role', '')}, {organisation})\n"
+        f"Referentie: {casus.pk}\n\n"
+        f"{feedback.message}\n\n"
+        "Dit bericht bevat bewust zo min mogelijk persoonsgegevens. Neem contact op met de afzender voor meer."
+    )
+    EmailMessage(
+        subject="Terugkoppeling gezinsplan",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[feedback.recipient_email],
+    ).send(fail_silently=False)
+    _log(request, actor, "create", casus, "feedback", feedback.pk, detail=f"aan={recipient_role}")
+    return feedback
+
+
+# ---- retention ----
+
+
+@dataclass
+class RetentionReport:
+    dry_run: bool
+    cutoff: dt.datetime
+    cases: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_text(self) -> str:
+        verb = "Zou verwijderen" if self.dry_run else "Verwijderd"
+        lines = [
+            f"{verb}: persoonsgegevens van {len(self.cases)} casus(sen) gesloten vóór {self.cutoff:%Y-%m-%d}."
+        ]
+        lines += [f"- {c['id']} (gesloten {c['closed_at']})" for c in self.cases]
+        return "\n".join(lines)
+
+
+def retention_candidates(now: dt.datetime | None = None) -> tuple[dt.datetime, list[Casus]]:
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    cases = list(
+        Casus.objects.filter(
+            status=Casus.Status.CLOSED, closed_at__lt=cutoff, purged_at__isnull=True
+        ).order_by("closed_at")
+    )
+    return cutoff, cases
+
+
+def retention_apply(*, dry_run: bool, now: dt.datetime | None = None) -> RetentionReport:
+    """Remove the personal data of cases closed more than RETENTION_DAYS_AFTER_CLOSE days ago.
+
+    Kept: the skeleton (ids, dates, phase, wijk, roles, statuses) and the access log. Removed: label,
+    contact data, advice snapshot, plan texts and their history, agreement texts, consent details, MDO
+    locations/participants/minutes/decisions, handover notes, feedback addresses and messages.
+    Each case is purged in its own transaction and logged as "retention".
+    """
+    now = now or timezone.now()
+    cutoff, cases = retention_candidates(now)
+    report = RetentionReport(dry_run=dry_run, cutoff=cutoff)
+    for casus in cases:
+        report.cases.append({"id": str(casus.pk), "closed_at": casus.closed_at.date().isoformat()})
+        if not dry_run:
+            _purge(casus, now)
+    return report
+
+
+@transaction.atomic
+def _purge(casus: Casus, now: dt.datetime) -> None:
+    Casus.objects.filter(pk=casus.pk).update(
+        label=PURGED_LABEL,
+        contact_name="",
+        contact_phone="",
+        contact_email="",
+        advice_snapshot=None,
+        purged_at=now,
+    )
+    sections = PlanSection.objects.filter(casus=casus)
+    PlanSection.history.filter(casus_id=casus.pk).delete()
+    sections.update(content="", considerations="")
+    Regie.history.filter(casus_id=casus.pk).delete()
+    Regie.objects.filter(casus=casus).update(informs_text="", notes="")
+    Agreement.objects.filter(casus=casus).update(what=PURGED_LABEL)
+    Consent.objects.filter(casus=casus).update(what=PURGED_LABEL, with_whom=PURGED_LABEL, given_by="")
+    meetings = Meeting.objects.filter(casus=casus)
+    MeetingDecision.objects.filter(meeting__in=meetings).update(text="")
+    meetings.update(location="", other_participants="", minutes="")
+    Handover.objects.filter(casus=casus).update(note="")
+    Feedback.objects.filter(casus=casus).update(message="", recipient_email="verwijderd@invalid")
+    access_log_write(
+        request=None,
+        user=None,
+        action="retention",
+        case_id=str(casus.pk),
+        object_type="casus",
+        detail="persoonsgegevens verwijderd",
+    )

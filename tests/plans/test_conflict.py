@@ -1,0 +1,51 @@
+"""Optimistic locking: two members save the same step from the same version; the second gets a conflict
+showing both versions, and nothing is lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from wegwijzer.plans import services
+from wegwijzer.plans.models import PlanSection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_save_from_same_version_conflicts_and_loses_nothing(team):
+    services.plan_section_update(
+        actor=team.member,
+        casus=team.casus,
+        step=4,
+        content="Oma helpt mee",
+        considerations="Netwerk sterk",
+        expected_version=0,
+    )
+    with pytest.raises(services.ConflictError) as exc:
+        services.plan_section_update(
+            actor=team.colleague,
+            casus=team.casus,
+            step=4,
+            content="Geen netwerk",
+            considerations="Ouders alleen",
+            expected_version=0,
+        )
+    conflict = exc.value
+    assert conflict.mine["content"] == "Geen netwerk" and conflict.mine["version"] == 0
+    assert conflict.theirs["content"] == "Oma helpt mee" and conflict.theirs["version"] == 1
+    assert conflict.theirs["author"] == team.member.username
+    section = PlanSection.objects.get(casus=team.casus, step=4)
+    assert (section.content, section.version) == ("Oma helpt mee", 1)
+    # The second member can now merge deliberately from the version they were shown.
+    merged = services.plan_section_update(
+        actor=team.colleague,
+        casus=team.casus,
+        step=4,
+        content="Oma helpt mee; verder geen netwerk",
+        considerations="Netwerk beperkt",
+        expected_version=conflict.theirs["version"],
+    )
+    assert merged.version == 2
+    assert [h.content for h in merged.history.order_by("history_date")] == [
+        "Oma helpt mee",
+        "Oma helpt mee; verder geen netwerk",
+    ]
