@@ -7,7 +7,7 @@ from typing import Any
 
 from wegwijzer import __version__
 
-CONTRIBUTORS = ["wegwijzer.socialmap", "wegwijzer.routes", "wegwijzer.plans", "wegwijzer.accounts"]
+CONTRIBUTORS = ["wegwijzer.socialmap", "wegwijzer.socialmap.search", "wegwijzer.routes", "wegwijzer.plans", "wegwijzer.accounts"]
 
 ERROR_SCHEMA = {
     "type": "object",

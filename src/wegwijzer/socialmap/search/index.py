@@ -56,7 +56,7 @@ JOINED_WEIGHT = 0.8  # "pop poli" also tried as "poppoli"
 SYNONYM_WEIGHT = 0.9  # an expansion, beside what was typed
 STOPWORD_WEIGHT = 0.15
 BODY_KEYS = ("description", "target_group", "conditions", "application_process")
-TAG_KEYS = ("kind", "laws", "phases", "domain", "access", "wijken")
+TAG_KEYS = ("kind", "laws", "phases", "domain", "access", "wijken", "tag_labels")
 RESULT_KEYS = ("slug", "kind", "name", "summary", "url")
 
 
@@ -311,9 +311,24 @@ def map_stamp() -> tuple:
 
 
 def _load_documents() -> list[dict[str, Any]]:
+    """search_documents(), with the Dutch labels of taxonomy codes added (so "Zorgverzekeringswet" finds zvw)."""
+    from wegwijzer.socialmap.models import TaxonomyTerm
     from wegwijzer.socialmap.selectors import search_documents
 
-    return search_documents()
+    labels: dict[str, str] = {}
+    for code, name in TaxonomyTerm.objects.order_by("taxonomy", "code").values_list("code", "name"):
+        labels.setdefault(code, name)
+    docs = search_documents()
+    for doc in docs:
+        codes = [c for key in ("laws", "phases", "domain", "access") for c in _codes(doc.get(key))]
+        doc["tag_labels"] = " ".join(labels[c] for c in codes if c in labels)
+    return docs
+
+
+def _codes(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value or []]
 
 
 def rebuild() -> SearchIndex:
