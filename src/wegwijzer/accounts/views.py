@@ -134,14 +134,17 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and device.verify_token(form.cleaned_data["code"]):
+        throttled = form.is_valid() and not device.verify_is_allowed()[0]
+        if throttled:
+            form.add_error("code", _("Te veel onjuiste codes. Wacht even en probeer het daarna opnieuw."))
+        elif form.is_valid() and device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             access_log_write(request=request, user=request.user, action="otp_setup")
             access_log_write(request=request, user=request.user, action="login", detail="factor=totp")
             return HttpResponseRedirect(next_url)
-        if form.is_valid():
+        elif form.is_valid():
             form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer het opnieuw."))
         access_log_write(request=request, user=request.user, action="otp_failed", outcome="failure", detail="setup")
         status = 400

@@ -1,8 +1,15 @@
-"""The access log in the admin: read-only, for superusers only, and only ids (never case content)."""
+"""The access log in the admin: read-only, for two-factor verified superusers, and only ids (never case content)."""
 
 from django.contrib import admin
 
+from wegwijzer.accounts.auth import is_verified
+
 from .models import AccessLogEntry
+
+
+def _superuser_verified(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_superuser and is_verified(user)
 
 
 @admin.register(AccessLogEntry)
@@ -20,10 +27,10 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return _superuser_verified(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return _superuser_verified(request)
 
     def has_add_permission(self, request):
         return False

@@ -152,6 +152,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the account itself (whatever the address): guessing from many addresses stays blocked.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wegwijzer.accounts.views.lockout_response"
 # Only behind a proxy you run: the access log then records the right-most X-Forwarded-For address.

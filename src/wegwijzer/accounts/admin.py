@@ -1,0 +1,180 @@
+"""Admin for users (with role and organisation) and API tokens (issue: raw token shown once; revoke).
+
+Everything here needs a two-factor verified session, and shows no case content.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from .auth import is_verified
+from .models import ApiToken, User
+from .roles import all_roles
+from .services import api_token_issue, api_token_revoke, known_organisation_slugs
+
+
+class VerifiedOnlyMixin:
+    """Only active staff with a two-factor verified session (accounts and tokens are sensitive)."""
+
+    def _allowed(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and is_verified(user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request) and super().has_delete_permission(request, obj)
+
+
+def _role_choices():
+    return [("", "—")] + sorted(all_roles().items())
+
+
+class RoleOrganisationForm(forms.ModelForm):
+    role = forms.TypedChoiceField(label=_("rol"), choices=_role_choices, required=False)
+
+    def clean_organisation_slug(self):
+        slug = (self.cleaned_data.get("organisation_slug") or "").strip()
+        if slug:
+            known = known_organisation_slugs()
+            if known is not None and slug not in known:
+                raise ValidationError(
+                    _("Onbekende organisatie ‘%(slug)s’. Gebruik de code van een organisatie op de sociale kaart."),
+                    params={"slug": slug},
+                )
+        return slug
+
+
+class WegwijzerUserChangeForm(RoleOrganisationForm, UserAdmin.form):
+    pass
+
+
+class WegwijzerUserCreationForm(RoleOrganisationForm, UserAdmin.add_form):
+    pass
+
+
+class ApiTokenInline(admin.TabularInline):
+    model = ApiToken
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    fields = ("name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("API-tokens (uitgeven en intrekken via API-tokens)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class WegwijzerUserAdmin(VerifiedOnlyMixin, UserAdmin):
+    form = WegwijzerUserChangeForm
+    add_form = WegwijzerUserCreationForm
+    list_display = ("username", "get_full_name", "role", "organisation_slug", "is_active", "is_staff", "last_login")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "first_name", "last_name", "email", "organisation_slug")
+    fieldsets = (
+        *UserAdmin.fieldsets[:1],
+        (_("Rol en organisatie"), {"fields": ("role", "organisation_slug")}),
+        *UserAdmin.fieldsets[1:],
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "role", "organisation_slug", "usable_password",
+                                                 "password1", "password2")}),
+    )
+    inlines = [ApiTokenInline]
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    days = forms.IntegerField(label=_("geldig (dagen)"), min_value=1, max_value=3650, required=False,
+                              help_text=_("Leeg: de standaardtermijn (API_TOKEN_DAYS)."))
+
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(VerifiedOnlyMixin, admin.ModelAdmin):
+    list_display = ("prefix", "name", "user", "created_at", "expires_at", "revoked_at", "last_used_at", "created_by")
+    list_filter = ("revoked_at",)
+    search_fields = ("=prefix", "user__username", "name")
+    list_select_related = ("user", "created_by")
+    ordering = ("-created_at",)
+    actions = ["revoke_tokens"]
+    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "revoked_at", "revoked_by",
+                       "created_by", "last_used_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenIssueForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "name", "days")
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Tokens never change; the change page is a read-only view, revoking is an action.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:  # pragma: no cover - change is not permitted
+            return
+        token, raw = api_token_issue(
+            user=form.cleaned_data["user"], issued_by=request.user, name=form.cleaned_data["name"] or "cli",
+            days=form.cleaned_data.get("days"),
+        )
+        obj.pk = token.pk
+        obj.__dict__.update({k: v for k, v in token.__dict__.items() if not k.startswith("_")})
+        obj._state.adding = False
+        obj._raw_token = raw
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "token": obj,
+            "raw_token": getattr(obj, "_raw_token", ""),
+            "title": _("API-token uitgegeven"),
+        }
+        response = TemplateResponse(request, "admin/accounts/apitoken/issued.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Geselecteerde tokens intrekken"))
+    def revoke_tokens(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token, revoked_by=request.user)
+            count += 1
+        self.message_user(request, _("%(count)d token(s) ingetrokken.") % {"count": count}, messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self._allowed(request):
+            return {}
+        return actions
