@@ -1,0 +1,287 @@
+"""Evaluate a situation against a rule set: deterministic, traceable, fast. Pure Python: no Django import.
+
+Semantics (docs/rules.md):
+1. Rules run in (priority, id) order. A rule fires when its `when` holds for the situation and for the
+   advice built so far (conditions such as `involves_any` look at what earlier rules added).
+2. A firing rule adds its codes (involve with an `order`, interventions with a `rank`, laws and
+   warnings with an optional rank). A code added twice keeps its lowest order/rank.
+3. `excludes` removes codes and blocks them for every later rule (e.g. medical-first blocks the Jeugdwet).
+4. Guards enforce the contract's invariants after the rules; each action is a reason of its own (G-…).
+5. Lists are sorted by (order/rank, vocabulary position); steps by (order, rule priority, rule id).
+6. Post-condition: every returned code is named in some reason's `explains`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .rules import ADVICE_KINDS, REPORTER_ACTOR, VOCAB_KIND, Rule, RuleSet
+from .situation import Situation
+
+GUARD_SOURCE = "Contract routewijzer, invarianten (Wegwijzer §2, §3, Bijlage 2)"
+
+
+class EngineError(RuntimeError):
+    """An internal post-condition failed: a bug, never bad input."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    actor: str
+    text: str
+    because: tuple[str, ...]
+    order: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"actor": self.actor, "text": self.text, "because": list(self.because)}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    rule: str
+    source: str
+    text: str
+    explains: tuple[str, ...]
+    excludes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "source": self.source,
+            "text": self.text,
+            "explains": list(self.explains),
+        }
+        if self.excludes:
+            out["excludes"] = list(self.excludes)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    involve: tuple[str, ...]
+    interventions: tuple[str, ...]
+    laws: tuple[str, ...]
+    warnings: tuple[str, ...]
+    steps: tuple[Step, ...]
+    reasons: tuple[Reason, ...]
+    content_version: str
+    guards: tuple[str, ...] = field(default=())  # ids of guards that had to act (content gap signal)
+
+    def codes(self, kind: str) -> tuple[str, ...]:
+        return getattr(self, kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "involve": list(self.involve),
+            "interventions": list(self.interventions),
+            "laws": list(self.laws),
+            "warnings": list(self.warnings),
+            "steps": [s.to_dict() for s in self.steps],
+            "reasons": [r.to_dict() for r in self.reasons],
+            "content_version": self.content_version,
+        }
+
+
+class _State:
+    """The advice under construction."""
+
+    __slots__ = ("codes", "blocked", "explains", "excluded", "steps", "fired")
+
+    def __init__(self) -> None:
+        self.codes: dict[str, dict[str, int]] = {kind: {} for kind in ADVICE_KINDS}
+        self.blocked: dict[str, set[str]] = {kind: set() for kind in ADVICE_KINDS}
+        self.explains: dict[str, list[str]] = {}
+        self.excluded: dict[str, list[str]] = {}
+        self.steps: dict[tuple[str, str], tuple[int, int, list[str]]] = {}
+        self.fired: list[tuple[str, str, str]] = []  # (id, source, text)
+
+    def add(self, rule_id: str, kind: str, code: str, rank: int) -> None:
+        if code in self.blocked[kind]:
+            return
+        current = self.codes[kind].get(code)
+        if current is None or rank < current:
+            self.codes[kind][code] = rank
+        bucket = self.explains.setdefault(rule_id, [])
+        if code not in bucket:
+            bucket.append(code)
+
+    def exclude(self, rule_id: str, kind: str, code: str) -> None:
+        self.blocked[kind].add(code)
+        self.codes[kind].pop(code, None)
+        bucket = self.excluded.setdefault(rule_id, [])
+        if code not in bucket:
+            bucket.append(code)
+
+    def step(self, rule_id: str, seq: int, actor: str, order: int, text: str) -> None:
+        key = (actor, text)
+        found = self.steps.get(key)
+        if found is None:
+            self.steps[key] = (order, seq, [rule_id])
+        else:
+            low, first_seq, because = found
+            if rule_id not in because:
+                because.append(rule_id)
+            self.steps[key] = (min(low, order), first_seq, because)
+
+
+def _fire(rule: Rule, seq: int, situation: Situation, state: _State) -> None:
+    state.fired.append((rule.id, rule.source, rule.reason))
+    state.explains.setdefault(rule.id, [])
+    for kind, code in rule.excludes:
+        state.exclude(rule.id, kind, code)
+    for kind, code, rank in rule.adds:
+        state.add(rule.id, kind, code, rank)
+    for spec in rule.steps:
+        actor = situation.reporter if spec.actor == REPORTER_ACTOR else spec.actor
+        state.step(rule.id, seq, actor, spec.order, spec.text)
+
+
+# ------------------------------------------------------------------ guards (contract invariants)
+
+GUARDS: dict[str, tuple[str, str]] = {
+    "G-babythuiszorg": (
+        "Bijlage 2, Babythuiszorg",
+        "Babythuiszorg is weggelaten: het kan alleen samen met het buurtteam en KOOS Utrecht of Spoor030, of met de Wmo.",
+    ),
+    "G-no-specialist-promise": (
+        "§3, Na de zwangerschap",
+        "Omdat aanvullende jeugdhulp in beeld is: beloof ouders niets over specialistische jeugdhulp zonder akkoord van KOOS Utrecht of Spoor030.",
+    ),
+    "G-prenataal": (
+        "§3, Tijdens de zwangerschap",
+        "Bij zorgen in de zwangerschap is een prenataal huisbezoek door de JGZ de eerste stap.",
+    ),
+    "G-verlengde-kraamzorg": (
+        "§2, Uitgangspunten",
+        "Extra uren kraamzorg zijn weggelaten: die kunnen alleen tot 6 weken na de bevalling.",
+    ),
+}
+
+
+def babythuiszorg_allowed(involve: Any, laws: Any) -> bool:
+    return "buurtteam-jeugd-gezin" in involve and ("aanvullende-jeugdhulp" in involve or "wmo" in involve)
+
+
+def verlengde_kraamzorg_allowed(situation: Situation) -> bool:
+    weeks = situation.weeks_since_birth
+    return situation.phase == "kraamperiode" and weeks is not None and weeks <= 6
+
+
+def invariant_violations(situation: Situation, advice: Advice | dict[str, Any]) -> list[str]:
+    """The contract's global invariants (route-guide.md) that `advice` breaks; [] when it holds them all."""
+    data = advice.to_dict() if isinstance(advice, Advice) else advice
+    involve, interventions = data["involve"], data["interventions"]
+    laws, warnings = data["laws"], data["warnings"]
+    problems: list[str] = []
+    explained = {code for reason in data["reasons"] for code in reason["explains"]}
+    for kind in ADVICE_KINDS:
+        for code in data[kind]:
+            if code not in explained:
+                problems.append(f"niet navolgbaar: {kind} '{code}' staat in geen enkele reden")
+        if len(set(data[kind])) != len(data[kind]):
+            problems.append(f"{kind} bevat dubbele codes")
+    if "babythuiszorg" in interventions and not babythuiszorg_allowed(involve, laws):
+        problems.append("babythuiszorg zonder buurtteam-jeugd-gezin en (aanvullende-jeugdhulp of wmo)")
+    if (
+        "aanvullende-jeugdhulp" in involve
+        and situation.reporter != "aanvullende-jeugdhulp"
+        and "no-specialist-promise" not in warnings
+    ):
+        problems.append("aanvullende-jeugdhulp zonder de waarschuwing no-specialist-promise")
+    if situation.phase == "zwangerschap" and situation.concerns and not situation.urgent:
+        if "jgz" not in involve:
+            problems.append("zwangerschap met zorgen zonder spoed: jgz ontbreekt in involve")
+        if "prenataal-huisbezoek" not in interventions:
+            problems.append("zwangerschap met zorgen zonder spoed: prenataal-huisbezoek ontbreekt")
+    if "verlengde-kraamzorg" in interventions and not verlengde_kraamzorg_allowed(situation):
+        problems.append("verlengde-kraamzorg buiten de eerste 6 weken na de bevalling")
+    for step in data["steps"]:
+        if not step["because"]:
+            problems.append(f"stap zonder regel: {step['text']}")
+    return problems
+
+
+def _apply_guards(situation: Situation, state: _State) -> list[str]:
+    acted: list[str] = []
+    codes = state.codes
+
+    def guard(gid: str) -> None:
+        acted.append(gid)
+        section, text = GUARDS[gid]
+        state.fired.append((gid, f"Wegwijzer {section}", text))
+        state.explains.setdefault(gid, [])
+
+    if "verlengde-kraamzorg" in codes["interventions"] and not verlengde_kraamzorg_allowed(situation):
+        guard("G-verlengde-kraamzorg")
+        state.exclude("G-verlengde-kraamzorg", "interventions", "verlengde-kraamzorg")
+    pregnancy_route = situation.phase == "zwangerschap" and situation.concerns and not situation.urgent
+    if pregnancy_route and ("jgz" not in codes["involve"] or "prenataal-huisbezoek" not in codes["interventions"]):
+        guard("G-prenataal")
+        for kind, code in (("involve", "jgz"), ("interventions", "prenataal-huisbezoek"), ("laws", "wpg")):
+            state.blocked[kind].discard(code)
+            state.add("G-prenataal", kind, code, 10)
+    if "babythuiszorg" in codes["interventions"] and not babythuiszorg_allowed(codes["involve"], codes["laws"]):
+        guard("G-babythuiszorg")
+        state.exclude("G-babythuiszorg", "interventions", "babythuiszorg")
+    if (
+        "aanvullende-jeugdhulp" in codes["involve"]
+        and situation.reporter != "aanvullende-jeugdhulp"
+        and "no-specialist-promise" not in codes["warnings"]
+    ):
+        guard("G-no-specialist-promise")
+        state.blocked["warnings"].discard("no-specialist-promise")
+        state.add("G-no-specialist-promise", "warnings", "no-specialist-promise", 5)
+    return acted
+
+
+# ------------------------------------------------------------------ evaluate
+
+
+def evaluate(situation: Situation, ruleset: RuleSet, *, guards: bool = True) -> Advice:
+    """The advice for a validated situation. Same input, same rule set -> same advice."""
+    state = _State()
+    view = state.codes  # conditions see the advice so far
+    for seq, rule in enumerate(ruleset.rules):
+        if rule.test(situation, view):
+            _fire(rule, seq, situation, state)
+    acted = _apply_guards(situation, state) if guards else []
+
+    vocab = ruleset.vocabulary
+    lists: dict[str, tuple[str, ...]] = {}
+    for kind in ADVICE_KINDS:
+        position = vocab.index(VOCAB_KIND[kind])
+        ranked = state.codes[kind]
+        lists[kind] = tuple(sorted(ranked, key=lambda c, r=ranked, p=position: (r[c], p.get(c, 10_000), c)))
+    present = {code for kind in ADVICE_KINDS for code in lists[kind]}
+
+    reasons = tuple(
+        Reason(
+            rule=rule_id,
+            source=source,
+            text=text,
+            explains=tuple(c for c in state.explains.get(rule_id, ()) if c in present),
+            excludes=tuple(state.excluded.get(rule_id, ())),
+        )
+        for rule_id, source, text in state.fired
+    )
+    step_items = sorted(state.steps.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0][0], kv[0][1]))
+    steps = tuple(
+        Step(actor=actor, text=text, because=tuple(because), order=order)
+        for (actor, text), (order, _seq, because) in step_items
+    )
+    advice = Advice(
+        involve=lists["involve"],
+        interventions=lists["interventions"],
+        laws=lists["laws"],
+        warnings=lists["warnings"],
+        steps=steps,
+        reasons=reasons,
+        content_version=ruleset.content_version,
+        guards=tuple(acted),
+    )
+    explained = {code for reason in reasons for code in reason.explains}
+    missing = present - explained
+    if missing:  # cannot happen by construction; a bug if it does
+        raise EngineError(f"niet navolgbaar: {sorted(missing)}")
+    return advice

@@ -1,0 +1,345 @@
+"""Route rules as content: load YAML rule files, validate them (JSON Schema + vocabulary), compile them.
+
+A rule file holds `theme` and `rules`; each rule has an id, the seed section it rests on (`source`),
+a `description`, a `priority` (lower runs first; ties by id), a condition `when`, effects `then` and a
+Dutch `reason`. See docs/rules.md. Pure Python: no Django import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .situation import Situation
+from .vocabulary import Vocabulary
+
+ADVICE_KINDS = ("involve", "interventions", "laws", "warnings")
+# Which vocabulary kind each advice list draws its codes from.
+VOCAB_KIND = {"involve": "roles", "interventions": "interventions", "laws": "laws", "warnings": "warnings"}
+DEFAULT_RANK = 50
+REPORTER_ACTOR = "$reporter"
+
+
+class RuleSetError(ValueError):
+    """The rule files are invalid. `problems`: one Dutch/English line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# A compiled condition: (situation, advice-so-far) -> bool. The advice-so-far maps kind -> codes.
+Test = Callable[[Situation, Mapping[str, Mapping[str, Any]]], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    actor: str
+    order: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    source: str
+    description: str
+    priority: int
+    reason: str
+    file: str
+    when: Mapping[str, Any]
+    test: Test
+    adds: tuple[tuple[str, str, int], ...]  # (kind, code, rank/order)
+    steps: tuple[StepSpec, ...]
+    excludes: tuple[tuple[str, str], ...]  # (kind, code)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]  # already sorted by (priority, id)
+    vocabulary: Vocabulary
+    content_version: str
+    files: tuple[str, ...]
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+
+# ------------------------------------------------------------------ conditions
+
+
+def _range_test(value: int | None, spec: Mapping[str, Any]) -> bool:
+    if value is None:
+        return bool(spec.get("unknown", False))
+    low = spec.get("min")
+    high = spec.get("max")
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def compile_condition(cond: Mapping[str, Any]) -> Test:
+    """Turn a condition mapping into a fast closure. Every key must hold (implicit AND)."""
+    tests: list[Test] = []
+    for key, arg in cond.items():
+        tests.append(_compile_key(key, arg))
+    if not tests:
+        return lambda s, a: True
+    if len(tests) == 1:
+        return tests[0]
+    frozen = tuple(tests)
+    return lambda s, a: all(t(s, a) for t in frozen)
+
+
+def _compile_key(key: str, arg: Any) -> Test:  # noqa: C901 - a flat dispatch table reads best here
+    if key in ("all", "any", "none"):
+        subs = tuple(compile_condition(c) for c in arg)
+        if key == "all":
+            return lambda s, a: all(t(s, a) for t in subs)
+        if key == "any":
+            return lambda s, a: any(t(s, a) for t in subs)
+        return lambda s, a: not any(t(s, a) for t in subs)
+    if isinstance(arg, list):
+        codes = frozenset(arg)
+    if key == "phase":
+        return lambda s, a: s.phase in codes
+    if key == "reporter":
+        return lambda s, a: s.reporter in codes
+    if key == "reporter_not":
+        return lambda s, a: s.reporter not in codes
+    if key == "wijk":
+        return lambda s, a: s.wijk in codes
+    if key == "wijk_known":
+        want = bool(arg)
+        return lambda s, a: (s.wijk is not None) is want
+    if key == "concerns_any":
+        return lambda s, a: not codes.isdisjoint(s.concerns)
+    if key == "concerns_all":
+        return lambda s, a: codes <= s.concerns
+    if key == "concerns_none":
+        return lambda s, a: codes.isdisjoint(s.concerns)
+    if key == "concerns_only":
+        return lambda s, a: bool(s.concerns) and s.concerns <= codes
+    if key == "concerns_beyond":
+        return lambda s, a: not s.concerns <= codes
+    if key == "concerns_count":
+        spec = dict(arg)
+        return lambda s, a: _range_test(len(s.concerns), spec)
+    if key == "weeks":
+        spec = dict(arg)
+        return lambda s, a: _range_test(s.weeks_since_birth, spec)
+    if key == "weeks_known":
+        want = bool(arg)
+        return lambda s, a: (s.weeks_since_birth is not None) is want
+    if key == "flags":
+        pairs = tuple(arg.items())
+        return lambda s, a: all(getattr(s, name) is value for name, value in pairs)
+    if key == "involve_count":
+        spec = dict(arg)
+        return lambda s, a: _range_test(len(a["involve"]), spec)
+    for prefix, kind in (("involves_", "involve"), ("interventions_", "interventions"), ("laws_", "laws"),
+                         ("warnings_", "warnings")):
+        if key.startswith(prefix):
+            mode = key[len(prefix):]
+            if mode == "any":
+                return lambda s, a, k=kind: any(c in a[k] for c in codes)
+            if mode == "all":
+                return lambda s, a, k=kind: all(c in a[k] for c in codes)
+            if mode == "none":
+                return lambda s, a, k=kind: not any(c in a[k] for c in codes)
+    raise RuleSetError([f"onbekende voorwaarde '{key}'"])
+
+
+# ------------------------------------------------------------------ codes used by a condition
+
+_COND_VOCAB = {
+    "phase": "phases",
+    "reporter": "reporters",
+    "reporter_not": "reporters",
+    "wijk": "wijken",
+    "concerns_any": "concerns",
+    "concerns_all": "concerns",
+    "concerns_none": "concerns",
+    "concerns_only": "concerns",
+    "concerns_beyond": "concerns",
+    "involves_any": "roles",
+    "involves_all": "roles",
+    "involves_none": "roles",
+    "interventions_any": "interventions",
+    "interventions_none": "interventions",
+    "laws_any": "laws",
+    "laws_all": "laws",
+    "laws_none": "laws",
+    "warnings_any": "warnings",
+}
+
+
+def _condition_codes(cond: Mapping[str, Any]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for key, arg in cond.items():
+        if key in ("all", "any", "none"):
+            for sub in arg:
+                found.extend(_condition_codes(sub))
+        elif key in _COND_VOCAB:
+            found.extend((_COND_VOCAB[key], code) for code in arg)
+    return found
+
+
+# ------------------------------------------------------------------ loading
+
+
+def read_rule_files(rules_dir: Path) -> list[tuple[str, str]]:
+    """(file name, text) of every *.yaml in the directory, sorted by name."""
+    rules_dir = Path(rules_dir)
+    if not rules_dir.is_dir():
+        raise RuleSetError([f"regelmap bestaat niet: {rules_dir}"])
+    out = []
+    for path in sorted(rules_dir.glob("*.yaml")):
+        out.append((path.name, path.read_text(encoding="utf-8")))
+    if not out:
+        raise RuleSetError([f"geen regelbestanden (*.yaml) in {rules_dir}"])
+    return out
+
+
+def compute_content_version(documents: list[tuple[str, Any]], vocab: Vocabulary) -> str:
+    """sha256 over the canonical (parsed, key-sorted JSON) rule files and the vocabulary; 12 hex digits.
+
+    Comments and layout do not change the version; any change in meaning does.
+    """
+    digest = hashlib.sha256()
+    vocab_data = yaml.safe_load(vocab.raw_text) if vocab.raw_text else vocab.as_dict()
+    digest.update(b"vocabulary\0")
+    digest.update(json.dumps(vocab_data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    for name, data in sorted(documents, key=lambda d: d[0]):
+        digest.update(b"\0" + name.encode("utf-8") + b"\0")
+        digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+def _ranked(item: Any) -> tuple[str, int]:
+    if isinstance(item, str):
+        return item, DEFAULT_RANK
+    return item["code"], int(item.get("rank", DEFAULT_RANK))
+
+
+def _compile_rule(raw: Mapping[str, Any], file: str) -> Rule:
+    then = raw["then"]
+    adds: list[tuple[str, str, int]] = []
+    for item in then.get("involve", []):
+        adds.append(("involve", item["role"], int(item["order"])))
+    for item in then.get("interventions", []):
+        adds.append(("interventions", item["code"], int(item["rank"])))
+    for kind in ("laws", "warnings"):
+        for item in then.get(kind, []):
+            code, rank = _ranked(item)
+            adds.append((kind, code, rank))
+    steps = tuple(StepSpec(s["actor"], int(s["order"]), s["text"].strip()) for s in then.get("steps", []))
+    excludes = tuple((kind, code) for kind, codes in then.get("excludes", {}).items() for code in codes)
+    return Rule(
+        id=raw["id"],
+        source=raw["source"].strip(),
+        description=raw["description"].strip(),
+        priority=int(raw["priority"]),
+        reason=" ".join(raw["reason"].split()),
+        file=file,
+        when=raw["when"],
+        test=compile_condition(raw["when"]),
+        adds=tuple(adds),
+        steps=steps,
+        excludes=excludes,
+    )
+
+
+def check_rule_documents(
+    documents: list[tuple[str, Any]], vocab: Vocabulary, schema: Mapping[str, Any]
+) -> list[str]:
+    """Every problem in the parsed rule files: schema, unknown codes, duplicate ids, contradictions."""
+    problems: list[str] = []
+    validator = jsonschema.Draft202012Validator(schema)
+    seen: dict[str, str] = {}
+    for name, data in documents:
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        for err in errors:
+            where = "/".join(str(p) for p in err.absolute_path) or "(bestand)"
+            problems.append(f"{name}: {where}: {err.message}")
+        if errors:
+            continue
+        for i, rule in enumerate(data["rules"]):
+            rid = rule["id"]
+            label = f"{name}: {rid}"
+            if rid in seen:
+                problems.append(f"{label}: id komt ook voor in {seen[rid]}")
+            seen[rid] = name
+            for kind, code in _condition_codes(rule["when"]):
+                if code not in getattr(vocab, kind):
+                    problems.append(f"{label}: when: onbekende code '{code}' ({kind})")
+            then = rule["then"]
+            for kind in ADVICE_KINDS:
+                for item in then.get(kind, []):
+                    code = item["role"] if kind == "involve" else _ranked(item)[0]
+                    if code not in getattr(vocab, VOCAB_KIND[kind]):
+                        problems.append(f"{label}: then.{kind}: onbekende code '{code}'")
+            for kind, codes in then.get("excludes", {}).items():
+                for code in codes:
+                    if code not in getattr(vocab, VOCAB_KIND[kind]):
+                        problems.append(f"{label}: then.excludes.{kind}: onbekende code '{code}'")
+                added = {item["role"] if kind == "involve" else _ranked(item)[0] for item in then.get(kind, [])}
+                both = added & set(codes)
+                if both:
+                    problems.append(f"{label}: voegt toe én sluit uit: {', '.join(sorted(both))}")
+            for step in then.get("steps", []):
+                actor = step["actor"]
+                if actor != REPORTER_ACTOR and actor not in vocab.roles and actor not in vocab.reporters:
+                    problems.append(f"{label}: then.steps: onbekende actor '{actor}'")
+            if not rule["source"].strip():
+                problems.append(f"{label}: source ontbreekt")
+            _ = i
+    return problems
+
+
+def parse_rule_files(files: list[tuple[str, str]]) -> tuple[list[tuple[str, Any]], list[str]]:
+    documents: list[tuple[str, Any]] = []
+    problems: list[str] = []
+    for name, text in files:
+        try:
+            documents.append((name, yaml.safe_load(text)))
+        except yaml.YAMLError as exc:
+            problems.append(f"{name}: geen geldige YAML: {exc}")
+    return documents, problems
+
+
+def load_schema(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RuleSetError([f"regelschema niet te lezen: {path}: {exc}"]) from exc
+
+
+def build_ruleset(files: list[tuple[str, str]], vocab: Vocabulary, schema: Mapping[str, Any]) -> RuleSet:
+    documents, problems = parse_rule_files(files)
+    problems += check_rule_documents(documents, vocab, schema)
+    if problems:
+        raise RuleSetError(problems)
+    rules = [_compile_rule(raw, name) for name, data in documents for raw in data["rules"]]
+    rules.sort(key=lambda r: (r.priority, r.id))
+    return RuleSet(
+        rules=tuple(rules),
+        vocabulary=vocab,
+        content_version=compute_content_version(documents, vocab),
+        files=tuple(name for name, _ in files),
+    )
+
+
+def load_ruleset(rules_dir: Path, vocab: Vocabulary, schema: Mapping[str, Any] | Path) -> RuleSet:
+    """Read, validate and compile every rule file in `rules_dir`; RuleSetError lists all problems."""
+    if not isinstance(schema, Mapping):
+        schema = load_schema(Path(schema))
+    return build_ruleset(read_rule_files(Path(rules_dir)), vocab, schema)
