@@ -25,3 +25,10 @@ def loaded_map(content_dir, db):
 
     content.load(replace=True)
     return content_dir
+
+
+@pytest.fixture(autouse=True)
+def _no_static_scan(settings):
+    """WhiteNoise scans every static file (node_modules) when the test client builds its handler: skip it."""
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
