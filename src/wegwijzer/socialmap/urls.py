@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "socialmap"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="index"),
+    path("zoeken/", views.search, name="search"),
+    path("wijken/", views.wijken, name="wijken"),
+    path("wijk/<slug:slug>/", views.wijk, name="wijk"),
+    path("wie-doet-wat/", views.wie_doet_wat, name="wie-doet-wat"),
+    path("<slug:slug>/", views.detail, name="detail"),
+]
