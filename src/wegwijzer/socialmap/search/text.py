@@ -6,6 +6,7 @@ Stemming itself is done by tantivy's Snowball Dutch stemmer (see `ANALYZER`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -29,6 +30,11 @@ ANALYZER = (
 
 _APOSTROPHES = "'\u2019\u2018`\u00b4"
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212/"
+_TRANSLATE = str.maketrans({**{c: "" for c in _APOSTROPHES}, **{c: "-" for c in _HYPHENS}, "_": " "})
+# Combining marks (accents after NFKD) disappear; anything else that is not a letter, digit or hyphen
+# (punctuation, symbols, emoji, controls, format marks, lone surrogates) becomes a space.
+_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_WORD_RE = re.compile(r"[^\w-]+")
 
 # Dutch function words: kept (a query may be "nu niet zwanger"), but they weigh little.
 _STOPWORD_TEXT = """de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om hem dan
@@ -51,22 +57,9 @@ def fold(text: str) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text)
-    out: list[str] = []
-    for ch in text:
-        if ch in _APOSTROPHES:
-            continue  # baby's -> babys
-        if ch in _HYPHENS:
-            out.append("-")
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Mn":  # combining accent
-            continue
-        if cat[0] in "LN":
-            out.append(ch.lower())
-        else:
-            out.append(" ")
-    return "".join(out)
+    text = unicodedata.normalize("NFKD", text).translate(_TRANSLATE)
+    text = _COMBINING_RE.sub("", text).lower()
+    return _NON_WORD_RE.sub(" ", text)
 
 
 def words(text: str) -> list[str]:
@@ -123,23 +116,25 @@ class Decompounder:
     def _split(self, word: str) -> tuple[str, ...]:
         n = len(word)
         vocab = self.vocabulary
-        # best[i] = (parts, linkers, -first_len, parts tuple) for word[i:]
+        # ends[i]: every j such that word[i:j] is a known word (not the whole word itself).
+        ends = [
+            [j for j in range(i + MIN_PART, n + 1) if not (i == 0 and j == n) and word[i:j] in vocab]
+            for i in range(n)
+        ]
+        # best[i] = (parts, linkers, -first_len, parts tuple) for word[i:]; fewest parts wins.
         best: list[tuple[int, int, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[n] = (0, 0, 0, ())
         for i in range(n - MIN_PART, -1, -1):
             candidate: tuple[int, int, int, tuple[str, ...]] | None = None
-            for j in range(i + MIN_PART, n + 1):
-                part = word[i:j]
-                if (i == 0 and j == n) or part not in vocab:
-                    continue
+            for j in ends[i]:
                 for linker in _LINKERS:
                     k = j + len(linker)
-                    if k > n or (linker and word[j:k] != linker):
+                    if k > n or (linker and not word.startswith(linker, j)):
                         continue
                     rest = best[k]
                     if rest is None or rest[0] + 1 > MAX_PARTS:
                         continue
-                    score = (rest[0] + 1, rest[1] + (1 if linker else 0), -(j - i), (part, *rest[3]))
+                    score = (rest[0] + 1, rest[1] + (1 if linker else 0), -(j - i), (word[i:j], *rest[3]))
                     if candidate is None or score[:3] < candidate[:3]:
                         candidate = score
             best[i] = candidate
