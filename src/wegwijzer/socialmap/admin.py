@@ -1,0 +1,195 @@
+"""The social map in the Django admin: every model editable, every change kept (django-simple-history:
+who, when, what changed, revert to an earlier version)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Contact,
+    Location,
+    Organization,
+    Phone,
+    Role,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    Wijk,
+)
+
+
+class TermFilter(admin.SimpleListFilter):
+    """Filter records on one taxonomy's terms (law, phase, domain, access)."""
+
+    taxonomy: str = ""
+
+    def lookups(self, request, model_admin):
+        return [(t.code, t.name) for t in TaxonomyTerm.objects.filter(taxonomy=self.taxonomy).order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(terms__taxonomy=self.taxonomy, terms__code=self.value()).distinct()
+        return queryset
+
+
+class LawFilter(TermFilter):
+    title = _("wet")
+    parameter_name = "wet"
+    taxonomy = Taxonomy.LAW
+
+
+class PhaseFilter(TermFilter):
+    title = _("fase")
+    parameter_name = "fase"
+    taxonomy = Taxonomy.PHASE
+
+
+class DomainFilter(TermFilter):
+    title = _("domein")
+    parameter_name = "domein"
+    taxonomy = Taxonomy.DOMAIN
+
+
+class AccessFilter(TermFilter):
+    title = _("toegang")
+    parameter_name = "toegang"
+    taxonomy = Taxonomy.ACCESS
+
+
+RECORD_FIELDSETS = (
+    (None, {"fields": ("slug", "name", "alternate_name", "summary", "description")}),
+    (_("Voor wie en hoe"), {"fields": ("target_group", "conditions", "application_process", "availability",
+                                        "office_hours_only")}),
+    (_("Kenmerken"), {"fields": ("terms",)}),
+    (_("Contact en links"), {"fields": ("email", "website", "links")}),
+    (_("Herkomst"), {"fields": ("sources", "assured_date")}),
+)
+RECORD_SEARCH = ("slug", "name", "alternate_name", "summary", "description")
+RECORD_FILTERS = (LawFilter, PhaseFilter, DomainFilter, AccessFilter, "office_hours_only", "assured_date")
+
+
+class PhoneInline(admin.TabularInline):
+    model = Phone
+    fk_name = None
+    extra = 0
+    fields = ("number", "description")
+
+
+class ScheduleInline(admin.TabularInline):
+    model = Schedule
+    extra = 0
+    fields = ("description",)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ("name", "title", "email")
+
+
+class OrgPhoneInline(PhoneInline):
+    fk_name = "organization"
+
+
+class ServicePhoneInline(PhoneInline):
+    fk_name = "service"
+
+
+class LocationInline(admin.TabularInline):
+    model = Location
+    extra = 0
+    fields = ("name", "address", "wijk")
+
+
+@admin.register(TaxonomyTerm)
+class TaxonomyTermAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "taxonomy")
+    list_filter = ("taxonomy",)
+    search_fields = ("code", "name", "description")
+    ordering = ("taxonomy", "code")
+
+
+@admin.register(Wijk)
+class WijkAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("slug", "name", "description")
+    fields = ("slug", "name", "description", "sources")
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "slug", "office_hours_only", "assured_date")
+    list_filter = RECORD_FILTERS
+    search_fields = RECORD_SEARCH
+    fieldsets = RECORD_FIELDSETS
+    filter_horizontal = ("terms",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "slug", "kind", "wijk", "parent", "assured_date")
+    list_filter = ("kind", "wijk", *RECORD_FILTERS)
+    search_fields = (*RECORD_SEARCH, "chair_name")
+    list_select_related = ("wijk", "parent")
+    autocomplete_fields = ("parent",)
+    filter_horizontal = ("terms", "roles", "service_areas")
+    fieldsets = (
+        RECORD_FIELDSETS[0],
+        (_("Soort en plaats"), {"fields": ("kind", "parent", "wijk", "service_areas", "roles", "chair_name")}),
+        *RECORD_FIELDSETS[1:],
+    )
+    inlines = (OrgPhoneInline, ScheduleInline, ContactInline, LocationInline)
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "slug", "office_hours_only", "assured_date")
+    list_filter = ("service_areas", *RECORD_FILTERS)
+    search_fields = (*RECORD_SEARCH, "target_group")
+    filter_horizontal = ("terms", "organizations", "roles", "service_areas")
+    fieldsets = (
+        RECORD_FIELDSETS[0],
+        (_("Aanbieders en werkgebied"), {"fields": ("organizations", "roles", "service_areas", "waiting_time")}),
+        *RECORD_FIELDSETS[1:],
+    )
+    inlines = (ServicePhoneInline, ScheduleInline, ContactInline)
+
+
+@admin.register(Location)
+class LocationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "organization", "address", "wijk")
+    list_filter = ("wijk",)
+    search_fields = ("name", "address", "organization__name")
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(ServiceAtLocation)
+class ServiceAtLocationAdmin(admin.ModelAdmin):
+    list_display = ("service", "location")
+    search_fields = ("service__name", "location__name")
+    autocomplete_fields = ("service", "location")
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "title", "organization", "service", "email")
+    search_fields = ("name", "title", "email", "organization__name", "service__name")
+    autocomplete_fields = ("organization", "service")
+
+
+@admin.register(Phone)
+class PhoneAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "description", "organization", "service", "contact")
+    search_fields = ("number", "description", "organization__name", "service__name")
+    autocomplete_fields = ("organization", "service", "contact")
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ("description", "organization", "service")
+    search_fields = ("description", "organization__name", "service__name")
+    autocomplete_fields = ("organization", "service")
