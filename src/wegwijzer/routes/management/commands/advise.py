@@ -1,0 +1,60 @@
+"""`wegwijzer advise FILE|-`: the route advice for a situation (JSON or YAML) as JSON on standard output.
+
+Exit 0 with the advice; exit 2 with {"detail", "errors"} as JSON on standard error for a malformed or
+unreadable situation (never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.management.base import BaseCommand
+
+from wegwijzer.routes.engine.situation import SituationError
+
+
+def _fail(stream: Any, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+    body: dict[str, Any] = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    stream.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    stream.flush()
+    raise SystemExit(2)
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    return yaml.safe_load(text)  # YAML is a convenience for hand-written situations
+
+
+class Command(BaseCommand):
+    help = "Geef het routeadvies voor een situatie (JSON of YAML uit een bestand of '-' voor standaardinvoer)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", help="Pad naar een situatie in JSON of YAML, of '-' voor standaardinvoer.")
+        parser.add_argument("--no-tally", action="store_true", help="Tel dit advies niet mee in de anonieme telling.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from wegwijzer.routes.service import advise
+
+        source = options["file"]
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(self.stderr, f"Kan de situatie niet lezen: {source}: {exc}")
+        try:
+            data = _parse(text)
+        except yaml.YAMLError as exc:
+            _fail(self.stderr, f"De situatie is geen geldige JSON of YAML: {exc}")
+        try:
+            advice = advise(data, tally=not options["no_tally"])
+        except SituationError as exc:
+            _fail(self.stderr, SituationError.detail, exc.errors)
+        self.stdout.write(json.dumps(advice, ensure_ascii=False, indent=2))

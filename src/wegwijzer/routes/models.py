@@ -1,0 +1,35 @@
+"""Route guide data: only an anonymous tally of advised situations (codes, date, content_version).
+
+No personal data and no free text ever enter the route guide.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _today():
+    return timezone.localdate()
+
+
+class AdviceTally(models.Model):
+    """One row per advised situation: the situation's codes only, for later insight (Inzicht)."""
+
+    date = models.DateField(_("datum"), default=_today, db_index=True)
+    phase = models.CharField(_("fase"), max_length=40)
+    reporter = models.CharField(_("melder"), max_length=60)
+    wijk = models.CharField(_("wijk"), max_length=40, blank=True, default="")
+    concerns = models.JSONField(_("zorgen"), default=list, help_text=_("Gesorteerde lijst van zorgcodes."))
+    flags = models.JSONField(_("kenmerken"), default=dict, help_text=_("Ja/nee-kenmerken van de situatie."))
+    weeks_since_birth = models.PositiveSmallIntegerField(_("weken na de geboorte"), null=True, blank=True)
+    content_version = models.CharField(_("inhoudsversie"), max_length=64)
+
+    class Meta:
+        verbose_name = _("geadviseerde situatie (anoniem)")
+        verbose_name_plural = _("geadviseerde situaties (anoniem)")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.phase} {self.reporter} {self.wijk or '-'}"

@@ -1,0 +1,112 @@
+"""The route guide's service (Django side): validate, evaluate with the cached rule set, add contacts,
+keep an anonymous tally. Views, the JSON API and the `advise` command all call `advise`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.db import DatabaseError, transaction
+
+from . import content
+from .engine import RuleSet, Situation, Vocabulary, evaluate, validate_situation
+from .engine.situation import SituationError
+
+logger = logging.getLogger("wegwijzer.routes")
+
+_lock = threading.Lock()
+_cache: dict[str, Any] = {}
+
+__all__ = ["SituationError", "advise", "reset_cache", "ruleset", "vocabulary"]
+
+
+def ruleset() -> RuleSet:
+    """The rule set, loaded and validated once per process (reset_cache() reloads)."""
+    found = _cache.get("ruleset")
+    if found is None:
+        with _lock:
+            found = _cache.get("ruleset")
+            if found is None:
+                found = content.load_rules(vocab=vocabulary())
+                _cache["ruleset"] = found
+    return found
+
+
+def vocabulary() -> Vocabulary:
+    """The vocabulary (codes with Dutch labels): .phases, .reporters, .concerns, .wijken, .roles,
+    .interventions, .laws, .warnings map code -> label in display order; .label(kind, code)."""
+    found = _cache.get("vocabulary")
+    if found is None:
+        found = content.load_vocab()
+        _cache["vocabulary"] = found
+    return found
+
+
+def reset_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _contacts(roles: list[str], wijk: str | None) -> list[dict[str, Any]]:
+    """The social map's concrete contacts per role for the wijk; [] when the social map is absent or fails."""
+    try:
+        from wegwijzer.socialmap.selectors import contacts_for_roles
+    except ImportError:
+        return []
+    try:
+        rows = contacts_for_roles(list(roles), wijk)
+    except Exception:  # the social map must never break an advice
+        logger.exception("contacts_for_roles failed")
+        return []
+    return [dict(row) for row in rows or [] if isinstance(row, dict)]
+
+
+def _tally(situation: Situation, content_version: str) -> None:
+    from .models import AdviceTally
+
+    try:
+        with transaction.atomic():
+            AdviceTally.objects.create(
+                phase=situation.phase,
+                reporter=situation.reporter,
+                wijk=situation.wijk or "",
+                concerns=list(situation.concerns_sorted),
+                flags={
+                    "buurtteam_involved": situation.buurtteam_involved,
+                    "urgent": situation.urgent,
+                    "child_protection_order": situation.child_protection_order,
+                    "ambulant_sufficient": situation.ambulant_sufficient,
+                    "related_to_baby_care": situation.related_to_baby_care,
+                },
+                weeks_since_birth=situation.weeks_since_birth,
+                content_version=content_version,
+            )
+    except DatabaseError:  # an advice is still worth giving when the tally cannot be written
+        logger.exception("advice tally not recorded")
+
+
+def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
+    """The advice for a situation as a JSON-ready dict (contract: route-guide.md).
+
+    Raises SituationError (with .errors per field) for a malformed situation.
+    """
+    rules = ruleset()
+    situation = validate_situation(data, rules.vocabulary)
+    result = evaluate(situation, rules)
+    out = result.to_dict()
+    advice = {
+        "involve": out["involve"],
+        "interventions": out["interventions"],
+        "laws": out["laws"],
+        "warnings": out["warnings"],
+        "steps": out["steps"],
+        "contacts": _contacts(out["involve"], situation.wijk),
+        "reasons": out["reasons"],
+        "content_version": out["content_version"],
+        "situation": situation.to_dict(),
+    }
+    if tally:
+        _tally(situation, result.content_version)
+    return advice
