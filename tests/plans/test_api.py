@@ -1,0 +1,324 @@
+"""The gezinsplan JSON API: happy paths, bad input (400/422 with Dutch per-field errors), conflicts (409)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+
+from accounts.helpers import bearer
+from wegwijzer.audit.models import AccessLogEntry
+from wegwijzer.core.openapi import build_document
+from wegwijzer.plans.models import Casus, Consent, PlanSection
+
+from .factories import professional
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+def call(client, method, url, user, body=None, raw=None):
+    kwargs = bearer(user)
+    if method != "get":
+        kwargs["data"] = raw if raw is not None else ("" if body is None else json.dumps(body))
+        kwargs["content_type"] = "application/json"
+    return getattr(client, method)(API + url, **kwargs)
+
+
+@pytest.fixture
+def alice(db):
+    return professional("alice", role="verloskundige", organisation_slug="verloskundigen-oost")
+
+
+@pytest.fixture
+def bob(db):
+    return professional("bob", role="buurtteam-jeugd-gezin", organisation_slug="buurtteam-oost")
+
+
+def test_two_professionals_run_a_plan_to_a_warm_handover(client, alice, bob):
+    r = call(
+        client, "post", "/cases", alice, {"label": "Gezin Merel", "phase": "zwangerschap", "wijk": "oost"}
+    )
+    assert r.status_code == 201, r.content
+    case_id = r.json()["id"]
+    assert [m["username"] for m in r.json()["members"]] == [alice.username]
+    assert call(client, "get", f"/cases/{case_id}", bob).status_code == 404
+    r = call(
+        client,
+        "post",
+        f"/cases/{case_id}/members",
+        alice,
+        {"username": bob.username, "role": "buurtteam-jeugd-gezin"},
+    )
+    assert r.status_code == 201, r.content
+    assert [c["id"] for c in call(client, "get", "/cases", bob).json()["results"]] == [case_id]
+    r = call(
+        client,
+        "put",
+        f"/cases/{case_id}/regie",
+        bob,
+        {
+            "lead": "ouders",
+            "support_member": bob.username,
+            "records_member": bob.username,
+            "informs_text": "Buurtteam informeert huisarts",
+        },
+    )
+    assert r.status_code == 200, r.content
+    r = call(
+        client,
+        "post",
+        f"/cases/{case_id}/consents",
+        bob,
+        {
+            "what": "Zorgen rond de bevalling",
+            "with_whom": "Huisarts",
+            "given_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert r.status_code == 201, r.content
+    consent_id = r.json()["id"]
+    for step in range(1, 6):
+        r = call(
+            client,
+            "put",
+            f"/cases/{case_id}/plan/{step}",
+            bob,
+            {"content": f"Stap {step}", "considerations": "Afweging", "version": 0},
+        )
+        assert r.status_code == 200, r.content
+    assert [s["version"] for s in call(client, "get", f"/cases/{case_id}/plan", alice).json()["steps"]] == [
+        1
+    ] * 5
+    r = call(
+        client,
+        "post",
+        f"/cases/{case_id}/meetings",
+        alice,
+        {
+            "starts_at": (timezone.now() + dt.timedelta(days=2)).isoformat(),
+            "location": "Buurtteam Oost",
+            "participants": [alice.username, bob.username],
+            "family_participates": True,
+            "decisions": ["JGZ-huisbezoek"],
+        },
+    )
+    assert r.status_code == 201, r.content
+    meeting = r.json()
+    r = call(client, "get", f"/cases/{case_id}/meetings/{meeting['id']}.ics", bob)
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in r.content
+    r = call(
+        client,
+        "post",
+        f"/cases/{case_id}/meetings/{meeting['id']}/agreements",
+        alice,
+        {
+            "items": [
+                {
+                    "decision": meeting["decisions"][0]["id"],
+                    "owner": bob.username,
+                    "due_date": timezone.localdate().isoformat(),
+                }
+            ]
+        },
+    )
+    assert r.status_code == 201, r.content
+    aid = r.json()["results"][0]["id"]
+    r = call(client, "patch", f"/cases/{case_id}/agreements/{aid}", bob, {"status": "done"})
+    assert r.status_code == 200 and r.json()["status"] == "done"
+    r = call(
+        client,
+        "post",
+        f"/cases/{case_id}/feedback",
+        bob,
+        {
+            "recipient_role": "huisarts",
+            "recipient_email": "ha@example.org",
+            "message": "Buurtteam is betrokken",
+        },
+    )
+    assert r.status_code == 201, r.content
+    r = call(client, "post", f"/cases/{case_id}/consents/{consent_id}/withdraw", alice)
+    assert r.status_code == 200 and r.json()["active"] is False
+    r = call(client, "get", f"/cases/{case_id}/export/fhir", alice)
+    assert r.status_code == 200 and r.json()["resourceType"] == "Bundle"
+    carol = professional("carol", role="buurtteam-jeugd-gezin")
+    r = call(
+        client,
+        "post",
+        f"/cases/{case_id}/handovers",
+        bob,
+        {"successor": carol.username, "note": "Warme overdracht", "family_informed": True},
+    )
+    assert r.status_code == 201, r.content
+    assert call(client, "get", f"/cases/{case_id}", bob).status_code == 404
+    assert call(client, "get", f"/cases/{case_id}", carol).status_code == 200
+    regie = call(client, "get", f"/cases/{case_id}/regie", carol).json()
+    assert regie["support_member"] == carol.username
+    audit = call(client, "get", f"/cases/{case_id}/audit", carol).json()["results"]
+    assert {"create", "read", "update", "export", "handover", "member_add"} <= {e["action"] for e in audit}
+    assert set(audit[0]) >= {
+        "event_id",
+        "user",
+        "role",
+        "organisation",
+        "action",
+        "outcome",
+        "time",
+        "client_address",
+    }
+    assert {e["user"] for e in audit} >= {alice.username, bob.username, carol.username}
+
+
+def test_anonymous_gets_401(client):
+    assert client.get(API + "/cases").status_code == 401
+
+
+def test_list_shows_only_callers_cases(client, alice, bob):
+    call(client, "post", "/cases", alice, {"label": "Gezin A"})
+    assert call(client, "get", "/cases", bob).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"phase": "zwangerschap"}, "label"),
+        ({"label": 42}, "label"),
+        ({"label": "x" * 101}, "label"),
+        ({"label": "Gezin 123456789"}, "label"),
+        ({"label": "Gezin", "phase": "zomer"}, "phase"),
+        ({"label": "Gezin", "wijk": ["oost"]}, "wijk"),
+        ({"label": "Gezin", "bsn": "x"}, "bsn"),
+        ({"label": "Gezin", "contact_email": "geen-mail"}, "contact_email"),
+    ],
+)
+def test_create_rejects_bad_fields_with_dutch_messages(client, alice, body, field):
+    r = call(client, "post", "/cases", alice, body)
+    assert r.status_code == 422, r.content
+    assert field in r.json()["errors"]
+    assert Casus.objects.count() == 0
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"tekst"'])
+def test_malformed_json_is_400(client, alice, raw):
+    r = call(client, "post", "/cases", alice, raw=raw)
+    assert r.status_code == 400 and r.json()["detail"]
+
+
+def test_member_errors(client, team):
+    url = f"/cases/{team.casus.pk}/members"
+    r = call(client, "post", url, team.member, {"username": "niemand"})
+    assert r.status_code == 422 and "username" in r.json()["errors"]
+    now = timezone.now()
+    r = call(
+        client,
+        "post",
+        url,
+        team.member,
+        {
+            "username": team.other.username,
+            "valid_from": now.isoformat(),
+            "valid_to": (now - dt.timedelta(days=3)).isoformat(),
+        },
+    )
+    assert r.status_code == 422 and "valid_to" in r.json()["errors"]
+    r = call(client, "post", url, team.member, {"username": team.other.username, "valid_from": "gisteren"})
+    assert r.status_code == 422 and "valid_from" in r.json()["errors"]
+    r = call(client, "delete", f"{url}/{team.colleague.username}", team.member)
+    assert r.status_code == 200 and r.json()["current"] is False
+    r = call(client, "delete", f"{url}/{team.colleague.username}", team.member)
+    assert r.status_code == 404
+
+
+def test_dates_in_wrong_order(client, team):
+    base = f"/cases/{team.casus.pk}"
+    r = call(client, "post", f"{base}/agreements", team.member, {"what": "x", "due_date": "2000-01-01"})
+    assert r.status_code == 422 and "due_date" in r.json()["errors"]
+    r = call(
+        client,
+        "post",
+        f"{base}/consents/{team.consent.pk}/withdraw",
+        team.member,
+        {"withdrawn_on": "2000-01-01"},
+    )
+    assert r.status_code == 422 and "withdrawn_on" in r.json()["errors"]
+    assert Consent.objects.get(pk=team.consent.pk).withdrawn_on is None
+
+
+def test_conflict_returns_409_with_both_versions(client, team):
+    url = f"/cases/{team.casus.pk}/plan/2"
+    first = call(client, "put", url, team.member, {"content": "Versie A", "considerations": "", "version": 0})
+    assert first.status_code == 200
+    second = call(
+        client, "put", url, team.colleague, {"content": "Versie B", "considerations": "", "version": 0}
+    )
+    assert second.status_code == 409
+    body = second.json()
+    assert body["mine"]["content"] == "Versie B" and body["theirs"]["content"] == "Versie A"
+    assert "detail" in body
+    assert PlanSection.objects.get(casus=team.casus, step=2).content == "Versie A"
+
+
+def test_oversized_and_wrong_types_in_plan(client, team):
+    url = f"/cases/{team.casus.pk}/plan/3"
+    r = call(client, "put", url, team.member, {"content": "x" * 10_001, "version": 0})
+    assert r.status_code == 422 and "content" in r.json()["errors"]
+    r = call(client, "put", url, team.member, {"content": "ok", "version": "nul"})
+    assert r.status_code == 422 and "version" in r.json()["errors"]
+    assert (
+        call(
+            client, "put", f"/cases/{team.casus.pk}/plan/9", team.member, {"content": "", "version": 0}
+        ).status_code
+        == 404
+    )
+
+
+def test_script_is_stored_as_text_and_returned_as_json(client, team):
+    url = f"/cases/{team.casus.pk}/plan/1"
+    payload = "<script>alert('x')</script>"
+    assert call(client, "put", url, team.member, {"content": payload, "version": 0}).status_code == 200
+    r = call(client, "get", url, team.member)
+    assert r["Content-Type"].startswith("application/json")
+    assert r.json()["content"] == payload
+
+
+def test_closed_case_is_read_only(client, team):
+    base = f"/cases/{team.casus.pk}"
+    assert call(client, "post", f"{base}/close", team.member).status_code == 200
+    assert call(client, "get", base, team.member).json()["status"] == "closed"
+    r = call(client, "post", f"{base}/agreements", team.member, {"what": "x"})
+    assert r.status_code == 409
+
+
+def test_staff_cannot_create_cases(client, team):
+    assert call(client, "post", "/cases", team.policy, {"label": "Gezin"}).status_code == 403
+    assert call(client, "get", "/cases", team.admin).json()["results"] == []
+
+
+def test_denied_attempt_is_logged_for_existing_case(client, team):
+    call(client, "get", f"/cases/{team.casus.pk}", team.other)
+    assert AccessLogEntry.objects.filter(
+        case_id=str(team.casus.pk), outcome="denied", username=team.other.username
+    ).exists()
+
+
+def test_openapi_documents_every_route():
+    from django.urls import get_resolver  # noqa: F401
+
+    from wegwijzer.plans import api_urls
+
+    doc = build_document()
+    for pattern in api_urls.urlpatterns:
+        route = "/" + str(pattern.pattern)
+        for name in ("case_id", "step", "agreement_id", "consent_id", "meeting_id", "username"):
+            route = (
+                route.replace(f"<uuid:{name}>", "{" + name + "}")
+                .replace(f"<int:{name}>", "{" + name + "}")
+                .replace(f"<str:{name}>", "{" + name + "}")
+            )
+        assert route in doc["paths"], route
+        methods = {m.lower() for m in pattern.callback.allowed_methods}
+        assert methods <= set(doc["paths"][route]), (route, methods)
