@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,8 +29,6 @@ class User(AbstractUser):
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        from django.utils import timezone
-
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
 
 
@@ -41,7 +40,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("naam"), max_length=100, default="cli")
     token_hash = models.CharField(_("hash van het token"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("begin van het token"), max_length=8, editable=False)
-    created_at = models.DateTimeField(_("uitgegeven op"), auto_now_add=True)
+    created_at = models.DateTimeField(_("uitgegeven op"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("verloopt op"))
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -64,6 +63,4 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        from django.utils import timezone
-
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active

@@ -130,12 +130,14 @@ def api_token_issue(*, user: User, issued_by: Any = None, name: str = "cli", day
     if not user.is_active:
         raise ValidationError({"user": ["Deze gebruiker is niet actief."]})
     raw = "ww_" + secrets.token_urlsafe(TOKEN_BYTES)
+    now = timezone.now()
     token = ApiToken.objects.create(
         user=user,
         name=(name or "cli")[:100],
         token_hash=token_hash(raw),
         prefix=raw[:8],
-        expires_at=timezone.now() + timedelta(days=days),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
         created_by=issued_by if getattr(issued_by, "pk", None) else None,
     )
     access_log_write(
