@@ -1,5 +1,9 @@
 """JSON API routes of this app, mounted under /api/v1/ by wegwijzer.core.api_urls."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns: list = [
+    path("me", api.me, name="api-me"),
+]

@@ -1,0 +1,29 @@
+"""JSON API of accounts: who am I (lets an integration check its token)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from wegwijzer.core.api import json_response
+
+from .auth import api_auth_required
+from .roles import is_professional, role_label
+
+
+@require_GET
+@api_auth_required
+def me(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    token = getattr(user, "api_token", None)
+    return json_response(
+        {
+            "username": user.get_username(),
+            "role": user.role,
+            "role_label": role_label(user.role) if user.role else "",
+            "organisation": user.organisation_slug,
+            "professional": is_professional(user),
+            "auth": getattr(request, "auth_method", ""),
+            "token_expires_at": token.expires_at.isoformat() if token else None,
+        }
+    )
