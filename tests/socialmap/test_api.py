@@ -155,7 +155,9 @@ def test_organization_kind_filter_rejects_unknown(client, loaded_map):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/services/bestaat-niet", "/api/v1/organizations/x", "/api/v1/roles/x",
-                                  "/api/v1/wijken/x", "/api/v1/services/00000000-0000-0000-0000-000000000000"])
+                                  "/api/v1/wijken/x", "/api/v1/services/00000000-0000-0000-0000-000000000000",
+                                  "/api/v1/services/a%00b", "/api/v1/organizations/%F0%9F%92%A9",
+                                  "/api/v1/roles/" + "x" * 5000])
 def test_unknown_record_is_404_json(client, loaded_map, path):
     response = client.get(path)
     assert response.status_code == 404

@@ -119,3 +119,14 @@ def test_real_content_checks_and_loads(settings):
     bundle = content.read_content(real)
     for code in bundle.codes("roles") | bundle.codes("interventions"):
         assert selectors.record_get(code) is not None, code
+
+
+def test_services_mark_assured_keeps_history(loaded_map):
+    import datetime as dt
+
+    from wegwijzer.socialmap import services
+
+    obj = services.record_mark_assured(slug="jgz", on=dt.date(2027, 1, 5))
+    assert obj.assured_date == dt.date(2027, 1, 5)
+    assert Role.objects.get(slug="jgz").history.latest().assured_date == dt.date(2027, 1, 5)
+    assert services.record_mark_assured(slug="bestaat-niet") is None

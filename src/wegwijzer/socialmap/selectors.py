@@ -94,7 +94,7 @@ def wijken_qs() -> QuerySet[Wijk]:
 
 def record_get(slug: str) -> RecordModel | None:
     """The record with this slug, whatever its kind (slugs are unique across kinds by content check)."""
-    if not isinstance(slug, str) or not slug or len(slug) > 200:
+    if not isinstance(slug, str) or not slug or len(slug) > 200 or "\x00" in slug:
         return None
     for qs in (roles_qs(), services_qs(), organizations_qs(), wijken_qs()):
         obj = qs.filter(slug=slug).first()
@@ -106,6 +106,8 @@ def record_get(slug: str) -> RecordModel | None:
 def _by_id_or_slug(qs: QuerySet, key: str) -> Any:
     import uuid
 
+    if not key or len(key) > 200 or "\x00" in key:  # PostgreSQL rejects NUL in a string literal
+        return None
     try:
         return qs.filter(id=uuid.UUID(key)).first()
     except ValueError:

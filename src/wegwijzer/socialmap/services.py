@@ -1,0 +1,40 @@
+"""Writes to the social map (keyword-only, typed, one transaction each).
+
+The bulk writes live beside their formats: content.load (YAML content files) and hsds.import_document
+(HSDS JSON); these are the entry points other apps and commands call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from . import content, hsds
+from .selectors import RecordModel, record_get
+
+
+def map_load_content(*, if_empty: bool = False, replace: bool = False, content_dir: Path | None = None) -> str:
+    """Load the content files (see content.load); returns a Dutch one-line report."""
+    return content.load(if_empty=if_empty, replace=replace, content_dir=content_dir)
+
+
+def map_import_hsds(*, document: Any) -> tuple[dict[str, int] | None, list[str]]:
+    """Validate an HSDS document fully, then replace the map with it (all or nothing)."""
+    problems = hsds.validate_document(document)
+    if problems:
+        return None, problems
+    return hsds.import_document(document), []
+
+
+@transaction.atomic
+def record_mark_assured(*, slug: str, on: dt.date | None = None) -> RecordModel | None:
+    """Record that a record's facts were checked against their source today (HSDS assured_date)."""
+    obj = record_get(slug)
+    if obj is None or not hasattr(obj, "assured_date"):
+        return None
+    obj.assured_date = on or dt.date.today()  # noqa: DTZ011 - a calendar date
+    obj.save(update_fields=["assured_date", "updated_at"])
+    return obj
