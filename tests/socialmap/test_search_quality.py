@@ -6,6 +6,8 @@ The misses are printed (run with -s to see them), so a content or ranking change
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,9 @@ def test_results_are_deterministic(real_map):
     first = [search(q, limit=20) for _s, q, _e in CASES]
     rebuild()
     assert [search(q, limit=20) for _s, q, _e in CASES] == first
+    # WEGWIJZER_SEARCH_DUMP=FILE writes every case's top 20, to diff SQLite against PostgreSQL.
+    dump = os.environ.get("WEGWIJZER_SEARCH_DUMP")
+    if dump:
+        lines = [json.dumps({"q": q, "slugs": [r["slug"] for r in res]}, ensure_ascii=False)
+                 for (_s, q, _e), res in zip(CASES, first, strict=True)]
+        Path(dump).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -200,3 +200,10 @@ def test_broken_synonyms_file_means_no_synonyms(tmp_path):
     path.write_text("synonyms: [this is: not: valid", encoding="utf-8")
     assert synonyms_mod.load(path).rules == {}
     assert synonyms_mod.load(tmp_path / "missing.yaml").rules == {}
+
+
+def test_one_segment_in_slug_order(index):
+    # Equal scores tie by document order; one segment in slug order makes that the slug.
+    assert index.index.searcher().num_segments == 1
+    tied = index.search("jeugdverpleegkundige", limit=20)
+    assert tied == sorted(tied, key=lambda r: r["slug"]) or len({r["slug"] for r in tied}) == len(tied)

@@ -31,6 +31,7 @@ from .text import (
     expand_hyphens,
     index_text,
     stem,
+    tokens,
     words,
 )
 
@@ -48,6 +49,7 @@ EXACT_FIELDS: dict[str, float] = {
 }
 # Compound parts ("moedergroepen" -> moeder + groep), lower than an exact word.
 PARTS_FIELDS: dict[str, float] = {"title_parts": 2.0, "body_parts": 0.5}
+PART_EXACT_FACTOR = 0.35  # a part of the typed compound found as a word of its own
 # Typo tolerance: a fuzzy match scores a constant (no BM25), so these are absolute: about half of what an
 # exact match in the same field typically scores. Only the best field counts (no tie breaker).
 FUZZY_FIELDS: dict[str, float] = {"name": 6.0, "alternate_name": 5.0, "slug_words": 4.0, "summary": 2.0, "body": 1.0}
@@ -88,28 +90,44 @@ class SearchIndex:
         self.synonyms = synonyms or synonyms_mod.Synonyms()
         docs = sorted((d for d in documents if d.get("slug")), key=lambda d: str(d["slug"]))
         self.results: dict[str, dict[str, Any]] = {}
-        prepared: list[dict[str, str]] = []
+        prepared: list[dict[str, Any]] = []
         vocabulary: set[str] = set(self.synonyms.vocabulary())
         for doc in docs:
             slug = str(doc["slug"])
             if slug in self.results:
                 continue
             self.results[slug] = {k: ("" if doc.get(k) is None else str(doc.get(k))) for k in RESULT_KEYS}
-            fields = {
+            # Short fields get the full treatment in Python (hyphen joins); long texts go to tantivy as
+            # they are (its tokenizer splits on non-alphanumerics, lowercases and folds accents the same way).
+            row: dict[str, Any] = {
+                "slug": slug,
+                "kind": str(doc.get("kind") or ""),
                 "name": index_text(_text(doc.get("name"))),
                 "alternate_name": index_text(_text(doc.get("alternate_name"))),
                 "slug_words": index_text(slug),
                 "summary": index_text(_text(doc.get("summary"))),
-                "body": index_text(" ".join(_text(doc.get(k)) for k in BODY_KEYS)),
-                "tags": index_text(" ".join(_text(doc.get(k)) for k in TAG_KEYS)),
+                "body": " ".join(_text(doc.get(k)) for k in BODY_KEYS),
+                "tags": " ".join(_text(doc.get(k)) for k in TAG_KEYS),
             }
-            prepared.append({"slug": slug, "kind": str(doc.get("kind") or ""), **fields})
-            for key in ("name", "alternate_name", "slug_words", "summary", "body"):
-                vocabulary.update(fields[key].split())
-        # Stems join the vocabulary so "babygroep" splits into baby + groep even if only "groepen" occurs.
+            row["title_words"] = set(" ".join((row["name"], row["alternate_name"], row["slug_words"])).split())
+            row["body_words"] = set(row["summary"].split()) | set(tokens(row["body"]))
+            vocabulary |= row["title_words"]
+            vocabulary |= row["body_words"]
+            prepared.append(row)
+        # Compound parts must be words of the map itself (or their stems: "babygroep" splits into
+        # baby + groep even when only "groepen" occurs); function words are never parts.
         self._stem_cache: dict[str, str] = {}
+        words_seen = vocabulary
+        vocabulary = {w for w in vocabulary if w.isalpha() and w not in STOPWORDS}
         vocabulary |= {self._stem(w) for w in vocabulary}
         self.decompounder = Decompounder(vocabulary)
+        # Every compound word of the map, split once: word -> "part part".
+        self._compounds: dict[str, str] = {}
+        for word in words_seen:
+            parts = self.decompounder.split(word)
+            if len(parts) > 1:
+                self._compounds[word] = " ".join(parts)
+        compound_words = self._compounds.keys()
 
         builder = tantivy.SchemaBuilder()
         builder.add_text_field("slug", stored=True, tokenizer_name="raw")
@@ -118,23 +136,19 @@ class SearchIndex:
             builder.add_text_field(name, tokenizer_name=ANALYZER_NAME)
         for name in PARTS_FIELDS:
             builder.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option="freq")
-        builder.add_text_field("all", tokenizer_name=ANALYZER_NAME, index_option="basic")
         self.schema = builder.build()
         self.index = tantivy.Index(self.schema)
         self.index.register_tokenizer(ANALYZER_NAME, ANALYZER)
         # One thread, one commit: a single segment with documents in slug order, so equal scores tie by slug.
         writer = self.index.writer(heap_size=max(15_000_000, 2_000 * len(prepared)), num_threads=1)
         for row in prepared:
-            title = " ".join((row["name"], row["alternate_name"], row["slug_words"]))
-            rest = " ".join((row["summary"], row["body"], row["tags"]))
             doc = tantivy.Document()
             doc.add_text("slug", row["slug"])
             doc.add_text("kind", row["kind"])
             for name in EXACT_FIELDS:
                 doc.add_text(name, row[name])
-            doc.add_text("title_parts", self._parts_text(title))
-            doc.add_text("body_parts", self._parts_text(" ".join((row["summary"], row["body"]))))
-            doc.add_text("all", " ".join((title, rest)))
+            doc.add_text("title_parts", self._parts_text(row["title_words"] & compound_words))
+            doc.add_text("body_parts", self._parts_text(row["body_words"] & compound_words))
             writer.add_document(doc)
         writer.commit()
         writer.wait_merging_threads()
@@ -142,7 +156,7 @@ class SearchIndex:
         # Every stem that occurs anywhere: a typed word that is a known stem is not "corrected".
         searcher = self.index.searcher()
         self.known: frozenset[str] = frozenset(
-            term for term, _n in searcher.terms_with_prefix("all", "")
+            term for f in EXACT_FIELDS for term, _n in searcher.terms_with_prefix(f, "")
         )
         self.size = len(prepared)
         self.build_seconds = time.perf_counter() - started
@@ -157,10 +171,9 @@ class SearchIndex:
                 self._stem_cache[word] = cached
         return cached
 
-    def _parts_text(self, text: str) -> str:
-        """Every word replaced by its compound parts (a word that does not split stays itself)."""
-        split = self.decompounder.split
-        return " ".join(" ".join(split(w)) for w in text.split())
+    def _parts_text(self, compounds: Iterable[str]) -> str:
+        """The parts of these compounds ("moederbabygroep" -> "moeder baby groep")."""
+        return " ".join(self._compounds[w] for w in sorted(compounds))
 
     # ------------------------------------------------------------------ query building
 
@@ -178,12 +191,17 @@ class SearchIndex:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Should, exact)]
         parts = self.decompounder.split(term.word)
         if len(parts) > 1:
+            # Each part may occur on its own (exact fields, lower) or as part of a compound (parts fields).
             share = 1.0 / len(parts)
             for part in parts:
                 part_stem = self._stem(part)
                 if part_stem:
-                    for f, b in PARTS_FIELDS.items():
-                        clauses.append((tantivy.Occur.Should, self._term_query(f, part_stem, b * share)))
+                    options = [
+                        self._term_query(f, part_stem, b * share * PART_EXACT_FACTOR) for f, b in EXACT_FIELDS.items()
+                    ] + [self._term_query(f, part_stem, b * share) for f, b in PARTS_FIELDS.items()]
+                    clauses.append(
+                        (tantivy.Occur.Should, tantivy.Query.disjunction_max_query(options, tie_breaker=0.1))
+                    )
         distance = fuzzy_distance(term.word)
         if term.fuzzy and distance and term.stem not in self.known:
             fuzzy = [
@@ -261,8 +279,9 @@ class SearchIndex:
                 [(tantivy.Occur.Must, built), (tantivy.Occur.Must, kind_q)]
             )
         searcher = self.index.searcher()
-        # Fetch a margin beyond the limit so that ties at the cut are ordered by slug, not by chance.
-        hits = searcher.search(built, limit=limit + 10, count=False).hits
+        # Documents sit in slug order in one segment, and tantivy breaks score ties by document order, so
+        # ties come out by slug; the sort below also makes near-equal floats (sums in another order) agree.
+        hits = searcher.search(built, limit=limit + 2, count=False).hits
         scored = []
         for score, address in hits:
             slug = searcher.doc(address).get_first("slug")

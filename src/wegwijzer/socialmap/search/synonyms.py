@@ -24,9 +24,7 @@ class Synonyms:
     # stem sequence of the term -> expansions (each a tuple of folded words)
     rules: dict[tuple[str, ...], list[tuple[str, ...]]] = field(default_factory=dict)
 
-    @property
-    def max_len(self) -> int:
-        return max((len(k) for k in self.rules), default=0)
+    max_len: int = 0  # words in the longest term
 
     def vocabulary(self) -> set[str]:
         out: set[str] = set()
@@ -72,7 +70,7 @@ def parse(data: object) -> Synonyms:
             flat = _flat_words(str(exp))
             if flat and flat not in bucket:
                 bucket.append(flat)
-    return Synonyms(rules)
+    return Synonyms(rules, max(len(k) for k in rules) if rules else 0)
 
 
 def load(path: Path) -> Synonyms:

@@ -35,6 +35,8 @@ _TRANSLATE = str.maketrans({**{c: "" for c in _APOSTROPHES}, **{c: "-" for c in 
 # (punctuation, symbols, emoji, controls, format marks, lone surrogates) becomes a space.
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_WORD_RE = re.compile(r"[^\w-]+")
+_TOKEN_RE = re.compile(r"[^\W_]+")
+MAX_JOIN_PARTS = 3
 
 # Dutch function words: kept (a query may be "nu niet zwanger"), but they weigh little.
 _STOPWORD_TEXT = """de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om hem dan
@@ -48,6 +50,7 @@ _LINKERS = ("", "s", "en", "e")
 MIN_PART = 3
 MIN_COMPOUND = 6
 MAX_PARTS = 4
+MAX_COMPOUND = 32
 
 
 def fold(text: str) -> str:
@@ -57,6 +60,8 @@ def fold(text: str) -> str:
     """
     if not text:
         return ""
+    if text.isascii():
+        return _NON_WORD_RE.sub(" ", text.translate(_TRANSLATE).lower())
     text = unicodedata.normalize("NFKD", text).translate(_TRANSLATE)
     text = _COMBINING_RE.sub("", text).lower()
     return _NON_WORD_RE.sub(" ", text)
@@ -73,16 +78,30 @@ def words(text: str) -> list[str]:
     return result
 
 
+def tokens(text: str) -> list[str]:
+    """Fast word split of a long text (no hyphen joins): folded, lowercased alphanumeric runs."""
+    if not text:
+        return []
+    if not text.isascii():
+        text = fold(text)
+    return _TOKEN_RE.findall(text.lower())
+
+
 def expand_hyphens(word: str) -> list[str]:
-    """'pop-poli' -> ['pop', 'poli', 'poppoli']; a plain word -> [word]."""
+    """'pop-poli' -> ['pop', 'poli', 'poppoli']; a plain word -> [word]. Only short chains are joined."""
     if "-" not in word:
         return [word]
     parts = [p for p in word.split("-") if p]
-    return [*parts, "".join(parts)] if len(parts) > 1 else parts
+    if 1 < len(parts) <= MAX_JOIN_PARTS:
+        return [*parts, "".join(parts)]
+    return parts
 
 
 def index_text(text: str) -> str:
     """The text as it goes into a stemmed field: folded, hyphenated words split and also joined."""
+    folded = fold(text)
+    if "-" not in folded:
+        return " ".join(w[:MAX_WORD_CHARS] for w in folded.split())
     return " ".join(w for word in words(text) for w in expand_hyphens(word))
 
 
@@ -104,7 +123,7 @@ class Decompounder:
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def split(self, word: str) -> tuple[str, ...]:
-        if len(word) < MIN_COMPOUND or not word.isalnum():
+        if not MIN_COMPOUND <= len(word) <= MAX_COMPOUND or not word.isalpha():
             return (word,)
         cached = self._cache.get(word)
         if cached is None:
