@@ -74,7 +74,6 @@ RECORD_FILTERS = (LawFilter, PhaseFilter, DomainFilter, AccessFilter, "office_ho
 
 class PhoneInline(admin.TabularInline):
     model = Phone
-    fk_name = None
     extra = 0
     fields = ("number", "description")
 

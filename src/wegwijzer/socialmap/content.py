@@ -474,10 +474,12 @@ def clear_map() -> None:
         Wijk,
     )
 
-    for model in (ServiceAtLocation, Phone, Schedule, Contact, Location, Service):
+    models: list[Any] = [ServiceAtLocation, Phone, Schedule, Contact, Location, Service]
+    for model in models:
         model.objects.all().delete()
     Organization.objects.update(parent=None)
-    for model in (Organization, Role, Wijk, TaxonomyTerm):
+    rest: list[Any] = [Organization, Role, Wijk, TaxonomyTerm]
+    for model in rest:
         model.objects.all().delete()
 
 

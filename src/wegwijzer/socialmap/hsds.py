@@ -41,7 +41,7 @@ FORMAT = "wegwijzer-hsds"
 FORMAT_VERSION = 1
 NAMESPACE = uuid.UUID("6f1d3c2a-9b1e-4d4e-8a57-5b1f0c2e7a10")  # Wegwijzer's uuid5 namespace
 
-TAXONOMY_DESCRIPTIONS = {
+TAXONOMY_DESCRIPTIONS: dict[str, str] = {
     Taxonomy.LAW: "Wetten en financiering (Zvw, Jeugdwet, Wmo, Wpg, Wlz)",
     Taxonomy.DOMAIN: "Domein: medisch eerstelijns, medisch tweedelijns, sociaal, informeel",
     Taxonomy.PHASE: "Fasen van de eerste 1000 dagen",
@@ -49,7 +49,7 @@ TAXONOMY_DESCRIPTIONS = {
     Taxonomy.CONCERN: "Signalen en vragen waarbij het aanbod helpt",
 }
 # attribute.link_type per taxonomy (HSDS: what the term describes)
-LINK_TYPES = {
+LINK_TYPES: dict[str, str] = {
     Taxonomy.LAW: "funding",
     Taxonomy.DOMAIN: "domain",
     Taxonomy.PHASE: "eligibility",
@@ -511,7 +511,7 @@ IMPORT_SCHEMA: dict[str, Any] = {
 
 
 def _path(error: Any) -> str:
-    parts = []
+    parts: list[str] = []
     for p in error.absolute_path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
     return "".join(parts) or "(document)"

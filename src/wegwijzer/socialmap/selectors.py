@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from .models import Organization, Phone, Role, Service, Taxonomy, TaxonomyTerm, Wijk
 
 # Which taxonomy feeds which record field.
-TERM_FIELDS: dict[str, str] = {
+TERM_FIELDS: dict[str, str] = {  # taxonomy value -> field
     Taxonomy.LAW: "laws",
     Taxonomy.PHASE: "phases",
     Taxonomy.CONCERN: "concerns",
@@ -383,7 +383,7 @@ def taxonomy_term_list(*, taxonomy: str = "") -> QuerySet[TaxonomyTerm]:
 def known_codes() -> dict[str, set[str]]:
     """Codes that exist in the database, per filter parameter (for validating API filters)."""
     out: dict[str, set[str]] = {p: set() for p in FILTER_TAXONOMY}
-    reverse_map = {v: k for k, v in FILTER_TAXONOMY.items()}
+    reverse_map: dict[str, str] = {str(v): k for k, v in FILTER_TAXONOMY.items()}
     for taxonomy, code in TaxonomyTerm.objects.values_list("taxonomy", "code"):
         param = reverse_map.get(taxonomy)
         if param:

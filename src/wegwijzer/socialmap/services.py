@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from . import content, hsds
+from .models import Wijk
 from .selectors import RecordModel, record_get
 
 
@@ -33,7 +34,7 @@ def map_import_hsds(*, document: Any) -> tuple[dict[str, int] | None, list[str]]
 def record_mark_assured(*, slug: str, on: dt.date | None = None) -> RecordModel | None:
     """Record that a record's facts were checked against their source today (HSDS assured_date)."""
     obj = record_get(slug)
-    if obj is None or not hasattr(obj, "assured_date"):
+    if obj is None or isinstance(obj, Wijk):
         return None
     obj.assured_date = on or dt.date.today()  # noqa: DTZ011 - a calendar date
     obj.save(update_fields=["assured_date", "updated_at"])
