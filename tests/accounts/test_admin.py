@@ -82,3 +82,22 @@ def test_admin_without_second_factor_cannot_manage_users_or_tokens(client):
     client.force_login(make_superuser("half"))
     for url in (TOKENS, USERS, f"{TOKENS}add/"):
         assert client.get(url).status_code in (302, 403)
+
+
+def test_add_user_in_admin_with_role_and_organisation(client, admin_verified):
+    from wegwijzer.accounts.models import User
+    from wegwijzer.socialmap.models import Organization
+
+    Organization.objects.create(slug="kraamzorg-utrecht", name="Kraamzorg Utrecht")
+    response = client.post(f"{USERS}add/", {
+        "username": "nieuw", "role": "kraamzorg", "organisation_slug": "kraamzorg-utrecht",
+        "usable_password": "true", "password1": "Lange-zin-als-wachtwoord-77", "password2": "Lange-zin-als-wachtwoord-77",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="nieuw")
+    assert (user.role, user.organisation_slug) == ("kraamzorg", "kraamzorg-utrecht")
+    bad = client.post(f"{USERS}add/", {
+        "username": "nieuw2", "role": "tandarts", "organisation_slug": "",
+        "usable_password": "true", "password1": "Lange-zin-als-wachtwoord-77", "password2": "Lange-zin-als-wachtwoord-77",
+    })
+    assert bad.status_code == 200 and not User.objects.filter(username="nieuw2").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -60,11 +61,11 @@ class RoleOrganisationForm(forms.ModelForm):
         return slug
 
 
-class WegwijzerUserChangeForm(RoleOrganisationForm, UserAdmin.form):
+class WegwijzerUserChangeForm(RoleOrganisationForm, UserChangeForm):
     pass
 
 
-class WegwijzerUserCreationForm(RoleOrganisationForm, UserAdmin.add_form):
+class WegwijzerUserCreationForm(RoleOrganisationForm, AdminUserCreationForm):
     pass
 
 
@@ -90,15 +91,18 @@ class WegwijzerUserAdmin(VerifiedOnlyMixin, UserAdmin):
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email", "organisation_slug")
     fieldsets = (
-        *UserAdmin.fieldsets[:1],
+        *tuple(UserAdmin.fieldsets or ())[:1],
         (_("Rol en organisatie"), {"fields": ("role", "organisation_slug")}),
-        *UserAdmin.fieldsets[1:],
+        *tuple(UserAdmin.fieldsets or ())[1:],
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "role", "organisation_slug", "usable_password",
                                                  "password1", "password2")}),
     )
     inlines = [ApiTokenInline]
+
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj is not None else []
 
 
 class ApiTokenIssueForm(forms.ModelForm):

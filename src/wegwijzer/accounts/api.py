@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from wegwijzer.core.api import json_response
 
 from .auth import api_auth_required
+from .models import User
 from .roles import is_professional, role_label
 
 
 @require_GET
 @api_auth_required
 def me(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     token = getattr(user, "api_token", None)
     return json_response(
         {

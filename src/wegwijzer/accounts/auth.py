@@ -105,8 +105,8 @@ def unauthorized() -> HttpResponse:
 
 
 def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
-    def _noop(req: HttpRequest) -> None:  # a callback without csrf_exempt
-        return None
+    def _noop(req: HttpRequest) -> HttpResponse:  # a callback without csrf_exempt; never called
+        return HttpResponse()
 
     middleware = CsrfViewMiddleware(_noop)
     middleware.process_request(request)

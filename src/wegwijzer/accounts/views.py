@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -24,6 +24,7 @@ from wegwijzer.audit.service import access_log_write
 
 from .auth import has_confirmed_device, is_verified, otp_required
 from .forms import LoginForm, TokenForm
+from .models import ApiToken, User
 from .roles import role_label
 
 
@@ -207,9 +208,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def account_overview(request: HttpRequest) -> HttpResponse:
     """'Mijn account': who am I here, on whose behalf, and my active API tokens (prefixes only)."""
-    tokens = request.user.api_tokens.active().order_by("-created_at")
-    return render(
-        request,
-        "accounts/overview.html",
-        {"role_label": role_label(request.user.role), "tokens": tokens},
-    )
+    user = cast(User, request.user)
+    tokens = ApiToken.objects.active().filter(user=user).order_by("-created_at")
+    return render(request, "accounts/overview.html", {"role_label": role_label(user.role), "tokens": tokens})
