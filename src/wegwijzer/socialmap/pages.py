@@ -26,7 +26,7 @@ logger = logging.getLogger("wegwijzer.socialmap.pages")
 
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 200
-SEARCH_LIMIT = 500
+SEARCH_LIMIT = 100  # the search service returns at most 100 rows
 
 # Kinds as the pages name them (the `soort` filter); the labels are what a user reads.
 KIND_LABELS: dict[str, Any] = {
