@@ -20,10 +20,13 @@ P01 = (
 )
 HAS_SERVICE = importlib.util.find_spec("wegwijzer.routes.service") is not None
 needs_service = pytest.mark.skipif(not HAS_SERVICE, reason="wegwijzer.routes.service is er nog niet")
+# The advice page keeps an anonymous tally and reads the social map's contacts: it needs the database.
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def client() -> Client:
+    # One client (and so one middleware chain) per module: WhiteNoise scans node_modules on every new handler.
     return Client()
 
 
