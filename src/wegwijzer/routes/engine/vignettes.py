@@ -82,6 +82,9 @@ def expectation_failures(advice: Advice | dict[str, Any], expect: dict[str, Any]
                 failures.append(f"eerste in involve is {first!r}, verwacht een van {codes}")
             continue
         kind, _, mode = key.rpartition("_")
+        if key not in EXPECT_KEYS or kind not in VOCAB_KIND or not isinstance(codes, list):
+            failures.append(f"onbekende of ongeldige verwachting '{key}'")
+            continue
         got = data[kind]
         if mode == "includes":
             missing = [c for c in codes if c not in got]
