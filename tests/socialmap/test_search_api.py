@@ -178,3 +178,14 @@ def test_service_limits_and_bad_types(search_map):
     assert len(search("kraamzorg", limit=10_000)) <= 100
     assert {r["kind"] for r in search("kraamzorg", kind="rol")} == {"rol"}
     assert json.dumps(search("kraamzorg"))  # JSON-ready
+
+
+def test_stamp_is_checked_at_most_once_per_interval(search_map, settings):
+    from wegwijzer.socialmap.search.index import invalidate
+
+    settings.SEARCH_STAMP_SECONDS = 3600
+    search("kraamzorg")  # checked now
+    Role.objects.filter(slug="jgz").update(name="Babbelbox", updated_at=timezone.now())  # no signal
+    assert search("babbelbox") == []  # not re-checked within the interval
+    invalidate()
+    assert [r["slug"] for r in search("babbelbox")] == ["jgz"]

@@ -350,17 +350,26 @@ def _codes(value: Any) -> list[str]:
     return [str(v) for v in value or []]
 
 
-def rebuild() -> SearchIndex:
-    """Build this process's index now from the database and the synonyms file."""
+def _build(stamp: tuple) -> SearchIndex:
+    """Build under `_lock`. A change signalled while building marks the new index stale again."""
+    _state["dirty"] = False
+    index = SearchIndex(_load_documents(), synonyms_mod.load(synonyms_path()))
+    _state.update(index=index, stamp=stamp, checked=time.monotonic())
+    logger.info("search index built: %d records in %.0f ms", index.size, index.build_seconds * 1000)
+    return index
+
+
+def _ensure_signals() -> None:
     if not _state.get("signals"):
         _connect_signals()
         _state["signals"] = True
+
+
+def rebuild() -> SearchIndex:
+    """Build this process's index now from the database and the synonyms file."""
+    _ensure_signals()
     with _lock:
-        stamp = map_stamp()
-        index = SearchIndex(_load_documents(), synonyms_mod.load(synonyms_path()))
-        _state.update(index=index, stamp=stamp, checked=time.monotonic(), dirty=False)
-        logger.info("search index built: %d records in %.0f ms", index.size, index.build_seconds * 1000)
-        return index
+        return _build(map_stamp())
 
 
 def invalidate() -> None:
@@ -368,19 +377,35 @@ def invalidate() -> None:
     _state["dirty"] = True
 
 
-def current() -> SearchIndex:
+def stamp_interval() -> float:
+    """Seconds between freshness checks: SEARCH_STAMP_SECONDS, default 1; 0 under pytest, where test
+    transactions roll back without signals and the next test may see another map within the second."""
     from django.conf import settings
 
-    index: SearchIndex | None = _state["index"]
-    now = time.monotonic()
-    interval = float(getattr(settings, "SEARCH_STAMP_SECONDS", 1.0))
-    if index is not None and not _state["dirty"] and now - _state["checked"] < interval:
-        return index
-    stamp = map_stamp()
-    if index is not None and not _state["dirty"] and stamp == _state["stamp"]:
-        _state.update(checked=now, dirty=False)
-        return index
-    return rebuild()
+    default = 0.0 if "PYTEST_CURRENT_TEST" in os.environ else 1.0
+    return float(getattr(settings, "SEARCH_STAMP_SECONDS", default))
+
+
+def _fresh(index: SearchIndex | None, now: float, interval: float) -> bool:
+    return index is not None and not _state["dirty"] and now - _state["checked"] < interval
+
+
+def current() -> SearchIndex:
+    """This process's index, rebuilt first if the map changed (one thread builds, the others wait)."""
+    interval = stamp_interval()
+    if _fresh(_state["index"], time.monotonic(), interval):
+        return _state["index"]
+    _ensure_signals()
+    with _lock:
+        index: SearchIndex | None = _state["index"]
+        now = time.monotonic()
+        if _fresh(index, now, interval):  # another thread just checked or rebuilt
+            return index  # type: ignore[return-value]
+        stamp = map_stamp()
+        if index is not None and not _state["dirty"] and stamp == _state["stamp"]:
+            _state["checked"] = now
+            return index
+        return _build(stamp)
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
