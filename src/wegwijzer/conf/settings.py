@@ -185,8 +185,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Pinned npm assets (NL Design System CSS, htmx, axe-core) are served straight from node_modules.
-STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")] if (BASE_DIR / "node_modules").is_dir() else []
+# Pinned npm assets are served from node_modules: only the few dist folders we use, so that static-file
+# scans (WhiteNoise, collectstatic) stay small. A deployment may add its own theme folder.
+NODE_MODULES = BASE_DIR / "node_modules"
+_VENDOR_DIRS = [
+    "@utrecht/component-library-css/dist",
+    "@nl-design-system-unstable/voorbeeld-design-tokens/dist",
+    "htmx.org/dist",
+]
+STATICFILES_DIRS: list = [(f"vendor/{d}", NODE_MODULES / d) for d in _VENDOR_DIRS if (NODE_MODULES / d).is_dir()]
+if env("WEGWIJZER_THEME_DIR"):
+    STATICFILES_DIRS.append(("theme", Path(env("WEGWIJZER_THEME_DIR"))))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
