@@ -101,3 +101,21 @@ def test_add_user_in_admin_with_role_and_organisation(client, admin_verified):
         "usable_password": "true", "password1": "Lange-zin-als-wachtwoord-77", "password2": "Lange-zin-als-wachtwoord-77",
     })
     assert bad.status_code == 200 and not User.objects.filter(username="nieuw2").exists()
+
+
+def test_totp_devices_can_be_reset_but_their_secret_is_never_shown(client, admin_verified):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_professional("telefoon-kwijt")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    base = "/beheer/otp_totp/totpdevice/"
+    listing = client.get(base)
+    assert listing.status_code == 200
+    detail = client.get(f"{base}{device.pk}/change/")
+    assert detail.status_code == 200
+    assert device.key not in detail.content.decode()
+    assert client.get(f"{base}{device.pk}/config/").status_code == 403
+    assert client.get(f"{base}{device.pk}/qrcode/").status_code == 403
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{device.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()

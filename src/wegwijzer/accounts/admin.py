@@ -182,3 +182,45 @@ class ApiTokenAdmin(VerifiedOnlyMixin, admin.ModelAdmin):
         if not self._allowed(request):
             return {}
         return actions
+
+
+# -- TOTP devices: an administrator may only look at and delete (reset) a user's device -----------------------
+# django-otp's own admin shows each device's secret key and QR code, and lets staff add a device with a
+# known key: either would let an administrator hold a professional's second factor. Replace it.
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+
+class SafeTOTPDeviceAdmin(VerifiedOnlyMixin, TOTPDeviceAdmin):
+    def get_list_display(self, request):
+        return [f for f in super().get_list_display(request) if f != "qrcode_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [
+            (name, {**options, "fields": [f for f in options.get("fields", []) if f != "key"]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "name", "confirmed", "created_at", "last_used_at", "step", "t0", "digits", "tolerance",
+                "drift", "last_t", "throttling_failure_timestamp", "throttling_failure_count"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def config_view(self, request, pk):
+        raise PermissionDenied
+
+    def qrcode_view(self, request, pk):
+        raise PermissionDenied
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, SafeTOTPDeviceAdmin)
