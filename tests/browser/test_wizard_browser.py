@@ -153,14 +153,25 @@ def test_wizard_keyboard_only_to_advice(page, live_server, assert_accessible, so
     assert_accessible(page)
 
     advice_text = page.inner_text("#ww-route")
-    if page.query_selector(".ww-warnings"):
-        assert "Vraag eerst welke hulp ouders al krijgen" in page.inner_text(".ww-warnings")
-        first = page.inner_text(".ww-involve li:first-child")
-        assert "Neem eerst contact op met" in first and "Jeugdgezondheidszorg" in first
-        assert "Wet publieke gezondheid" in advice_text
-        assert page.query_selector_all(".ww-reason")
-        if social_map:
-            assert page.query_selector_all(".ww-contacts li")
+    # Done when (P01): JGZ first with the prenatal home visit, informal support, the Wpg, the guardrails,
+    # the Overvecht contacts, and a reason with its source for every line.
+    assert "Vraag eerst welke hulp ouders al krijgen" in page.inner_text(".ww-warnings")
+    first = page.inner_text(".ww-involve li:first-child")
+    assert "Neem eerst contact op met" in first and "Jeugdgezondheidszorg" in first
+    offers = page.inner_text(".ww-interventions")
+    assert "Prenataal huisbezoek door de JGZ" in offers
+    assert any(name in offers for name in ("Mamaatjes van Al Amal", "Home-Start", "sociale basis"))
+    assert "Wet publieke gezondheid" in page.inner_text(".ww-laws")
+    reasons = page.query_selector_all(".ww-reason")
+    assert reasons and all("Bron:" in r.inner_text() for r in reasons)
+    if social_map:
+        assert "Overvecht" in page.inner_text(".ww-contacts")
+    # A "Waarom" link is reachable by keyboard and lands on its reason.
+    tab_to(page, "a.ww-why")
+    target = page.evaluate("() => document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("(t) => location.hash === t", arg=target)
+    assert page.evaluate("(t) => !!document.querySelector(t)", target)
 
     # The advice URL is shareable: a fresh load without htmx gives the same page.
     url = page.url

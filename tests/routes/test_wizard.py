@@ -434,3 +434,34 @@ def test_other_situations_render_an_advice(client, query):
     assert response.status_code == 200
     body = text(response)
     assert "Advies: de route" in body and 'id="waarom"' in body
+
+
+# ------------------------------------------------------------------ htmx and the service's own errors
+
+
+def test_htmx_request_gets_only_the_wizard_region(client):
+    response = client.get(
+        "/route/stap/wie/?phase=zwangerschap", headers={"HX-Request": "true", "HX-Target": "ww-route", "HX-Boosted": "true"}
+    )
+    body = text(response)
+    assert response.status_code == 200
+    assert "<html" not in body and '<div id="ww-route"' in body
+    assert body.startswith("<title>Stap 2 van 5")
+
+
+def test_htmx_history_restore_gets_the_full_page(client):
+    response = client.get(
+        "/route/stap/wie/?phase=zwangerschap",
+        headers={"HX-Request": "true", "HX-Target": "ww-route", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in text(response)
+
+
+def test_service_errors_are_shown_on_the_screen_that_asks_the_field(client, monkeypatch):
+    from wegwijzer.routes import views
+
+    monkeypatch.setattr(views, "_advise", lambda situation: (None, {"wijk": ["Deze wijk kennen we niet."]}))
+    body = text(client.get(f"/route/advies/?{P01}"))
+    assert "Stap 2 van 5" in body
+    assert re.search(r'id="wijk-error">.*Deze wijk kennen we niet\.', body, re.S)
+    assert 'href="#id_wijk"' in body
