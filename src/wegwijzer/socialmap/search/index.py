@@ -142,14 +142,14 @@ class SearchIndex:
         # One thread, one commit: a single segment with documents in slug order, so equal scores tie by slug.
         writer = self.index.writer(heap_size=max(15_000_000, 2_000 * len(prepared)), num_threads=1)
         for row in prepared:
-            doc = tantivy.Document()
-            doc.add_text("slug", row["slug"])
-            doc.add_text("kind", row["kind"])
+            document = tantivy.Document()
+            document.add_text("slug", row["slug"])
+            document.add_text("kind", row["kind"])
             for name in EXACT_FIELDS:
-                doc.add_text(name, row[name])
-            doc.add_text("title_parts", self._parts_text(row["title_words"] & compound_words))
-            doc.add_text("body_parts", self._parts_text(row["body_words"] & compound_words))
-            writer.add_document(doc)
+                document.add_text(name, row[name])
+            document.add_text("title_parts", self._parts_text(row["title_words"] & compound_words))
+            document.add_text("body_parts", self._parts_text(row["body_words"] & compound_words))
+            writer.add_document(document)
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
@@ -258,7 +258,7 @@ class SearchIndex:
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(group, SYNONYM_WEIGHT)))
         if len(sequence) >= 2:
             for f, b in PHRASE_FIELDS.items():
-                phrase = tantivy.Query.phrase_query(self.schema, f, sequence, slop=2)
+                phrase = tantivy.Query.phrase_query(self.schema, f, list[str | tuple[int, str]](sequence), slop=2)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, b)))
         if not clauses:
             return None
@@ -282,9 +282,9 @@ class SearchIndex:
         # Documents sit in slug order in one segment, and tantivy breaks score ties by document order, so
         # ties come out by slug; the sort below also makes near-equal floats (sums in another order) agree.
         hits = searcher.search(built, limit=limit + 2, count=False).hits
-        scored = []
+        scored: list[tuple[float, str]] = []
         for score, address in hits:
-            slug = searcher.doc(address).get_first("slug")
+            slug = str(searcher.doc(address).get_first("slug"))
             scored.append((-round(float(score), 5), slug))
         scored.sort()
         return [dict(self.results[slug]) for _score, slug in scored[:limit]]
@@ -320,8 +320,8 @@ def map_stamp() -> tuple:
         agg = model.objects.aggregate(n=Count("pk"), t=Max("updated_at"))
         parts.append((agg["n"], agg["t"].isoformat() if agg["t"] else None))
     # Wijk has no updated_at; its history table records every save; m2m edits also leave history rows.
-    for model in (m.Wijk, m.Role, m.Service, m.Organization):
-        hist = model.history.model  # type: ignore[attr-defined]
+    for tracked in (m.Wijk, m.Role, m.Service, m.Organization):
+        hist = tracked.history.model  # type: ignore[attr-defined]
         agg = hist.objects.aggregate(n=Count("pk"), t=Max("history_date"))
         parts.append((agg["n"], agg["t"].isoformat() if agg["t"] else None))
     parts.append(m.Wijk.objects.count())
