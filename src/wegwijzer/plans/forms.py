@@ -70,7 +70,7 @@ class UtrechtForm(forms.Form):
 
     def mark_invalid(self) -> None:
         for name, field in self.fields.items():
-            if name not in getattr(self, "_errors", {}) or not self._errors.get(name):
+            if field.widget.is_hidden or not (getattr(self, "_errors", None) or {}).get(name):
                 continue
             bound = self[name]
             kind = _widget_kind(field.widget)
@@ -95,7 +95,7 @@ def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str]
         return
     for name, messages in exc.message_dict.items():
         target = aliases.get(name, name)
-        if target in form.fields:
+        if target in form.fields and not form.fields[target].widget.is_hidden:
             form.add_error(target, messages)
         else:
             form.add_error(None, messages)
@@ -139,7 +139,7 @@ class CasusNewForm(UtrechtForm):
         label=_("Label voor dit gezin"),
         max_length=100,
         help_text=_(
-            "Een label dat het team kiest, bijvoorbeeld 'Gezin Zonnebloem'. Geen BSN en geen volledige naam."
+            "Een label dat het team kiest, bijvoorbeeld 'Gezin Vlinder'. Geen BSN en geen volledige naam."
         ),
     )
     contact_name = _text(_("Naam contactpersoon (niet verplicht)"), SHORT_TEXT)

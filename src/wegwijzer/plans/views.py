@@ -128,14 +128,18 @@ def _situation_from_query(request: HttpRequest) -> tuple[dict[str, Any] | None, 
     return situation, errors
 
 
-def _advise(situation: dict[str, Any]) -> dict[str, Any]:
-    """The route advice to snapshot; an empty advice when the route engine is not available."""
+def _advise(situation: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The route advice to snapshot (not counted as a new advice); ({}, {}) without a route engine."""
     try:
         from wegwijzer.routes.service import advise
     except ImportError:
         logger.warning("routes.service.advise is not available; the plan starts without an advice snapshot")
-        return {}
-    return advise(dict(situation))
+        return {}, {}
+    try:
+        return advise(dict(situation), tally=False), {}
+    except ValueError as exc:  # SituationError: the situation passed the wizard but not the engine
+        errors = getattr(exc, "errors", None) or {"situation": [str(exc)]}
+        return {}, {str(k): [str(m) for m in v] for k, v in errors.items()}
 
 
 @otp_required
@@ -147,6 +151,9 @@ def new(request: HttpRequest) -> HttpResponse:
     form = forms.CasusNewForm(request.POST or None, with_codes=with_codes)
     status = 200
     if request.method == "POST":
+        advice: dict[str, Any] = {}
+        if situation is not None and not situation_errors and form.is_valid():
+            advice, situation_errors = _advise(situation)
         if situation_errors:
             status = 400
         elif form.is_valid():
@@ -159,7 +166,7 @@ def new(request: HttpRequest) -> HttpResponse:
                         request=request,
                         label=data["label"],
                         situation=situation,
-                        advice=_advise(situation),
+                        advice=advice,
                         **contact,
                     )
                 else:
@@ -593,6 +600,8 @@ def meeting(request: HttpRequest, case_id: Any, meeting_id: Any) -> HttpResponse
                     )
                 except ValidationError as exc:
                     forms.apply_errors(form, exc)
+                    for message in form.non_field_errors():
+                        messages.error(request, message)
                 else:
                     messages.success(request, _("Het besluit is een afspraak geworden."))
                     return redirect("plans:meeting", case_id=casus.pk, meeting_id=mdo.pk)
