@@ -44,6 +44,12 @@ def bool_to_query(value: bool | None) -> str:
     return "ja" if value else "nee"
 
 
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class _Base(forms.Form):
     """Every wizard form: Dutch messages, never a crash on odd input."""
 
@@ -65,7 +71,7 @@ class PhaseForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phase"].choices = list(wizard.vocabulary()["phases"].items())
+        _choices(self, "phase", list(wizard.vocabulary()["phases"].items()))
 
     def clean_weeks_since_birth(self) -> int | None:
         raw = (self.cleaned_data.get("weeks_since_birth") or "").strip()
@@ -80,7 +86,7 @@ class PhaseForm(_Base):
         return weeks
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         phase, weeks = data.get("phase"), data.get("weeks_since_birth")
         if phase and weeks is not None and "weeks_since_birth" not in self.errors:
             bounds = WEEKS_RANGES.get(phase)
@@ -117,10 +123,8 @@ class WhoForm(_Base):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         vocab = wizard.vocabulary()
-        self.fields["reporter"].choices = list(vocab["reporters"].items())
-        self.fields["wijk"].choices = [("", _("Onbekend")), ("onbekend", _("Onbekend"))] + list(
-            vocab["wijken"].items()
-        )
+        _choices(self, "reporter", list(vocab["reporters"].items()))
+        _choices(self, "wijk", [("", _("Onbekend")), ("onbekend", _("Onbekend")), *vocab["wijken"].items()])
 
     def clean_wijk(self) -> str | None:
         value = self.cleaned_data.get("wijk") or ""
@@ -138,7 +142,7 @@ class ConcernsForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["concerns"].choices = list(wizard.vocabulary()["concerns"].items())
+        _choices(self, "concerns", list(wizard.vocabulary()["concerns"].items()))
 
     def clean_concerns(self) -> list[str]:
         # Keep the vocabulary's order and drop duplicates: the same situation gives the same URL.

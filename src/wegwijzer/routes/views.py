@@ -103,7 +103,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 def summary(request: HttpRequest) -> HttpResponse:
     situation, bad_step, errors = wizard.validate(request.GET)
     if situation is None:
-        return _render_step(request, bad_step, errors)
+        return _render_step(request, bad_step or wizard.STEPS[0], errors)
     query = wizard.situation_query(situation)
     return render(request, "routes/summary.html", {
         "layout": _layout(request),
@@ -214,7 +214,7 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
 def advice(request: HttpRequest) -> HttpResponse:
     situation, bad_step, errors = wizard.validate(request.GET)
     if situation is None:
-        return _render_step(request, bad_step, errors)
+        return _render_step(request, bad_step or wizard.STEPS[0], errors)
     result, service_errors = _advise(situation)
     if service_errors:
         first = min((wizard.step_for_field(f) for f in service_errors), key=lambda s: s.number)

@@ -199,7 +199,7 @@ def _first_id(name: str, options: list[dict[str, Any]] | None) -> str:
 
 def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The fields of one screen, ready to render (values from the query, errors per field)."""
-    from .forms import FLAG_DEFAULTS, parse_bool
+    from .forms import FLAG_DEFAULTS, bool_to_query, parse_bool
 
     helps = help_texts()
     fields: list[dict[str, Any]] = []
@@ -236,8 +236,8 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
              "help": wijk.get("text", ""), "source": wijk.get("source", ""), "optional": True,
              "choices": choices})
     elif step.slug == "zorgen":
-        selected = set(query.getlist("concerns"))
-        all_options = {o["value"]: o for o in _mark(_options("concerns", "concerns"), "concerns", selected)}
+        chosen = set(query.getlist("concerns"))
+        all_options = {o["value"]: o for o in _mark(_options("concerns", "concerns"), "concerns", chosen)}
         groups = []
         for group in helps.get("concern_groups") or []:
             opts = [all_options.pop(code) for code in group.get("concerns", []) if code in all_options]
@@ -253,11 +253,11 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
         for name in step.fields:
             info = flags.get(name) or {}
             raw = query.get(name)
+            current: bool | str | None
             if raw is None or raw == "":
                 current = FLAG_DEFAULTS[name]
             else:
                 current = parse_bool(raw, allow_unknown=(name == "buurtteam_involved"))
-            from .forms import bool_to_query
 
             current_value = bool_to_query(current) if (current is None or isinstance(current, bool)) else ""
             labels = info.get("options") or {"ja": _("Ja"), "nee": _("Nee")}
@@ -285,7 +285,7 @@ def summary_rows(situation: dict[str, Any], query_string: str) -> list[dict[str,
         return options.get(bool_to_query(situation.get(name)), bool_to_query(situation.get(name)))
 
     weeks = situation.get("weeks_since_birth")
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"step": STEPS[0], "items": [
             (_("Fase"), vocab["phases"].get(situation["phase"], situation["phase"])),
             (_("Weken sinds de geboorte"), str(weeks) if weeks is not None else _("onbekend")),
@@ -303,8 +303,9 @@ def summary_rows(situation: dict[str, Any], query_string: str) -> list[dict[str,
     ]
     for row in rows:
         row["query"] = query_string
+        pairs: list[tuple[Any, Any]] = row["items"]
         row["items"] = [
             {"key": key, "values": [str(v) for v in value] if isinstance(value, list) else [str(value)]}
-            for key, value in row["items"]
+            for key, value in pairs
         ]
     return rows
