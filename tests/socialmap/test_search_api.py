@@ -189,3 +189,10 @@ def test_stamp_is_checked_at_most_once_per_interval(search_map, settings):
     assert search("babbelbox") == []  # not re-checked within the interval
     invalidate()
     assert [r["slug"] for r in search("babbelbox")] == ["jgz"]
+
+
+def test_concerns_a_record_helps_with_are_searchable(search_map):
+    concern = TaxonomyTerm.objects.create(taxonomy="signaal", code="borstvoeding",
+                                          name="Borstvoeding komt niet goed op gang")
+    Role.objects.get(slug="kraamzorg").terms.add(concern)
+    assert search("borstvoeding op gang")[0]["slug"] == "kraamzorg"

@@ -330,17 +330,27 @@ def map_stamp() -> tuple:
 
 
 def _load_documents() -> list[dict[str, Any]]:
-    """search_documents(), with the Dutch labels of taxonomy codes added (so "Zorgverzekeringswet" finds zvw)."""
-    from wegwijzer.socialmap.models import TaxonomyTerm
+    """search_documents(), plus the Dutch labels of its taxonomy codes ("Zorgverzekeringswet" finds zvw)
+    and the signals/questions (concerns) a record helps with ("huilbaby", "armoede")."""
+    from wegwijzer.socialmap import models as m
     from wegwijzer.socialmap.selectors import search_documents
 
     labels: dict[str, str] = {}
-    for code, name in TaxonomyTerm.objects.order_by("taxonomy", "code").values_list("code", "name"):
+    for code, name in m.TaxonomyTerm.objects.order_by("taxonomy", "code").values_list("code", "name"):
         labels.setdefault(code, name)
+    concerns: dict[str, list[str]] = {}
+    for model in (m.Role, m.Service, m.Organization):
+        through = model.terms.through  # type: ignore[attr-defined]
+        owner = model._meta.model_name
+        rows = through.objects.filter(taxonomyterm__taxonomy=m.Taxonomy.CONCERN).values_list(
+            f"{owner}__slug", "taxonomyterm__code", "taxonomyterm__name"
+        )
+        for slug, code, name in rows.order_by(f"{owner}__slug", "taxonomyterm__code"):
+            concerns.setdefault(slug, []).extend((code, name))
     docs = search_documents()
     for doc in docs:
         codes = [c for key in ("laws", "phases", "domain", "access") for c in _codes(doc.get(key))]
-        doc["tag_labels"] = " ".join(labels[c] for c in codes if c in labels)
+        doc["tag_labels"] = " ".join([labels[c] for c in codes if c in labels] + concerns.get(doc["slug"], []))
     return docs
 
 
