@@ -205,3 +205,23 @@ def test_wizard_without_javascript(browser, live_server, assert_accessible):
         assert "Advies: de route" in page.inner_text("h1")
     finally:
         context.close()
+
+
+def test_weeks_field_follows_the_phase(page, live_server):
+    """Weeks since birth: visible after the birth, hidden (and cleared) before it; keyboard only."""
+    page.goto(f"{live_server.url}/route/stap/fase/")
+    choose_radio(page, "phase", "kraamperiode")
+    assert page.is_visible("#id_weeks_since_birth")
+    tab_to(page, "#id_weeks_since_birth")
+    page.keyboard.type("3")
+    page.keyboard.press("Shift+Tab")  # back into the radio group
+    for _ in range(4):
+        if page.is_checked('input[name="phase"][value="zwangerschap"]'):
+            break
+        page.keyboard.press("ArrowUp")
+    assert page.is_checked('input[name="phase"][value="zwangerschap"]')
+    assert not page.is_visible("#id_weeks_since_birth")
+    assert page.input_value("#id_weeks_since_birth") == ""
+    press_button(page, "Volgende")
+    wait_for_heading(page, "Wie bent u")
+    assert "weeks_since_birth=&" in page.url or page.url.endswith("weeks_since_birth=")

@@ -18,6 +18,14 @@
       focusScreen(document.getElementById("ww-route"));
     }
   });
+  // Weeks since birth do not apply before the birth (the field is hidden by CSS): clear a stale value.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input && input.name === "phase" && (input.value === "kinderwens" || input.value === "zwangerschap")) {
+      var weeks = document.getElementById("id_weeks_since_birth");
+      if (weeks && !weeks.hasAttribute("aria-invalid")) { weeks.value = ""; }
+    }
+  });
   document.addEventListener("htmx:historyRestore", function () {
     focusScreen(document.getElementById("ww-route"));
   });
