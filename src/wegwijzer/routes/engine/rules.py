@@ -88,22 +88,42 @@ def _range_test(value: int | None, spec: Mapping[str, Any]) -> bool:
 
 def compile_condition(cond: Mapping[str, Any]) -> Test:
     """Turn a condition mapping into a fast closure. Every key must hold (implicit AND)."""
-    tests: list[Test] = []
-    for key, arg in cond.items():
-        tests.append(_compile_key(key, arg))
+    # Cheapest and most selective tests first; the meaning (an AND) does not depend on the order.
+    keys = sorted(cond, key=lambda k: (_COST.get(k, 5), k))
+    return _conjunction([_compile_key(key, cond[key]) for key in keys])
+
+
+_COST = {"phase": 0, "flags": 1, "reporter": 1, "reporter_not": 1, "wijk": 1, "wijk_known": 1, "weeks_known": 1,
+         "weeks": 2, "all": 8, "any": 8, "none": 8}
+
+
+def _conjunction(tests: list[Test]) -> Test:
     if not tests:
         return lambda s, a: True
     if len(tests) == 1:
         return tests[0]
+    if len(tests) == 2:
+        t1, t2 = tests
+        return lambda s, a: t1(s, a) and t2(s, a)
+    if len(tests) == 3:
+        t1, t2, t3 = tests
+        return lambda s, a: t1(s, a) and t2(s, a) and t3(s, a)
     frozen = tuple(tests)
-    return lambda s, a: all(t(s, a) for t in frozen)
+
+    def test(s: Situation, a: Mapping[str, Mapping[str, Any]]) -> bool:
+        for t in frozen:  # noqa: SIM110 - a plain loop is faster than all(genexpr) here
+            if not t(s, a):
+                return False
+        return True
+
+    return test
 
 
 def _compile_key(key: str, arg: Any) -> Test:  # noqa: C901 - a flat dispatch table reads best here
     if key in ("all", "any", "none"):
         subs = tuple(compile_condition(c) for c in arg)
         if key == "all":
-            return lambda s, a: all(t(s, a) for t in subs)
+            return _conjunction(list(subs))
         if key == "any":
             return lambda s, a: any(t(s, a) for t in subs)
         return lambda s, a: not any(t(s, a) for t in subs)
@@ -141,6 +161,9 @@ def _compile_key(key: str, arg: Any) -> Test:  # noqa: C901 - a flat dispatch ta
         return lambda s, a: (s.weeks_since_birth is not None) is want
     if key == "flags":
         pairs = tuple(arg.items())
+        if len(pairs) == 1:
+            name, value = pairs[0]
+            return lambda s, a: getattr(s, name) is value
         return lambda s, a: all(getattr(s, name) is value for name, value in pairs)
     if key == "involve_count":
         spec = dict(arg)
