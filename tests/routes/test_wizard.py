@@ -465,3 +465,14 @@ def test_service_errors_are_shown_on_the_screen_that_asks_the_field(client, monk
     assert "Stap 2 van 5" in body
     assert re.search(r'id="wijk-error">.*Deze wijk kennen we niet\.', body, re.S)
     assert 'href="#id_wijk"' in body
+
+
+@needs_service
+def test_advice_links_lead_to_social_map_pages(client, social_map):
+    if not social_map:
+        pytest.skip("de sociale kaart kan nog niet geladen worden")
+    body = text(client.get(f"/route/advies/?{P01}"))
+    links = set(re.findall(r'href="(/kaart/[^"]+)"', body))
+    assert any("prenataal-huisbezoek" in link for link in links)
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link
