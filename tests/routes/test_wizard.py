@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 import importlib.util
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.http import QueryDict
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wegwijzer.routes import wizard
 
@@ -476,3 +478,22 @@ def test_advice_links_lead_to_social_map_pages(client, social_map):
     assert any("prenataal-huisbezoek" in link for link in links)
     for link in sorted(links):
         assert client.get(link).status_code == 200, link
+
+
+# ------------------------------------------------------------------ property: any query, never a 500
+
+_codes = st.sampled_from(
+    ["zwangerschap", "kraamperiode", "jonge-kind", "kinderwens", "verloskundige", "overvecht", "geen-netwerk",
+     "ja", "nee", "onbekend", "true", "", "0", "6", "110", "-3", "1e3"]
+)
+_values = st.one_of(_codes, st.text(max_size=30))
+_keys = st.sampled_from([*wizard.SITUATION_FIELDS, "ga", "vanuit", "x", "concerns[]"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=st.lists(st.tuples(_keys, _values), max_size=12),
+       path=st.sampled_from(["/route/", "/route/stap/fase/", "/route/stap/wie/", "/route/stap/zorgen/",
+                             "/route/stap/bekend/", "/route/samenvatting/", "/route/advies/"]))
+def test_any_query_never_gives_a_server_error(client, pairs, path):
+    response = client.get(f"{path}?{urlencode(pairs)}")
+    assert response.status_code in (200, 302)
