@@ -87,6 +87,9 @@ def test_real_social_map_contacts_for_overvecht():
     roles = {c["role"] for c in advice["contacts"]}
     assert roles <= set(advice["involve"])
     assert all(c.get("name") for c in advice["contacts"])
+    # Done-when: the Overvecht contacts (the wijk's own neighbourhood team)
+    buurtteam = [c for c in advice["contacts"] if c["role"] == "buurtteam-jeugd-gezin"]
+    assert buurtteam and all("Overvecht" in c["name"] for c in buurtteam)
 
 
 def test_vocabulary_accessor():
