@@ -4,6 +4,8 @@ typos, hyphen joins, bad input, deterministic order."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wegwijzer.socialmap.search import synonyms as synonyms_mod
 from wegwijzer.socialmap.search.index import SearchIndex, fuzzy_distance
@@ -208,3 +210,11 @@ def test_one_segment_in_slug_order(index):
     twins = [doc(f"twin-{c}", "aanbod", "Tweelinggroep", "Zelfde tekst.") for c in "dbeac"]
     assert [r["slug"] for r in SearchIndex(twins).search("tweelinggroep")] == [f"twin-{c}" for c in "abcde"]
     assert [r["slug"] for r in SearchIndex(twins).search("tweelinggroep", limit=2)] == ["twin-a", "twin-b"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=300), limit=st.integers(min_value=0, max_value=30))
+def test_any_text_never_raises(index, query, limit):
+    result = index.search(query, limit=limit)
+    assert isinstance(result, list) and len(result) <= limit
+    assert all(set(r) == {"slug", "kind", "name", "summary", "url"} for r in result)

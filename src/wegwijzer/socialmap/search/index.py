@@ -365,7 +365,7 @@ def _build(stamp: tuple) -> SearchIndex:
     _state["dirty"] = False
     index = SearchIndex(_load_documents(), synonyms_mod.load(synonyms_path()))
     _state.update(index=index, stamp=stamp, checked=time.monotonic())
-    logger.info("search index built: %d records in %.0f ms", index.size, index.build_seconds * 1000)
+    logger.debug("search index built: %d records in %.0f ms", index.size, index.build_seconds * 1000)
     return index
 
 
