@@ -1,0 +1,189 @@
+"""The gezinsplan in a real browser, from a route advice to a warm handover, with axe-core on the main pages.
+
+Two professionals of different organisations run the plan together: the midwife starts it from the route
+advice, adds the JGZ nurse, records consent, fills the five steps, plans an MDO, exports, and hands over to the
+nurse. After the handover the midwife cannot open the plan any more; the nurse can, and a third professional
+cannot tell the case exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from accounts.helpers import PASSWORD, confirmed_device, make_professional, totp_code
+from wegwijzer.audit.models import AccessLogEntry
+from wegwijzer.plans.models import Casus, Consent, Meeting, PlanSection
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ADVICE = (
+    "/route/advies/?phase=zwangerschap&reporter=verloskundige&wijk=overvecht"
+    "&concerns=jong-ouderschap&concerns=geen-netwerk"
+)
+STEPS = {
+    1: ("Jonge ouders willen hulp bij de voorbereiding op de bevalling.", "Vraag komt van de ouders zelf."),
+    2: ("Geen stoornissen; wel weinig netwerk.", "Besproken met de verloskundige."),
+    3: ("Steun bij opvoeden en een vast aanspreekpunt.", "Lichte hulp past bij de vraag."),
+    4: ("Oma helpt twee dagen per week.", "Netwerk eerst, dan aanvullend."),
+    5: (
+        "Buurtteam start gezinsondersteuning; JGZ doet een huisbezoek.",
+        "KOOS is betrokken bij de afweging.",
+    ),
+}
+
+
+def log_in(page, user, device) -> None:
+    """Through the real login and TOTP pages (the page must already be at the login form)."""
+    assert "/account/inloggen/" in page.url
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    assert "/tweestapsverificatie/" in page.url
+    page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def nav(page, name: str) -> None:
+    page.get_by_role("navigation", name="Onderdelen van het gezinsplan").get_by_role(
+        "link", name=name
+    ).click()
+
+
+def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_accessible):
+    midwife = make_professional("vk-anna", role="verloskundige", organisation_slug="verloskundigen-overvecht")
+    nurse = make_professional("jgz-bram", role="jgz", organisation_slug="jgz-utrecht")
+    outsider = make_professional("ha-cees", role="huisarts", organisation_slug="huisartsen-zuid")
+    midwife_device = confirmed_device(midwife)
+    nurse_device = confirmed_device(nurse)
+
+    # The route advice offers to start a plan; that asks for login + second factor first.
+    page.goto(live_server.url + ADVICE)
+    page.get_by_role("link", name="Start een gezinsplan").click()
+    log_in(page, midwife, midwife_device)
+    assert "/gezinsplan/nieuw/" in page.url and "concerns=geen-netwerk" in page.url
+    assert page.get_by_role("heading", name="Start een gezinsplan").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Label voor dit gezin").fill("Gezin Vlinder")
+    page.get_by_role("button", name="Gezinsplan aanmaken").click()
+
+    casus = Casus.objects.get(label="Gezin Vlinder")
+    assert casus.phase == "zwangerschap" and casus.wijk == "overvecht"
+    assert casus.advice_snapshot["situation"]["reporter"] == "verloskundige"
+    assert page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
+    assert_accessible(page)
+
+    # Add the JGZ nurse (another organisation); an unknown username first shows an error next to the field.
+    nav(page, "Team")
+    page.get_by_label("Gebruikersnaam").fill("bestaat-niet")
+    page.get_by_role("button", name="Toevoegen").click()
+    assert page.get_by_text("Er is geen professional met deze gebruikersnaam.").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Gebruikersnaam").fill(nurse.username)
+    page.get_by_role("button", name="Toevoegen").click()
+    assert page.get_by_role("cell", name="jgz-utrecht").is_visible()
+    assert_accessible(page)
+
+    # Consent of the parents.
+    nav(page, "Toestemming")
+    page.get_by_label("Wat mag gedeeld worden?").fill("Verloop van de zwangerschap en het plan")
+    page.get_by_label("Met wie?").fill("JGZ en huisarts")
+    page.get_by_label("Gegeven op").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Toestemming vastleggen").click()
+    assert page.get_by_text("De toestemming is vastgelegd.").is_visible()
+    assert_accessible(page)
+    assert Consent.objects.filter(casus=casus).count() == 1
+
+    # The five steps, with their considerations.
+    for number, (content, considerations) in STEPS.items():
+        nav(page, PlanSection(step=number).title)
+        page.get_by_label("Wat is er vastgesteld?").fill(content)
+        page.get_by_label("Afwegingen").fill(considerations)
+        page.get_by_role("button", name="Stap opslaan").click()
+        assert page.get_by_text(content).first.is_visible()
+        if number == 1:
+            assert_accessible(page)
+    assert list(PlanSection.objects.filter(casus=casus).values_list("version", flat=True)) == [1] * 5
+
+    # An MDO with the family, with a decision; download the invitation.
+    nav(page, "MDO's")
+    day = timezone.localdate() + dt.timedelta(days=7)
+    page.get_by_label("Datum").fill(day.isoformat())
+    page.get_by_label("Begintijd").fill("14:30")
+    page.get_by_label("Locatie (niet verplicht)").fill("Buurtteam Overvecht")
+    page.get_by_label(f"{nurse.username} (").check()
+    page.get_by_label("Het gezin neemt deel").check()
+    page.get_by_label("Besluiten (niet verplicht)").fill("JGZ doet een prenataal huisbezoek")
+    assert_accessible(page)
+    page.get_by_role("button", name="MDO plannen").click()
+    assert page.get_by_role("heading", name="MDO op").is_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Agenda-uitnodiging downloaden (.ics)").click()
+    assert "BEGIN:VCALENDAR" in Path(download.value.path()).read_text(encoding="utf-8")
+    page.get_by_role("button", name="Afspraak maken").click()
+    assert page.get_by_text("Het besluit is een afspraak geworden.").is_visible()
+    assert Meeting.objects.get(casus=casus).decisions.get().agreement is not None
+
+    nav(page, "Afspraken")
+    assert page.get_by_role("cell", name="JGZ doet een prenataal huisbezoek (uit MDO").is_visible()
+    assert_accessible(page)
+
+    # Exports: FHIR download and the printable plan for the family.
+    with page.expect_download() as download:
+        nav(page, "Exporteren (FHIR)")
+    bundle = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert {e["resource"]["resourceType"] for e in bundle["entry"]} >= {"CarePlan", "CareTeam", "Consent"}
+    nav(page, "Afdrukken voor het gezin")
+    assert page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
+    assert page.get_by_text(STEPS[4][0]).is_visible()
+    assert_accessible(page)
+    page.go_back()
+
+    nav(page, "Tijdlijn")
+    assert_accessible(page)
+    nav(page, "Logboek")
+    assert page.get_by_role("cell", name="geëxporteerd").first.is_visible()
+    assert_accessible(page)
+
+    # Warm handover to the nurse: the midwife's access ends.
+    nav(page, "Warme overdracht")
+    page.get_by_label("Opvolger uit het team").select_option(
+        label=f"{nurse.username} (Jeugdgezondheidszorg (JGZ))"
+    )
+    page.get_by_label("Overdrachtsnotitie").fill("Ouders weten dat Bram het aanspreekpunt wordt.")
+    page.get_by_label("Het gezin is geïnformeerd over de overdracht").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Overdracht vastleggen").click()
+    assert page.url.rstrip("/").endswith("/gezinsplan")
+    assert page.get_by_text("U bent geen lid meer van dit team").is_visible()
+    assert_accessible(page)
+    response = page.goto(f"{live_server.url}/gezinsplan/{casus.pk}/")
+    assert response.status == 404
+
+    # The nurse carries on; a third professional cannot tell the case exists.
+    context = browser.new_context(locale="nl-NL")
+    nurse_page = context.new_page()
+    nurse_page.goto(f"{live_server.url}/gezinsplan/")
+    log_in(nurse_page, nurse, nurse_device)
+    nurse_page.get_by_role("link", name="Gezin Vlinder").click()
+    assert nurse_page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
+    context.close()
+    outsider_context = browser.new_context(locale="nl-NL")
+    other = outsider_context.new_page()
+    other.goto(f"{live_server.url}/gezinsplan/{casus.pk}/")
+    log_in(other, outsider, confirmed_device(outsider))
+    assert "Gezin Vlinder" not in other.content()
+    assert other.goto(f"{live_server.url}/gezinsplan/").ok
+    assert "Gezin Vlinder" not in other.content()
+    outsider_context.close()
+
+    # Every look at the case is in its log, including the outsider's refused attempt.
+    log = AccessLogEntry.objects.filter(case_id=str(casus.pk))
+    assert log.filter(username=nurse.username, action="read").exists()
+    assert log.filter(username=midwife.username, action="export").count() >= 2
+    assert log.filter(username=outsider.username, outcome="denied").exists()
