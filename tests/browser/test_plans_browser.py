@@ -187,3 +187,53 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     assert log.filter(username=nurse.username, action="read").exists()
     assert log.filter(username=midwife.username, action="export").count() >= 2
     assert log.filter(username=outsider.username, outcome="denied").exists()
+
+
+def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_server, assert_accessible):
+    from wegwijzer.plans import services
+
+    anna = make_professional("bt-anna", role="buurtteam-jeugd-gezin", organisation_slug="buurtteam-overvecht")
+    bram = make_professional("jgz-bram2", role="jgz", organisation_slug="jgz-utrecht")
+    casus = services.casus_create(actor=anna, label="Gezin Reiger", phase="kraamperiode", wijk="zuid")
+    services.member_add(actor=anna, casus=casus, username=bram.username)
+    step_url = f"{live_server.url}/gezinsplan/{casus.pk}/stap/1/"
+
+    page.goto(step_url)
+    log_in(page, anna, confirmed_device(anna))
+    assert page.get_by_role("heading", name=PlanSection(step=1).title).is_visible()
+    page.get_by_label("Wat is er vastgesteld?").fill("Tekst van Anna")
+
+    # Meanwhile Bram saves the same step.
+    context = browser.new_context(locale="nl-NL")
+    other = context.new_page()
+    other.goto(step_url)
+    log_in(other, bram, confirmed_device(bram))
+    other.get_by_label("Wat is er vastgesteld?").fill("Tekst van Bram")
+    other.get_by_role("button", name="Stap opslaan").click()
+    assert other.get_by_text("is opgeslagen").is_visible()
+    context.close()
+
+    page.get_by_role("button", name="Stap opslaan").click()
+    assert page.get_by_role("heading", name="Iemand anders heeft deze stap intussen opgeslagen").is_visible()
+    assert page.get_by_role("heading", name="Uw versie (nog niet opgeslagen)").is_visible()
+    assert (
+        page.get_by_role("region", name="Opgeslagen versie 1 van jgz-bram2")
+        .get_by_text("Tekst van Bram")
+        .is_visible()
+    )
+    assert page.get_by_label("Wat is er vastgesteld?").input_value() == "Tekst van Anna"
+    assert_accessible(page)
+    page.get_by_label("Wat is er vastgesteld?").fill("Tekst van Anna en Bram")
+    page.get_by_role("button", name="Stap opslaan").click()
+    assert page.get_by_text("is opgeslagen").is_visible()
+    section = PlanSection.objects.get(casus=casus, step=1)
+    assert (section.content, section.version) == ("Tekst van Anna en Bram", 2)
+
+    # A form error is shown next to its field, and the page stays accessible.
+    page.get_by_role("navigation", name="Onderdelen van het gezinsplan").get_by_role(
+        "link", name="Afspraken"
+    ).click()
+    page.get_by_role("button", name="Afspraak toevoegen").click()
+    assert page.get_by_text("Dit veld is verplicht.").is_visible()
+    assert page.get_by_label("Wat is afgesproken?").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)

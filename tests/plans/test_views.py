@@ -634,3 +634,17 @@ def test_missing_csrf_token_is_a_dutch_403_and_nothing_stored(team):
 def test_post_only_routes_refuse_get(member_client, team):
     assert member_client.get(url("agreement-update", team, agreement_id=team.agreement.pk)).status_code == 405
     assert member_client.get(url("consent-withdraw", team, consent_id=team.consent.pk)).status_code == 405
+
+
+def test_feedback_mail_failure_stores_nothing(member_client, team, monkeypatch):
+    def broken(self, fail_silently=False):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    response = member_client.post(
+        url("feedback", team),
+        {"recipient_role": "jgz", "recipient_email": "jgz@example.org", "message": "Hallo"},
+    )
+    assert response.status_code == 503
+    assert "kon niet worden verstuurd" in response.content.decode()
+    assert team.casus.feedback.count() == 0
