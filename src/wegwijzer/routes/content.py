@@ -173,9 +173,9 @@ def diff(old_dir: Path, new_dir: Path) -> tuple[int, str]:
     for rid in sorted(old_ids - new_ids):
         lines.append(f"  - regel {rid}")
     for rid in sorted(old_ids & new_ids):
-        a, b = old.by_id(rid), new.by_id(rid)
-        if a and b and (a.when, a.adds, a.steps, a.excludes, a.priority, a.reason, a.source) != (
-            b.when, b.adds, b.steps, b.excludes, b.priority, b.reason, b.source
+        ra, rb = old.by_id(rid), new.by_id(rid)
+        if ra and rb and (ra.when, ra.adds, ra.steps, ra.excludes, ra.priority, ra.reason, ra.source) != (
+            rb.when, rb.adds, rb.steps, rb.excludes, rb.priority, rb.reason, rb.source
         ):
             lines.append(f"  ~ regel {rid} gewijzigd")
     lines.append("")

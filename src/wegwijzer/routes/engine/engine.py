@@ -238,6 +238,11 @@ def _apply_guards(situation: Situation, state: _State) -> list[str]:
 # ------------------------------------------------------------------ evaluate
 
 
+def _ordered(ranked: dict[str, int], position: Any) -> tuple[str, ...]:
+    """Codes by rank/order, ties by their position in the vocabulary, then by code."""
+    return tuple(sorted(ranked, key=lambda c: (ranked[c], position.get(c, 10_000), c)))
+
+
 def evaluate(situation: Situation, ruleset: RuleSet, *, guards: bool = True) -> Advice:
     """The advice for a validated situation. Same input, same rule set -> same advice."""
     state = _State()
@@ -250,9 +255,7 @@ def evaluate(situation: Situation, ruleset: RuleSet, *, guards: bool = True) -> 
     vocab = ruleset.vocabulary
     lists: dict[str, tuple[str, ...]] = {}
     for kind in ADVICE_KINDS:
-        position = vocab.index(VOCAB_KIND[kind])
-        ranked = state.codes[kind]
-        lists[kind] = tuple(sorted(ranked, key=lambda c, r=ranked, p=position: (r[c], p.get(c, 10_000), c)))
+        lists[kind] = _ordered(state.codes[kind], vocab.index(VOCAB_KIND[kind]))
     present = {code for kind in ADVICE_KINDS for code in lists[kind]}
 
     reasons = tuple(

@@ -172,13 +172,18 @@ def _compile_key(key: str, arg: Any) -> Test:  # noqa: C901 - a flat dispatch ta
                          ("warnings_", "warnings")):
         if key.startswith(prefix):
             mode = key[len(prefix):]
-            if mode == "any":
-                return lambda s, a, k=kind: any(c in a[k] for c in codes)
-            if mode == "all":
-                return lambda s, a, k=kind: all(c in a[k] for c in codes)
-            if mode == "none":
-                return lambda s, a, k=kind: not any(c in a[k] for c in codes)
+            if mode in ("any", "all", "none"):
+                return _advice_test(kind, mode, codes)
     raise RuleSetError([f"onbekende voorwaarde '{key}'"])
+
+
+def _advice_test(kind: str, mode: str, codes: frozenset[str]) -> Test:
+    """A test on what earlier rules put in the advice (`kind`: involve, interventions, laws, warnings)."""
+    if mode == "any":
+        return lambda s, a: any(c in a[kind] for c in codes)
+    if mode == "all":
+        return lambda s, a: all(c in a[kind] for c in codes)
+    return lambda s, a: not any(c in a[kind] for c in codes)
 
 
 # ------------------------------------------------------------------ codes used by a condition
