@@ -210,6 +210,9 @@ THEME_CLASS = env("WEGWIJZER_THEME_CLASS", "voorbeeld-theme")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "wegwijzer@localhost")
 
+# How often (seconds) a process checks whether another process changed the social map (search index).
+SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {

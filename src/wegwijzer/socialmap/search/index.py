@@ -388,12 +388,10 @@ def invalidate() -> None:
 
 
 def stamp_interval() -> float:
-    """Seconds between freshness checks: SEARCH_STAMP_SECONDS, default 1; 0 under pytest, where test
-    transactions roll back without signals and the next test may see another map within the second."""
+    """Seconds between cross-process freshness checks (settings.SEARCH_STAMP_SECONDS; tests set 0)."""
     from django.conf import settings
 
-    default = 0.0 if "PYTEST_CURRENT_TEST" in os.environ else 1.0
-    return float(getattr(settings, "SEARCH_STAMP_SECONDS", default))
+    return float(settings.SEARCH_STAMP_SECONDS)
 
 
 def _fresh(index: SearchIndex | None, now: float, interval: float) -> bool:
