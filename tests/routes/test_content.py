@@ -105,3 +105,16 @@ def test_content_command_diff(content_copy, tmp_path):
     edit_rule(new / "kinderwens.yaml", "R-kw-pretty-human", lambda r: r["when"].update(phase=["zwangerschap"]))
     with pytest.raises(CommandError):
         call_command("content", "diff", str(content_copy / "routes" / "rules"), str(new))
+
+
+def test_diff_reports_when_a_guard_has_to_step_in(content_copy, tmp_path):
+    new = tmp_path / "new-rules"
+    shutil.copytree(content_copy / "routes" / "rules", new)
+    edit_rule(
+        new / "kraamzorg.yaml",
+        "R-kz-verlengde-kraamzorg",
+        lambda r: r["then"]["interventions"].append({"code": "babythuiszorg", "rank": 6}),
+    )
+    changed, report = content.diff(content_copy / "routes" / "rules", new)
+    assert changed >= 1  # P02: babythuiszorg without buurtteam is stopped by the guard
+    assert "P02" in report and "G-babythuiszorg" in report

@@ -151,6 +151,7 @@ def _outcome(advice: Any) -> dict[str, tuple[str, ...]]:
         "laws": advice.laws,
         "warnings": advice.warnings,
         "steps": tuple(f"{s.actor}: {s.text}" for s in advice.steps),
+        "guards": advice.guards,
     }
 
 
@@ -212,6 +213,10 @@ def diff(old_dir: Path, new_dir: Path) -> tuple[int, str]:
             lines.append(f"  eerste contact: {a['involve'][:1] or '-'} → {b['involve'][:1] or '-'}")
         if a["steps"] != b["steps"]:
             lines.append("  stappen gewijzigd")
+        if b["guards"]:
+            lines.append(
+                f"  bewaking greep in ({', '.join(b['guards'])}): de nieuwe regels schenden zelf een invariant"
+            )
         for failure in verdict_after:
             lines.append(f"  verwachting niet gehaald: {failure}")
     lines.append("")
