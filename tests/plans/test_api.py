@@ -322,3 +322,23 @@ def test_openapi_documents_every_route():
         assert route in doc["paths"], route
         methods = {m.lower() for m in pattern.callback.allowed_methods}
         assert methods <= set(doc["paths"][route]), (route, methods)
+
+
+def test_crash_mid_request_leaves_nothing(client, team, monkeypatch):
+    from wegwijzer.plans import services
+    from wegwijzer.plans.models import Meeting, MeetingDecision
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("crash")
+
+    monkeypatch.setattr(services, "_log", boom)
+    before = (Meeting.objects.count(), MeetingDecision.objects.count())
+    with pytest.raises(RuntimeError):
+        call(
+            client,
+            "post",
+            f"/cases/{team.casus.pk}/meetings",
+            team.member,
+            {"starts_at": timezone.now().isoformat(), "decisions": ["a", "b"]},
+        )
+    assert (Meeting.objects.count(), MeetingDecision.objects.count()) == before

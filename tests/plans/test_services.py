@@ -367,3 +367,47 @@ def test_timeline_and_my_actions(team):
     mine = selectors.my_actions(team.member, today=timezone.localdate() + dt.timedelta(days=1))
     assert mine == [team.agreement] and mine[0].is_overdue(timezone.localdate() + dt.timedelta(days=1))
     assert selectors.my_actions(team.other) == []
+
+
+def test_casus_from_advice_runs_the_route_guide_when_no_advice_given():
+    alice = professional()
+    situation = {
+        "phase": "zwangerschap",
+        "reporter": "verloskundige",
+        "wijk": "overvecht",
+        "concerns": ["geen-netwerk"],
+    }
+    casus = services.casus_from_advice(actor=alice, label="Gezin Kievit", situation=situation)
+    assert (
+        casus.content_version and casus.content_version == casus.advice_snapshot["advice"]["content_version"]
+    )
+    assert casus.advice_snapshot["advice"]["involve"]
+    with pytest.raises(ValidationError) as exc:
+        services.casus_from_advice(actor=alice, label="Gezin Kievit", situation={"phase": "zomer"})
+    assert any(key.startswith("situation.") for key in exc.value.message_dict)
+
+
+def test_crash_while_turning_decisions_into_agreements_stores_none(team, monkeypatch):
+    meeting = services.meeting_plan(
+        actor=team.member,
+        casus=team.casus,
+        starts_at=timezone.now(),
+        decisions=["Eerste besluit", "Tweede besluit"],
+    )
+    decisions = list(meeting.decisions.all())
+    original = services.agreement_create
+    calls = []
+
+    def second_fails(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("crash")
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "agreement_create", second_fails)
+    before = Agreement.objects.count()
+    with pytest.raises(RuntimeError):
+        services.decisions_to_agreements(
+            actor=team.member, meeting=meeting, items=[{"decision": d.pk} for d in decisions]
+        )
+    assert Agreement.objects.count() == before

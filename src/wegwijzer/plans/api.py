@@ -60,7 +60,7 @@ def endpoint(**handlers: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
     @api_auth_required
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        method = "GET" if request.method == "HEAD" else request.method
+        method = "GET" if request.method == "HEAD" else (request.method or "")
         handler = handlers.get(method)
         if handler is None:
             response = json_error(405, "Deze methode is niet toegestaan.")
@@ -421,7 +421,7 @@ def cases_get(request: HttpRequest) -> HttpResponse:
 
 def cases_post(request: HttpRequest) -> HttpResponse:
     body = Body(request, ("label", "phase", "wijk", "contact_name", "contact_phone", "contact_email"))
-    values = {
+    values: dict[str, Any] = {
         "label": body.text("label", required=True, max_length=100),
         "phase": body.text("phase", max_length=32),
         "wijk": body.text("wijk", max_length=32),
@@ -619,6 +619,7 @@ def consents_post(request: HttpRequest, case_id) -> HttpResponse:
     given_on = body.date("given_on", required=True)
     given_by = body.text("given_by", max_length=200)
     body.check()
+    assert given_on is not None
     consent = services.consent_record(
         actor=request.user,
         request=request,
@@ -678,6 +679,7 @@ def meetings_post(request: HttpRequest, case_id) -> HttpResponse:
     minutes = body.text("minutes", max_length=LONG_TEXT)
     decisions = body.string_list("decisions")
     body.check()
+    assert starts_at is not None
     meeting = services.meeting_plan(
         actor=request.user,
         request=request,
@@ -766,7 +768,10 @@ def handovers_post(request: HttpRequest, case_id) -> HttpResponse:
     successor = body.text("successor", required=True, max_length=150)
     note = body.text("note", max_length=LONG_TEXT)
     family = body.boolean("family_informed")
+    if leaving is None and "leaving" not in body.errors:
+        body._fail("leaving", "Kies wie vertrekt.")
     body.check()
+    assert leaving is not None
     record = services.handover(
         actor=request.user,
         request=request,

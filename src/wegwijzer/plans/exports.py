@@ -26,7 +26,7 @@ ROLE_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/CodeSystem/rol"
 STEP_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/CodeSystem/gezinsplan-stap"
 CASE_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/NamingSystem/casus"
 
-_AGREEMENT_STATUS = {
+_AGREEMENT_STATUS: dict[str, str] = {
     Agreement.Status.OPEN: "not-started",
     Agreement.Status.DONE: "completed",
     Agreement.Status.CANCELLED: "cancelled",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,7 +44,7 @@ def validate_no_bsn(value: str) -> None:
         )
 
 
-def text_field(verbose: str, max_length: int = LONG_TEXT, **kwargs) -> models.TextField:
+def text_field(verbose: Any, max_length: int = LONG_TEXT, **kwargs) -> models.TextField:
     return models.TextField(
         verbose, blank=True, max_length=max_length, validators=[MaxLengthValidator(max_length)], **kwargs
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 TAG = "gezinsplan"
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _ref(name: str) -> dict[str, str]:

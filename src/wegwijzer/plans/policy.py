@@ -22,7 +22,7 @@ from wegwijzer.accounts.roles import is_professional
 from .models import Casus, Membership
 
 
-def current_membership(user: Any, casus: Casus, now=None) -> Membership | None:
+def current_membership(user: Any, casus: Casus | None, now=None) -> Membership | None:
     """The user's current membership of this case, or None (also None for any non-professional)."""
     if casus is None or not is_professional(user):
         return None

@@ -161,7 +161,7 @@ def agreements_for_casus(casus: Casus) -> QuerySet[Agreement]:
 
 def agreement_get(casus: Casus, agreement_id: Any) -> Agreement:
     agreement = (
-        agreements_for_casus(casus).filter(pk=_uuid(agreement_id)).first() if _uuid(agreement_id) else None
+        agreements_for_casus(casus).filter(pk=str(agreement_id)).first() if _uuid(agreement_id) else None
     )
     if agreement is None:
         raise Http404("Afspraak niet gevonden.")
@@ -173,7 +173,7 @@ def consents_for_casus(casus: Casus) -> QuerySet[Consent]:
 
 
 def consent_get(casus: Casus, consent_id: Any) -> Consent:
-    consent = consents_for_casus(casus).filter(pk=_uuid(consent_id)).first() if _uuid(consent_id) else None
+    consent = consents_for_casus(casus).filter(pk=str(consent_id)).first() if _uuid(consent_id) else None
     if consent is None:
         raise Http404("Toestemming niet gevonden.")
     return consent
@@ -186,7 +186,7 @@ def meetings_for_casus(casus: Casus) -> QuerySet[Meeting]:
 
 
 def meeting_get(casus: Casus, meeting_id: Any) -> Meeting:
-    meeting = meetings_for_casus(casus).filter(pk=_uuid(meeting_id)).first() if _uuid(meeting_id) else None
+    meeting = meetings_for_casus(casus).filter(pk=str(meeting_id)).first() if _uuid(meeting_id) else None
     if meeting is None:
         raise Http404("MDO niet gevonden.")
     return meeting

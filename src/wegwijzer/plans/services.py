@@ -171,9 +171,15 @@ def casus_from_advice(
 ) -> Casus:
     """ "Start een gezinsplan" from a route advice: phase and wijk from the situation, the advice as a snapshot."""
     if advice is None:
+        from wegwijzer.routes.engine.situation import SituationError
         from wegwijzer.routes.service import advise
 
-        advice = advise(situation)
+        try:
+            advice = advise(situation, tally=False)
+        except SituationError as exc:
+            raise ValidationError(
+                {f"situation.{name}": messages for name, messages in exc.errors.items()}
+            ) from exc
     situation = situation or {}
     return casus_create(
         actor=actor,
@@ -402,7 +408,7 @@ def plan_section_update(
         raise ConflictError(mine=mine, theirs=section_as_dict(section))
     # queryset.update() bypasses simple-history's signals: save once more (same values, row already locked
     # by our UPDATE) so the history gets this version with its author.
-    section._history_user = actor
+    section._history_user = actor  # type: ignore[attr-defined]
     section.save()
     _log(request, actor, "update", casus, "plansection", step, detail=f"version={section.version}")
     return section
@@ -566,9 +572,12 @@ def meeting_plan(
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
     starts_at = starts_at.replace(microsecond=0)
-    members = []
+    members: list[Membership] = []
     for item in participants or []:
-        members.append(_membership_of(casus, item, "participants"))
+        found = _membership_of(casus, item, "participants")
+        if found is None:
+            raise ValidationError({"participants": ["Dit is geen (huidig) teamlid van deze casus."]})
+        members.append(found)
     meeting = Meeting(
         casus=casus,
         starts_at=starts_at,
@@ -631,7 +640,9 @@ def decisions_to_agreements(
     policy.require(actor, "change", casus)
     created = []
     for item in items:
-        decision = meeting.decisions.filter(pk=item.get("decision")).first()
+        decision_id = item.get("decision")
+        decision_pk = str(decision_id) if decision_id is not None else ""
+        decision = meeting.decisions.filter(pk=int(decision_pk)).first() if decision_pk.isdigit() else None
         if decision is None:
             raise ValidationError({"decision": ["Dit besluit hoort niet bij dit MDO."]})
         if Agreement.objects.filter(from_decision=decision).exists():
@@ -829,7 +840,9 @@ def retention_apply(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
     cutoff, cases = retention_candidates(now)
     report = RetentionReport(dry_run=dry_run, cutoff=cutoff)
     for casus in cases:
-        report.cases.append({"id": str(casus.pk), "closed_at": casus.closed_at.date().isoformat()})
+        report.cases.append(
+            {"id": str(casus.pk), "closed_at": casus.closed_at.date().isoformat() if casus.closed_at else ""}
+        )
         if not dry_run:
             _purge(casus, now)
     return report
