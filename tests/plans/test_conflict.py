@@ -49,3 +49,42 @@ def test_second_save_from_same_version_conflicts_and_loses_nothing(team):
         "Oma helpt mee",
         "Oma helpt mee; verder geen netwerk",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_truly_concurrent_saves_one_wins_one_conflicts():
+    """Two threads save the same step from version 0 at the same moment (PostgreSQL: real row locks)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database for real concurrency")
+    from .factories import Team
+
+    team = Team()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(user, text):
+        try:
+            barrier.wait(timeout=10)
+            services.plan_section_update(
+                actor=user, casus=team.casus, step=5, content=text, considerations="", expected_version=0
+            )
+            outcomes.append("saved")
+        except services.ConflictError:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(u, t)) for u, t in ((team.member, "A"), (team.colleague, "B"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "saved"]
+    section = PlanSection.objects.get(casus=team.casus, step=5)
+    assert section.version == 1 and section.content in ("A", "B")
