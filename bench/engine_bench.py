@@ -145,7 +145,7 @@ def write_section(result: dict) -> None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
+        text = text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
     PERF_DOC.write_text(text, encoding="utf-8")
 
 
