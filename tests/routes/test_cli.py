@@ -91,3 +91,20 @@ def test_real_process_no_traceback(tmp_path):
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert set(json.loads(bad.stderr)["errors"]) >= {"phase", "reporter", "concerns"}
+
+
+def test_real_process_without_a_database(tmp_path):
+    """The advice needs only the content: with no reachable database it still answers (no contacts, no tally)."""
+    import os
+
+    if not WEGWIJZER.exists():
+        pytest.skip("wegwijzer console script not installed")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["WEGWIJZER_VAR_DIR"] = str(tmp_path / "does-not-exist")
+    result = subprocess.run(
+        [str(WEGWIJZER), "advise", "-"], input=json.dumps(P01), capture_output=True, text=True, check=False, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    advice = json.loads(result.stdout)
+    assert advice["involve"][0] == "jgz" and advice["contacts"] == []
+    assert "Traceback" not in result.stderr

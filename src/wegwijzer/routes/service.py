@@ -57,8 +57,8 @@ def _contacts(roles: list[str], wijk: str | None) -> list[dict[str, Any]]:
         return []
     try:
         rows = contacts_for_roles(list(roles), wijk)
-    except Exception:  # the social map must never break an advice
-        logger.exception("contacts_for_roles failed")
+    except Exception as exc:  # the social map must never break an advice
+        logger.warning("contacts_for_roles failed: %s: %s", type(exc).__name__, exc)
         return []
     return [dict(row) for row in rows or [] if isinstance(row, dict)]
 
@@ -83,8 +83,8 @@ def _tally(situation: Situation, content_version: str) -> None:
                 weeks_since_birth=situation.weeks_since_birth,
                 content_version=content_version,
             )
-    except DatabaseError:  # an advice is still worth giving when the tally cannot be written
-        logger.exception("advice tally not recorded")
+    except DatabaseError as exc:  # an advice is still worth giving when the tally cannot be written
+        logger.warning("advice tally not recorded: %s: %s", type(exc).__name__, exc)
 
 
 def advise(data: object, *, tally: bool = True) -> dict[str, Any]:

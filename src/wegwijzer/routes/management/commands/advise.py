@@ -36,6 +36,9 @@ def _parse(text: str) -> Any:
 
 class Command(BaseCommand):
     help = "Geef het routeadvies voor een situatie (JSON of YAML uit een bestand of '-' voor standaardinvoer)."
+    # The advice needs the content only; the database (contacts, tally) is optional. Skipping the system
+    # checks keeps the command fast and working when the database is not reachable.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="Pad naar een situatie in JSON of YAML, of '-' voor standaardinvoer.")
