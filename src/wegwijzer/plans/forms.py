@@ -6,7 +6,7 @@ a service's ValidationError back onto these forms' fields with `apply_errors`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,18 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from . import vocab
 from .models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, Agreement, Feedback, Regie
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 MAX_DECISIONS = 20
 
-_WIDGET_CLASSES = {
+_WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
     forms.Select: "utrecht-select utrecht-select--html-select",
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
     forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
     forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
 }
-_INVALID = {
+_INVALID: dict[type[forms.Widget], str] = {
     forms.Textarea: "utrecht-textarea--invalid",
     forms.Select: "utrecht-select--invalid",
     forms.CheckboxInput: "utrecht-checkbox--invalid",
@@ -36,14 +39,15 @@ _INVALID = {
 }
 
 
-def _widget_kind(widget: forms.Widget) -> type:
-    for kind in (
+def _widget_kind(widget: forms.Widget) -> type[forms.Widget]:
+    kinds: tuple[type[forms.Widget], ...] = (
         forms.CheckboxSelectMultiple,
         forms.RadioSelect,
         forms.Select,
         forms.Textarea,
         forms.CheckboxInput,
-    ):
+    )
+    for kind in kinds:
         if isinstance(widget, kind):
             return kind
     return forms.TextInput
@@ -101,7 +105,9 @@ def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str]
             form.add_error(None, messages)
 
 
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def _date_field(
+    label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = ""
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -113,7 +119,12 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "") -> fo
 
 
 def _text(
-    label: str, max_length: int, *, required: bool = False, rows: int = 0, help_text: str = ""
+    label: StrOrPromise,
+    max_length: int,
+    *,
+    required: bool = False,
+    rows: int = 0,
+    help_text: StrOrPromise = "",
 ) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(
@@ -124,6 +135,13 @@ def _text(
 def _choices(mapping: dict[str, str], empty: str | None = None) -> list[tuple[str, str]]:
     items = sorted(mapping.items(), key=lambda kv: kv[1].lower())
     return ([("", empty)] if empty is not None else []) + items
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The named field as a ChoiceField, so its choices can be set after construction."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
 
 
 def member_choices(members: Any, empty: str | None = None) -> list[tuple[str, str]]:
@@ -199,7 +217,9 @@ class MemberAddForm(UtrechtForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _choices(vocab.roles(), empty=str(_("Eigen rol van de professional")))
+        _choice_field(self, "role").choices = _choices(
+            vocab.roles(), empty=str(_("Eigen rol van de professional"))
+        )
 
     def clean_valid_to(self):
         value = self.cleaned_data.get("valid_to")
@@ -228,7 +248,7 @@ class RegieForm(UtrechtForm):
         super().__init__(*args, **kwargs)
         choices = member_choices(members, empty=str(_("Nog niet afgesproken")))
         for name in self.MEMBER_FIELDS:
-            self.fields[name].choices = choices
+            _choice_field(self, name).choices = choices
 
 
 # ---- agreements ----
@@ -241,7 +261,7 @@ class AgreementForm(UtrechtForm):
 
     def __init__(self, *args: Any, members: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = member_choices(members, empty=str(_("Nog niemand")))
+        _choice_field(self, "owner").choices = member_choices(members, empty=str(_("Nog niemand")))
 
 
 class AgreementStatusForm(UtrechtForm):
@@ -305,7 +325,7 @@ class MeetingForm(UtrechtForm):
 
     def __init__(self, *args: Any, members: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = member_choices(members)
+        _choice_field(self, "participants").choices = member_choices(members)
 
     def clean_decisions(self) -> list[str]:
         return _decision_lines(self.cleaned_data.get("decisions", ""))
@@ -332,7 +352,7 @@ class DecisionAgreementForm(UtrechtForm):
 
     def __init__(self, *args: Any, members: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = member_choices(members, empty=str(_("Nog niemand")))
+        _choice_field(self, "owner").choices = member_choices(members, empty=str(_("Nog niemand")))
 
 
 # ---- handover, feedback, close ----
@@ -354,8 +374,8 @@ class HandoverForm(UtrechtForm):
 
     def __init__(self, *args: Any, members: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["leaving"].choices = member_choices(members)
-        self.fields["successor"].choices = member_choices(
+        _choice_field(self, "leaving").choices = member_choices(members)
+        _choice_field(self, "successor").choices = member_choices(
             members, empty=str(_("Iemand anders (vul hieronder in)"))
         )
 
