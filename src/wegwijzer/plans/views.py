@@ -346,7 +346,10 @@ def team(request: HttpRequest, case_id: Any) -> HttpResponse:
 @case_view("POST")
 def team_remove(request: HttpRequest, case_id: Any, membership_id: Any) -> HttpResponse:
     casus = _check(request, case_id)
-    membership = selectors.members_current(casus).filter(pk=selectors._uuid(membership_id)).first()
+    membership_pk = selectors._uuid(membership_id)
+    membership = None
+    if membership_pk is not None:
+        membership = selectors.members_current(casus).filter(pk=membership_pk).first()
     if membership is None:
         messages.error(request, _("Dit is geen huidig teamlid van deze casus."))
         return redirect("plans:team", case_id=casus.pk)
@@ -514,7 +517,7 @@ def consent_withdraw(request: HttpRequest, case_id: Any, consent_id: Any) -> Htt
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))  # ErrorList yields strings
         return redirect("plans:consent", case_id=casus.pk)
     try:
         services.consent_withdraw(
@@ -572,11 +575,11 @@ def meetings(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @case_view("GET", "POST")
 def meeting(request: HttpRequest, case_id: Any, meeting_id: Any) -> HttpResponse:
-    casus = _check(request, case_id) if request.method == "POST" else None
     status = 200
     minutes_form = None
     decision_forms: dict[int, forms.DecisionAgreementForm] = {}
     if request.method == "POST":
+        casus = _check(request, case_id)
         mdo = selectors.meeting_get(casus, meeting_id)
         members = list(selectors.members_current(casus))
         if "decision" in request.POST:
@@ -601,12 +604,12 @@ def meeting(request: HttpRequest, case_id: Any, meeting_id: Any) -> HttpResponse
                 except ValidationError as exc:
                     forms.apply_errors(form, exc)
                     for message in form.non_field_errors():
-                        messages.error(request, message)
+                        messages.error(request, str(message))  # ErrorList yields strings
                 else:
                     messages.success(request, _("Het besluit is een afspraak geworden."))
                     return redirect("plans:meeting", case_id=casus.pk, meeting_id=mdo.pk)
             try:
-                decision_forms[int(request.POST.get("decision"))] = form
+                decision_forms[int(raw)] = form
             except (TypeError, ValueError):
                 messages.error(request, _("Onbekend besluit."))
         else:
