@@ -342,3 +342,24 @@ def test_crash_mid_request_leaves_nothing(client, team, monkeypatch):
             {"starts_at": timezone.now().isoformat(), "decisions": ["a", "b"]},
         )
     assert (Meeting.objects.count(), MeetingDecision.objects.count()) == before
+
+
+def test_denied_write_attempt_is_logged_too(client, team):
+    r = call(client, "post", f"/cases/{team.casus.pk}/agreements", team.other, {"what": "x"})
+    assert r.status_code == 404
+    entry = AccessLogEntry.objects.get(
+        case_id=str(team.casus.pk), outcome="denied", username=team.other.username
+    )
+    assert entry.action == "update"
+
+
+def test_conflict_via_api_is_logged(client, team):
+    url = f"/cases/{team.casus.pk}/plan/4"
+    call(client, "put", url, team.member, {"content": "A", "version": 0})
+    assert call(client, "put", url, team.colleague, {"content": "B", "version": 0}).status_code == 409
+    assert AccessLogEntry.objects.filter(
+        case_id=str(team.casus.pk),
+        username=team.colleague.username,
+        action="read",
+        detail__startswith="conflict",
+    ).exists()

@@ -88,3 +88,19 @@ def test_truly_concurrent_saves_one_wins_one_conflicts():
     assert sorted(outcomes) == ["conflict", "saved"]
     section = PlanSection.objects.get(casus=team.casus, step=5)
     assert section.version == 1 and section.content in ("A", "B")
+
+
+def test_conflict_is_logged_as_failed_update_and_read(team):
+    from wegwijzer.audit.models import AccessLogEntry
+
+    services.plan_section_update(
+        actor=team.member, casus=team.casus, step=3, content="A", considerations="", expected_version=0
+    )
+    with pytest.raises(services.ConflictError):
+        services.plan_section_update(
+            actor=team.colleague, casus=team.casus, step=3, content="B", considerations="", expected_version=0
+        )
+    entries = AccessLogEntry.objects.filter(
+        case_id=str(team.casus.pk), username=team.colleague.username, object_type="plansection"
+    )
+    assert {(e.action, e.outcome) for e in entries} == {("update", "failure"), ("read", "success")}

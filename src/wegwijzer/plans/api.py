@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from wegwijzer.accounts.auth import api_auth_required
+from wegwijzer.audit.service import access_log_write
 from wegwijzer.core.api import BadRequestBody, json_error, json_response, parse_json_body
 
 from . import exports, policy, selectors, services, vocab
@@ -69,8 +70,19 @@ def endpoint(**handlers: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         try:
             if method in SAFE:
                 return handler(request, **kwargs)
-            with transaction.atomic():
-                return handler(request, **kwargs)
+            try:
+                with transaction.atomic():
+                    return handler(request, **kwargs)
+            except Http404 as exc:
+                # The denied attempt was logged inside the rolled-back transaction: log it again.
+                entry = getattr(exc, "access_log", None)
+                if entry:
+                    access_log_write(**entry)
+                raise
+            except services.ConflictError as exc:
+                for entry in exc.access_log_entries:
+                    access_log_write(**entry)
+                raise
         except Http404:
             return json_error(404, NOT_FOUND)
         except BadRequestBody as exc:

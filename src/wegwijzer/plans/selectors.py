@@ -61,16 +61,20 @@ def casus_get_for_user(user: Any, casus_id: Any, *, request: HttpRequest | None 
     if casus is None:
         raise Http404(NOT_FOUND)
     if not policy.can(user, "view", casus):
+        denied = Http404(NOT_FOUND)
         if request is not None:
-            access_log_write(
-                request=request,
-                user=user,
-                action="read",
-                case_id=str(casus.pk),
-                object_type="casus",
-                outcome="denied",
-            )
-        raise Http404(NOT_FOUND)
+            entry = {
+                "request": request,
+                "user": user,
+                "action": "read" if request.method in ("GET", "HEAD") else "update",
+                "case_id": str(casus.pk),
+                "object_type": "casus",
+                "outcome": "denied",
+            }
+            access_log_write(**entry)
+            # A caller that rolls back its transaction on this 404 re-writes the entry afterwards.
+            denied.access_log = entry  # type: ignore[attr-defined]
+        raise denied
     return casus
 
 

@@ -47,6 +47,7 @@ class ConflictError(Exception):
         super().__init__("Iemand anders heeft dit onderdeel intussen gewijzigd.")
         self.mine = mine
         self.theirs = theirs
+        self.access_log_entries: list[dict[str, Any]] = []
 
 
 def _log(
@@ -362,7 +363,6 @@ def section_as_dict(section: PlanSection) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def plan_section_update(
     *,
     actor: Any,
@@ -373,12 +373,66 @@ def plan_section_update(
     considerations: str,
     expected_version: int,
 ) -> PlanSection:
-    """Save one step, only if nobody saved it since `expected_version` (else ConflictError, nothing lost)."""
+    """Save one step, only if nobody saved it since `expected_version` (else ConflictError, nothing lost).
+
+    The write itself is atomic (`_plan_section_write`). On a conflict nothing is written, and the failed
+    update plus the read of the stored version (shown to the member) are logged *after* the rollback; the
+    entries ride on the exception as `access_log` so an outer transaction that rolls back can re-write them.
+    """
+    section, saved, mine = _plan_section_write(
+        actor=actor,
+        request=request,
+        casus=casus,
+        step=step,
+        content=content,
+        considerations=considerations,
+        expected_version=expected_version,
+    )
+    if saved:
+        return section
+    entries = [
+        {
+            "request": request,
+            "user": actor,
+            "action": action,
+            "case_id": str(casus.pk),
+            "object_type": "plansection",
+            "object_id": str(step),
+            "outcome": outcome,
+            "detail": f"conflict version={expected_version} stored={section.version}",
+        }
+        for action, outcome in (("update", "failure"), ("read", "success"))
+    ]
+    for entry in entries:
+        access_log_write(**entry)
+    conflict = ConflictError(mine=mine, theirs=section_as_dict(section))
+    conflict.access_log_entries = entries
+    raise conflict
+
+
+@transaction.atomic
+def _plan_section_write(
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    casus: Casus,
+    step: int,
+    content: str,
+    considerations: str,
+    expected_version: int,
+) -> tuple[PlanSection, bool, dict[str, Any]]:
     policy.require(actor, "change", casus)
     if step not in Step.values:
         raise ValidationError({"step": ["De stap is 1 tot en met 5."]})
     probe = PlanSection(casus=casus, step=step, content=content or "", considerations=considerations or "")
     _clean(probe, exclude=["casus", "author", "version", "updated_at"])
+    mine = {
+        "step": step,
+        "content": probe.content,
+        "considerations": probe.considerations,
+        "version": expected_version,
+        "author": actor.get_username(),
+    }
     now = timezone.now()
     updated = PlanSection.objects.filter(casus=casus, step=step, version=expected_version).update(
         content=probe.content,
@@ -389,29 +443,13 @@ def plan_section_update(
     )
     section = PlanSection.objects.select_related("author").get(casus=casus, step=step)
     if updated != 1:
-        _log(
-            request,
-            actor,
-            "update",
-            casus,
-            "plansection",
-            step,
-            detail=f"conflict version={expected_version}",
-        )
-        mine = {
-            "step": step,
-            "content": probe.content,
-            "considerations": probe.considerations,
-            "version": expected_version,
-            "author": actor.get_username(),
-        }
-        raise ConflictError(mine=mine, theirs=section_as_dict(section))
+        return section, False, mine
     # queryset.update() bypasses simple-history's signals: save once more (same values, row already locked
     # by our UPDATE) so the history gets this version with its author.
     section._history_user = actor  # type: ignore[attr-defined]
     section.save()
     _log(request, actor, "update", casus, "plansection", step, detail=f"version={section.version}")
-    return section
+    return section, True, mine
 
 
 # ---- agreements ----
