@@ -23,6 +23,14 @@ def _fast_password_hashing(settings):
     settings.SEARCH_STAMP_SECONDS = 0
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, but two-factor verified: the whole admin requires it."""
+    from accounts.helpers import verified_client
+
+    return verified_client(client, admin_user)
+
+
 def _browser_available() -> str | None:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         return f"Chromium niet gevonden op {CHROMIUM} (installeer Debian's 'chromium')"

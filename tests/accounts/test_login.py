@@ -179,12 +179,24 @@ def test_successful_login_resets_failures(client, settings):
     assert _login(client, "jan").status_code == 302
 
 
-def test_admin_login_lockout_shows_the_same_dutch_page(client, settings):
+def test_admin_has_no_password_form_of_its_own(client):
+    """The admin sends everyone to the one login with lockout and two-factor; posting a password there does nothing."""
     make_professional("kees")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        response = client.post("/beheer/login/", {"username": "kees", "password": "fout-fout-fout"})
-    assert response.status_code == 429
-    assert "tijdelijk geblokkeerd" in response.content.decode()
+    response = client.post("/beheer/login/", {"username": "kees", "password": "fout-fout-fout"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/inloggen/?next=")
+    assert not client.session.get("_auth_user_id")
+
+
+def test_staff_with_password_only_cannot_open_the_admin(client):
+    from accounts.helpers import make_superuser
+
+    admin = make_superuser("root")
+    client.force_login(admin)  # password step only, no second factor
+    response = client.get("/beheer/", follow=True)
+    final_path = response.redirect_chain[-1][0]
+    assert final_path.startswith("/account/"), response.redirect_chain
+    assert response.wsgi_request.path.startswith("/account/")
 
 
 def test_inactive_user_cannot_log_in(client):

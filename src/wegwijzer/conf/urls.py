@@ -2,6 +2,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from wegwijzer.accounts.admin_site import require_two_factor
+
+require_two_factor(admin.site)
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("wegwijzer.core.api_urls")),
