@@ -18,18 +18,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-SITUATION_FIELDS = (
-    "phase",
-    "weeks_since_birth",
-    "reporter",
-    "wijk",
-    "concerns",
-    "buurtteam_involved",
-    "urgent",
-    "child_protection_order",
-    "ambulant_sufficient",
-    "related_to_baby_care",
-)
+from wegwijzer.routes.engine.situation import FIELDS as SITUATION_FIELDS
 
 
 @dataclass(frozen=True)
