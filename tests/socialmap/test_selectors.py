@@ -130,3 +130,13 @@ def test_services_mark_assured_keeps_history(loaded_map):
     assert obj.assured_date == dt.date(2027, 1, 5)
     assert Role.objects.get(slug="jgz").history.latest().assured_date == dt.date(2027, 1, 5)
     assert services.record_mark_assured(slug="bestaat-niet") is None
+
+
+def test_contacts_for_roles_include_citywide_networks_but_not_other_wijken(db):
+    overvecht, zuid = WijkFactory(slug="overvecht"), WijkFactory(slug="zuid")
+    role = RoleFactory(slug="nizu")
+    OrganizationFactory(slug="nizu-netwerk", kind="netwerk", roles=[role])  # citywide network
+    OrganizationFactory(slug="netwerk-zuid", kind="netwerk", roles=[role], wijk=zuid, service_areas=[zuid])
+    assert [r["slug"] for r in selectors.contacts_for_roles(["nizu"], "overvecht")] == ["nizu-netwerk"]
+    assert [r["slug"] for r in selectors.contacts_for_roles(["nizu"], "zuid")] == ["netwerk-zuid"]
+    assert overvecht.slug == "overvecht"

@@ -240,8 +240,9 @@ def _contact(role: str, org: Organization) -> dict[str, str]:
 def contacts_for_roles(roles: list[str], wijk: str | None) -> list[dict[str, str]]:
     """For each role code (in the given order), the concrete organisations/teams/networks to contact.
 
-    A team or network of that wijk with the role comes first; otherwise organisations with the role whose
-    service_areas include the wijk or are empty (all of Utrecht). Unknown roles give no rows.
+    A team or network of that wijk with the role comes first; otherwise citywide records with the role (not
+    tied to one wijk) whose service_areas include the wijk or are empty (all of Utrecht), e.g. NIZU's
+    network. Unknown roles give no rows.
     """
     orgs = list(
         Organization.objects.select_related("wijk")
@@ -264,7 +265,7 @@ def contacts_for_roles(roles: list[str], wijk: str | None) -> list[dict[str, str
         else:
             chosen = []
             for o in having:
-                if o.kind != Organization.Kind.ORGANISATION:
+                if o.wijk is not None:  # a team or network of another wijk (or of no wijk asked for)
                     continue
                 areas = {w.slug for w in o.service_areas.all()}
                 if not areas or (wijk and wijk in areas):
