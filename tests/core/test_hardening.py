@@ -1,0 +1,60 @@
+"""Bad input on the shared JSON helpers: never a 500, always the one error shape."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import RequestFactory
+
+from wegwijzer.core.api import BadRequestBody, parse_json_body
+
+# Raw JSON texts that decode fine but hold strings no database can store: NUL (PostgreSQL refuses it in
+# text) and lone UTF-16 surrogates (cannot be encoded as UTF-8 at all), as values and as keys, nested too.
+UNSTORABLE = [
+    '{"phase": "zwanger\\u0000schap"}',
+    '{"phase\\u0000": "x"}',
+    '{"phase": "\\ud800"}',
+    '{"\\udfff": 1}',
+    '{"a": [{"b": ["ok", "\\u0000"]}]}',
+]
+
+
+@pytest.mark.parametrize("raw", UNSTORABLE)
+def test_parse_json_body_rejects_unstorable_strings(raw):
+    request = RequestFactory().post("/x", data=raw, content_type="application/json")
+    with pytest.raises(BadRequestBody) as info:
+        parse_json_body(request)
+    assert "teken" in info.value.detail
+
+
+def test_parse_json_body_keeps_ordinary_unicode_and_escaped_backslashes():
+    raw = '{"a": "café 👶 \\\\u0000 tab\\t", "b": [1, null, true]}'
+    request = RequestFactory().post("/x", data=raw, content_type="application/json")
+    assert parse_json_body(request) == {"a": "café 👶 \\u0000 tab\t", "b": [1, None, True]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", UNSTORABLE)
+def test_advice_api_answers_400_not_500(client, raw):
+    response = client.post("/api/v1/advice", data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("depth", [5_000, 100_000])
+def test_parse_json_body_rejects_absurd_nesting(depth):
+    request = RequestFactory().post("/x", data="[" * depth + "]" * depth, content_type="application/json")
+    with pytest.raises(BadRequestBody):
+        parse_json_body(request)
+
+
+@pytest.mark.django_db
+def test_advice_api_deep_nesting_is_400(client):
+    response = client.post("/api/v1/advice", data="[" * 200_000, content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("raw", ['{"n": ' + "9" * 5000 + "}", '{"n": NaN}', '{"n": -Infinity}'])
+def test_parse_json_body_rejects_huge_integers_and_non_json_constants(raw):
+    request = RequestFactory().post("/x", data=raw, content_type="application/json")
+    with pytest.raises(BadRequestBody):
+        parse_json_body(request)
