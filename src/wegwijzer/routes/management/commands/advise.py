@@ -29,7 +29,7 @@ def _fail(stream: Any, detail: str, errors: dict[str, list[str]] | None = None) 
 def _parse(text: str) -> Any:
     try:
         return json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON (or absurd JSON): try YAML, which reports its own error
         pass
     return yaml.safe_load(text)  # YAML is a convenience for hand-written situations
 
@@ -54,8 +54,10 @@ class Command(BaseCommand):
             _fail(self.stderr, f"Kan de situatie niet lezen: {source}: {exc}")
         try:
             data = _parse(text)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: an integer beyond 4300 digits
             _fail(self.stderr, f"De situatie is geen geldige JSON of YAML: {exc}")
+        except RecursionError:
+            _fail(self.stderr, "De situatie is te diep genest.")
         try:
             advice = advise(data, tally=not options["no_tally"])
         except SituationError as exc:
