@@ -58,3 +58,28 @@ def test_parse_json_body_rejects_huge_integers_and_non_json_constants(raw):
     request = RequestFactory().post("/x", data=raw, content_type="application/json")
     with pytest.raises(BadRequestBody):
         parse_json_body(request)
+
+
+def test_cli_rejects_arguments_that_are_not_utf8(capsys):
+    """`wegwijzer show $'\\xff'`: Python hands over a lone surrogate, which no database can take."""
+    from wegwijzer.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["show", "jgz\udcff"])
+    assert info.value.code == 2
+    assert "UTF-8" in capsys.readouterr().err
+
+
+def test_cli_non_utf8_argument_in_a_real_process_has_no_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    wegwijzer = Path(sys.executable).parent / "wegwijzer"
+    env = {**os.environ, "WEGWIJZER_VAR_DIR": str(tmp_path)}
+    for command in (["show"], ["search", "--json"]):
+        result = subprocess.run([wegwijzer, *command, b"\xff\xfe"], capture_output=True, env=env, check=False)
+        assert result.returncode == 2
+        assert b"Traceback" not in result.stderr
+        assert "UTF-8" in result.stderr.decode()
