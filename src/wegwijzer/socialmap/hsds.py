@@ -530,12 +530,35 @@ def _vocabulary_codes() -> dict[str, set[str]]:
     }
 
 
+def _unstorable_strings(document: Any) -> list[str]:
+    """Strings (keys too) with NUL, which PostgreSQL refuses, or a lone surrogate, which no database takes."""
+    problems: list[str] = []
+    pending: list[tuple[str, Any]] = [("", document)]
+    while pending:  # iterative: nesting depth is bounded by the JSON parser, but keep the stack flat anyway
+        where, value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+                bad = "\x00" in value
+            except UnicodeEncodeError:
+                bad = True
+            if bad:
+                problems.append(f"{where or '(document)'}: ongeldig teken (NUL of een losse UTF-16-surrogaat)")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                pending.append((where, key))
+                pending.append((f"{where}.{key}" if where else str(key), item))
+        elif isinstance(value, list):
+            pending.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+    return sorted(problems)
+
+
 def validate_document(document: Any) -> list[str]:
     """Every problem in an import document (schema, references, codes); empty list: importable."""
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(IMPORT_SCHEMA, format_checker=jsonschema.FormatChecker())
-    problems = [
+    problems = _unstorable_strings(document) + [
         f"{_path(e)}: {e.message}"
         for e in sorted(validator.iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     ]
@@ -750,6 +773,10 @@ def read_document(path: Path | str) -> tuple[Any, list[str]]:
         return json.loads(_BOM.sub("", text)), []
     except json.JSONDecodeError as exc:
         return None, [f"{path}: geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}): {exc.msg}"]
+    except ValueError as exc:  # an integer beyond Python's 4300-digit limit
+        return None, [f"{path}: geen geldige JSON: {exc}"]
+    except RecursionError:
+        return None, [f"{path}: geen geldige JSON: te diep genest"]
 
 
 def import_from(path: Path | str) -> tuple[dict[str, int] | None, list[str]]:
