@@ -120,6 +120,9 @@ def user_create(
     return user
 
 
+MAX_TOKEN_DAYS = 3650
+
+
 @transaction.atomic
 def api_token_issue(*, user: User, issued_by: Any = None, name: str = "cli", days: int | None = None) -> tuple[ApiToken, str]:
     """Issue a new bearer token for `user`. Returns the token row and the raw token (shown only once)."""
@@ -127,6 +130,8 @@ def api_token_issue(*, user: User, issued_by: Any = None, name: str = "cli", day
         days = settings.API_TOKEN_DAYS
     if days < 1:
         raise ValidationError({"days": ["Een token moet minstens 1 dag geldig zijn."]})
+    if days > MAX_TOKEN_DAYS:  # tokens expire; beyond this the expiry date would overflow as well
+        raise ValidationError({"days": [f"Een token is hoogstens {MAX_TOKEN_DAYS} dagen (10 jaar) geldig."]})
     if not user.is_active:
         raise ValidationError({"user": ["Deze gebruiker is niet actief."]})
     raw = "ww_" + secrets.token_urlsafe(TOKEN_BYTES)
