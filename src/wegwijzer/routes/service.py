@@ -8,11 +8,10 @@ import logging
 import threading
 from typing import Any
 
-from django.db import DatabaseError, transaction
-
 from . import content
 from .engine import RuleSet, Situation, Vocabulary, evaluate, validate_situation
 from .engine.situation import SituationError
+from .tally import tally_record
 
 logger = logging.getLogger("wegwijzer.routes")
 
@@ -64,27 +63,23 @@ def _contacts(roles: list[str], wijk: str | None) -> list[dict[str, Any]]:
 
 
 def _tally(situation: Situation, content_version: str) -> None:
-    from .models import AdviceTally
-
-    try:
-        with transaction.atomic():
-            AdviceTally.objects.create(
-                phase=situation.phase,
-                reporter=situation.reporter,
-                wijk=situation.wijk or "",
-                concerns=list(situation.concerns_sorted),
-                flags={
-                    "buurtteam_involved": situation.buurtteam_involved,
-                    "urgent": situation.urgent,
-                    "child_protection_order": situation.child_protection_order,
-                    "ambulant_sufficient": situation.ambulant_sufficient,
-                    "related_to_baby_care": situation.related_to_baby_care,
-                },
-                weeks_since_birth=situation.weeks_since_birth,
-                content_version=content_version,
-            )
-    except DatabaseError as exc:  # an advice is still worth giving when the tally cannot be written
-        logger.warning("advice tally not recorded: %s: %s", type(exc).__name__, exc)
+    tally_record(
+        {
+            "phase": situation.phase,
+            "reporter": situation.reporter,
+            "wijk": situation.wijk or "",
+            "concerns": list(situation.concerns_sorted),
+            "flags": {
+                "buurtteam_involved": situation.buurtteam_involved,
+                "urgent": situation.urgent,
+                "child_protection_order": situation.child_protection_order,
+                "ambulant_sufficient": situation.ambulant_sufficient,
+                "related_to_baby_care": situation.related_to_baby_care,
+            },
+            "weeks_since_birth": situation.weeks_since_birth,
+            "content_version": content_version,
+        }
+    )
 
 
 def advise(data: object, *, tally: bool = True) -> dict[str, Any]:

@@ -224,42 +224,41 @@ def record_as_dict(obj: Model) -> dict[str, Any]:
 # ---------------------------------------------------------------- contacts per role
 
 
+def _contact_directory() -> dict[str, Any]:
+    """Every organisation/team/network with its roles, service areas and phones: four flat queries."""
+    orgs = {
+        row["id"]: row
+        for row in Organization.objects.values("id", "slug", "name", "kind", "email", "wijk__slug")
+    }
+    holders: dict[str, list[dict[str, Any]]] = {}
+    for org_id, role_slug in Organization.roles.through.objects.values_list("organization_id", "role__slug"):
+        holders.setdefault(role_slug, []).append(orgs[org_id])
+    for rows in holders.values():
+        rows.sort(key=lambda o: o["slug"])
+    areas: dict[Any, set[str]] = {}
+    for org_id, area in Organization.service_areas.through.objects.values_list("organization_id", "wijk__slug"):
+        areas.setdefault(org_id, set()).add(area)
+    phones: dict[Any, list[str]] = {}
+    for org_id, number in Phone.objects.filter(organization__isnull=False).values_list("organization_id", "number"):
+        phones.setdefault(org_id, []).append(number)
+    return {"holders": holders, "areas": areas, "phones": {k: sorted(v) for k, v in phones.items()}}
+
+
 def contacts_for_roles(roles: list[str], wijk: str | None) -> list[dict[str, str]]:
     """For each role code (in the given order), the concrete organisations/teams/networks to contact.
 
     A team or network of that wijk with the role comes first; otherwise citywide records with the role (not
     tied to one wijk) whose service_areas include the wijk or are empty (all of Utrecht), e.g. NIZU's
-    network. Unknown roles give no rows.
-
-    On the route guide's hot path: four small flat queries over only the records holding these roles.
+    network. Unknown roles give no rows. On the route guide's hot path, so it reads a per-process snapshot
+    of the directory that follows map edits (socialmap.snapshot).
     """
-    wanted = list(dict.fromkeys(roles))
-    if not wanted:
-        return []
-    role_links = Organization.roles.through.objects.filter(role__slug__in=wanted)
-    holders: dict[str, set] = {}
-    org_ids: set = set()
-    for org_id, role_slug in role_links.values_list("organization_id", "role__slug"):
-        holders.setdefault(role_slug, set()).add(org_id)
-        org_ids.add(org_id)
-    if not org_ids:
-        return []
-    orgs = {
-        row["id"]: row
-        for row in Organization.objects.filter(id__in=org_ids).values("id", "slug", "name", "kind", "email", "wijk__slug")
-    }
-    areas: dict[Any, set[str]] = {}
-    for org_id, area in Organization.service_areas.through.objects.filter(organization_id__in=org_ids).values_list(
-        "organization_id", "wijk__slug"
-    ):
-        areas.setdefault(org_id, set()).add(area)
-    phones: dict[Any, list[str]] = {}
-    for org_id, number in Phone.objects.filter(organization_id__in=org_ids).values_list("organization_id", "number"):
-        phones.setdefault(org_id, []).append(number)
+    from .snapshot import snapshot
 
+    directory = snapshot("contacts", _contact_directory)
+    areas, phones = directory["areas"], directory["phones"]
     out: list[dict[str, str]] = []
-    for role in wanted:
-        having = sorted((orgs[i] for i in holders.get(role, ())), key=lambda o: o["slug"])
+    for role in dict.fromkeys(roles):
+        having = directory["holders"].get(role, [])
         local = [
             o for o in having
             if o["kind"] in (Organization.Kind.TEAM, Organization.Kind.NETWORK) and wijk and o["wijk__slug"] == wijk
@@ -270,7 +269,7 @@ def contacts_for_roles(roles: list[str], wijk: str | None) -> list[dict[str, str
             if o["wijk__slug"] is None and (not areas.get(o["id"]) or (wijk and wijk in areas[o["id"]]))
         ]
         for o in chosen:
-            numbers = sorted(phones.get(o["id"], []))
+            numbers = phones.get(o["id"], [])
             out.append({
                 "role": role,
                 "slug": o["slug"],
