@@ -83,3 +83,35 @@ def test_cli_non_utf8_argument_in_a_real_process_has_no_traceback(tmp_path):
         assert result.returncode == 2
         assert b"Traceback" not in result.stderr
         assert "UTF-8" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("options", [{"port": 99_999_999}, {"port": -5}, {"workers": 0}, {"threads": -1}])
+def test_serve_rejects_impossible_numbers_with_a_dutch_message(options, monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from gunicorn.app.base import BaseApplication
+
+    def must_not_start(self):
+        raise AssertionError("the server must not start")
+
+    monkeypatch.setattr(BaseApplication, "run", must_not_start)
+
+    with pytest.raises(CommandError) as info:
+        call_command("serve", **options)
+    assert "moet" in str(info.value)
+
+
+def test_serve_with_a_bad_port_variable_gives_a_usage_error_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    wegwijzer = Path(sys.executable).parent / "wegwijzer"
+    env = {**os.environ, "WEGWIJZER_VAR_DIR": str(tmp_path), "PORT": "abc"}
+    result = subprocess.run(
+        [wegwijzer, "serve"], capture_output=True, text=True, env=env, check=False, timeout=60
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "--port" in result.stderr

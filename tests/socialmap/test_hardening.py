@@ -46,3 +46,11 @@ def test_import_with_nul_or_lone_surrogate_reports_each_and_changes_nothing(load
     for fragment in ("roles[1].description", "organizations[0].sources[", "services[0].name"):
         assert fragment in err, fragment
     assert sorted(Service.objects.values_list("name", flat=True)) == names
+
+
+@pytest.mark.parametrize("target", ["missing-dir/map.json", "."])
+def test_export_to_an_unwritable_path_fails_cleanly(loaded_map, tmp_path, monkeypatch, target):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CommandError) as info:
+        call_command("export", "hsds", target)
+    assert "niet schrijven" in str(info.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -20,6 +20,9 @@ class Command(BaseCommand):
         if options["file"] == "-":
             self.stdout.write(hsds.dumps(hsds.export_document()), ending="")
             return
-        counts = hsds.export_to(options["file"])
+        try:
+            counts = hsds.export_to(options["file"])
+        except OSError as exc:
+            raise CommandError(f"Kan niet schrijven naar {options['file']}: {exc.strerror or exc}.") from None
         summary = ", ".join(f"{n} {k}" for k, n in counts.items())
         self.stderr.write(f"Sociale kaart geëxporteerd naar {options['file']}: {summary}.")
