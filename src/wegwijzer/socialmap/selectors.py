@@ -5,7 +5,7 @@ Every function here only reads; writes live in services.py and content.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
@@ -230,7 +230,7 @@ def _contact_directory() -> dict[str, Any]:
         row["id"]: row
         for row in Organization.objects.values("id", "slug", "name", "kind", "email", "wijk__slug")
     }
-    holders: dict[str, list[dict[str, Any]]] = {}
+    holders: dict[str, list[Mapping[str, Any]]] = {}
     for org_id, role_slug in Organization.roles.through.objects.values_list("organization_id", "role__slug"):
         holders.setdefault(role_slug, []).append(orgs[org_id])
     for rows in holders.values():
