@@ -40,6 +40,7 @@ serve:
 
 test: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
