@@ -4,6 +4,8 @@ who, when, what changed, revert to an earlier version)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,6 +22,36 @@ from .models import (
     TaxonomyTerm,
     Wijk,
 )
+
+
+class _ValidChoicesOnly:
+    """Autocomplete widgets look up the submitted ids when they re-render a form with errors; an id that
+    is not a UUID would raise there (a 500). Drop such values: the field itself already reports them."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        valid = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)  # type: ignore[misc]
+
+
+class SafeAutocompleteSelect(_ValidChoicesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteMixin:
+    """Use the bad-id-tolerant autocomplete widget for every autocomplete foreign key."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
 
 
 class TermFilter(admin.SimpleListFilter):
@@ -129,7 +161,7 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ("name", "slug", "kind", "wijk", "parent", "assured_date")
     list_filter = ("kind", "wijk", *RECORD_FILTERS)
     search_fields = (*RECORD_SEARCH, "chair_name")
@@ -159,7 +191,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin):
+class LocationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ("name", "organization", "address", "wijk")
     list_filter = ("wijk",)
     search_fields = ("name", "address", "organization__name")
@@ -167,28 +199,28 @@ class LocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ServiceAtLocation)
-class ServiceAtLocationAdmin(admin.ModelAdmin):
+class ServiceAtLocationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("service", "location")
     search_fields = ("service__name", "location__name")
     autocomplete_fields = ("service", "location")
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "title", "organization", "service", "email")
     search_fields = ("name", "title", "email", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")
 
 
 @admin.register(Phone)
-class PhoneAdmin(SimpleHistoryAdmin):
+class PhoneAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ("number", "description", "organization", "service", "contact")
     search_fields = ("number", "description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service", "contact")
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(SimpleHistoryAdmin):
+class ScheduleAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ("description", "organization", "service")
     search_fields = ("description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")
