@@ -23,3 +23,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": "Er ging iets mis aan onze kant. Probeer het later opnieuw."}, status=500)
     return render(request, "core/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form post: a Dutch page in the browser, a JSON body on the API."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": "Verzoek geweigerd: de beveiligingscontrole (CSRF) ontbreekt of is verlopen."}, status=403
+        )
+    return render(request, "403_csrf.html", status=403)
