@@ -47,6 +47,9 @@ class Command(BaseCommand):
         elif action == "diff":
             from wegwijzer.routes import content as route_content
 
+            for folder in (options["old"], options["new"]):
+                if not folder.is_dir():
+                    raise CommandError(f"Map met regels niet gevonden: {folder}", returncode=2)
             changed, report = route_content.diff(options["old"], options["new"])
             self.stdout.write(report)
             if changed:
