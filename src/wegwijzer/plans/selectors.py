@@ -78,6 +78,27 @@ def casus_get_for_user(user: Any, casus_id: Any, *, request: HttpRequest | None 
     return casus
 
 
+def case_log(
+    request: HttpRequest | None,
+    user: Any,
+    action: str,
+    casus: Casus,
+    object_type: str = "casus",
+    object_id: Any = "",
+    detail: str = "",
+) -> None:
+    """One access-log entry about a case: the single place reads (here) and writes (services) log through."""
+    access_log_write(
+        request=request,
+        user=user,
+        action=action,
+        case_id=str(casus.pk),
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        detail=detail,
+    )
+
+
 def casus_read(
     *,
     request: HttpRequest | None,
@@ -90,15 +111,7 @@ def casus_read(
 ) -> Casus:
     """Check need-to-know and log the read ("read", or "export" for exports). Http404 for non-members."""
     casus = casus_get_for_user(user, casus_id, request=request)
-    access_log_write(
-        request=request,
-        user=user,
-        action=action,
-        case_id=str(casus.pk),
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        detail=detail,
-    )
+    case_log(request, user, action, casus, object_type, object_id, detail)
     return casus
 
 

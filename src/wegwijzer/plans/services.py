@@ -38,6 +38,7 @@ from .models import (
     Regie,
     Step,
 )
+from .selectors import case_log as _log
 
 
 class ConflictError(Exception):
@@ -48,26 +49,6 @@ class ConflictError(Exception):
         self.mine = mine
         self.theirs = theirs
         self.access_log_entries: list[dict[str, Any]] = []
-
-
-def _log(
-    request: HttpRequest | None,
-    actor: Any,
-    action: str,
-    casus: Casus,
-    object_type: str = "casus",
-    object_id: Any = "",
-    detail: str = "",
-) -> None:
-    access_log_write(
-        request=request,
-        user=actor,
-        action=action,
-        case_id=str(casus.pk),
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        detail=detail,
-    )
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
@@ -908,11 +889,4 @@ def _purge(casus: Casus, now: dt.datetime) -> None:
     meetings.update(location="", other_participants="", minutes="")
     Handover.objects.filter(casus=casus).update(note="")
     Feedback.objects.filter(casus=casus).update(message="", recipient_email="verwijderd@invalid")
-    access_log_write(
-        request=None,
-        user=None,
-        action="retention",
-        case_id=str(casus.pk),
-        object_type="casus",
-        detail="persoonsgegevens verwijderd",
-    )
+    _log(None, None, "retention", casus, detail="persoonsgegevens verwijderd")
