@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wegwijzer.audit.service import access_log_write
 
@@ -164,3 +165,37 @@ def api_token_revoke(*, token: ApiToken, revoked_by: Any) -> ApiToken:
             object_id=str(token.pk), detail=f"user_id={token.user_id}",
         )
     return token
+
+
+# -- TOTP verification ----------------------------------------------------------------------------------------
+
+OtpOutcome = Literal["ok", "wrong", "throttled"]
+
+
+def _otp_check_locked(device: TOTPDevice, token: str) -> OtpOutcome:
+    """`device` must be locked by the caller's transaction (select_for_update)."""
+    if not device.verify_is_allowed()[0]:
+        return "throttled"
+    return "ok" if device.verify_token(token) else "wrong"
+
+
+@transaction.atomic
+def otp_token_verify(*, user: Any, token: str) -> tuple[OtpOutcome, TOTPDevice | None]:
+    """Check a TOTP code against `user`'s confirmed devices; a code (time step) is accepted once only.
+
+    django-otp's verify_token reads the device's used-counter (last_t), checks the code and then saves the new
+    counter: two sessions sending the same code at once would both pass. The devices are therefore locked for
+    the whole check: a row lock on PostgreSQL; on SQLite the transaction itself holds the database write lock
+    (transaction_mode IMMEDIATE). The second session then sees the updated last_t and is refused.
+    Returns ("ok", device), ("wrong", None) or ("throttled", None) when every device is in django-otp's back-off.
+    """
+    devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk"))
+    outcomes = []
+    for device in devices:
+        outcome = _otp_check_locked(device, token)
+        if outcome == "ok":
+            return "ok", device
+        outcomes.append(outcome)
+    if outcomes and all(o == "throttled" for o in outcomes):
+        return "throttled", None
+    return "wrong", None

@@ -26,6 +26,7 @@ from .auth import has_confirmed_device, is_verified, otp_required
 from .forms import LoginForm, TokenForm
 from .models import ApiToken, User
 from .roles import role_label
+from .services import otp_token_verify
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -170,22 +171,20 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if is_verified(request.user) and request.method == "GET":
         return HttpResponseRedirect(next_url)
-    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
-    if not devices:
+    if not has_confirmed_device(request.user):
         return HttpResponseRedirect(_with_next("accounts:otp-setup", next_url))
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            allowed = [d for d in devices if d.verify_is_allowed()[0]]
-            if not allowed:
+            outcome, device = otp_token_verify(user=request.user, token=form.cleaned_data["code"])
+            if outcome == "ok":
+                otp_login(request, device)
+                access_log_write(request=request, user=request.user, action="login", detail="factor=totp")
+                return HttpResponseRedirect(next_url)
+            if outcome == "throttled":
                 form.add_error("code", _("Te veel onjuiste codes. Wacht even en probeer het daarna opnieuw."))
             else:
-                for device in allowed:
-                    if device.verify_token(form.cleaned_data["code"]):
-                        otp_login(request, device)
-                        access_log_write(request=request, user=request.user, action="login", detail="factor=totp")
-                        return HttpResponseRedirect(next_url)
                 form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer het opnieuw."))
         access_log_write(request=request, user=request.user, action="otp_failed", outcome="failure", detail="verify")
         status = 400

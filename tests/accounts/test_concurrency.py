@@ -1,0 +1,80 @@
+"""One-time codes are one-time under concurrency: sessions racing with the same TOTP code get one login.
+
+Each thread has its own database connection (Django opens one per thread), so the verifications really
+overlap in the database; the barrier releases them together.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .helpers import PASSWORD, make_professional, totp_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LOGIN = "/account/inloggen/"
+SETUP = "/account/tweestapsverificatie/instellen/"
+VERIFY = "/account/tweestapsverificatie/"
+SESSIONS = 4
+ROUNDS = 5
+
+
+def _refused() -> set[int]:
+    # PostgreSQL waits for the row lock, then refuses the used code (400). The SQLite *test* database is an
+    # in-memory shared-cache database, where a lock conflict fails at once instead of waiting (the file database
+    # in production waits, timeout 20 s): those requests get the Dutch "try again" page (503). Either way: no login.
+    return {400} if connection.vendor == "postgresql" else {400, 503}
+
+
+def _race(clients: list[Client], post: Callable[[Client], int]) -> list[int]:
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(client: Client) -> None:
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(post(client))
+        except BaseException as exc:  # noqa: BLE001 - reported to the test thread below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return statuses
+
+
+def _password_sessions(username: str) -> list[Client]:
+    clients = []
+    for _ in range(SESSIONS):
+        client = Client()
+        assert client.post(LOGIN, {"username": username, "password": PASSWORD}).status_code == 302
+        clients.append(client)
+    return clients
+
+
+def test_one_totp_code_logs_in_one_session_only():
+    user = make_professional("race-rik")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    for round_ in range(ROUNDS):
+        clients = _password_sessions("race-rik")
+        # Forget the previous round's use (and its throttle) so the current code is valid again.
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0,
+                                                        throttling_failure_timestamp=None)
+        code = totp_code(device)
+        statuses = _race(clients, lambda c, code=code: c.post(VERIFY, {"code": code}).status_code)
+        assert statuses.count(302) == 1, (round_, statuses)
+        assert set(statuses) <= _refused() | {302}, (round_, statuses)
+        for client in clients:
+            client.logout()
