@@ -64,6 +64,7 @@ def test_two_professionals_run_a_plan_to_a_warm_handover(client, alice, bob):
             "support_member": bob.username,
             "records_member": bob.username,
             "informs_text": "Buurtteam informeert huisarts",
+            "version": 0,
         },
     )
     assert r.status_code == 200, r.content
@@ -225,8 +226,9 @@ def test_member_errors(client, team):
         },
     )
     assert r.status_code == 422 and "valid_to" in r.json()["errors"]
+    # A date that cannot be read at all is malformed input: 400 naming the field (core.dates).
     r = call(client, "post", url, team.member, {"username": team.other.username, "valid_from": "gisteren"})
-    assert r.status_code == 422 and "valid_from" in r.json()["errors"]
+    assert r.status_code == 400 and "valid_from" in r.json()["errors"]
     r = call(client, "delete", f"{url}/{team.colleague.username}", team.member)
     assert r.status_code == 200 and r.json()["current"] is False
     r = call(client, "delete", f"{url}/{team.colleague.username}", team.member)

@@ -23,6 +23,7 @@ from accounts.helpers import bearer, verified_client
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.plans import api_urls
 from wegwijzer.plans import urls as web_urls
+from wegwijzer.plans.models import Regie
 
 from .factories import Team, membership, professional
 
@@ -86,7 +87,11 @@ SAMPLES = {
     ("api-case-close", "POST"): lambda t: {},
     ("api-case-members", "POST"): lambda t: {"username": t.other.username},
     ("api-case-member", "DELETE"): lambda t: None,
-    ("api-case-regie", "PUT"): lambda t: {"lead": "member", "lead_member": t.member.username},
+    ("api-case-regie", "PUT"): lambda t: {
+        "lead": "member",
+        "lead_member": t.member.username,
+        "version": Regie.objects.get(casus=t.casus).version,
+    },
     ("api-case-plan-step", "PUT"): lambda t: {
         "content": "Inhoud",
         "considerations": "Afweging",

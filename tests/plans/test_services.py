@@ -119,6 +119,7 @@ def test_handover_ends_leaver_access_and_moves_regie(team):
         actor=team.member,
         casus=team.casus,
         lead="member",
+        expected_version=0,
         lead_member=membership(team.casus, team.member).pk,
         records_member=membership(team.casus, team.colleague).pk,
     )
@@ -143,12 +144,13 @@ def test_handover_ends_leaver_access_and_moves_regie(team):
 
 def test_regie_with_parents_needs_supporting_member(team):
     with pytest.raises(ValidationError) as exc:
-        services.regie_set(actor=team.member, casus=team.casus, lead="ouders")
+        services.regie_set(actor=team.member, casus=team.casus, lead="ouders", expected_version=0)
     assert "support_member" in exc.value.message_dict
     regie = services.regie_set(
         actor=team.member,
         casus=team.casus,
         lead="ouders",
+        expected_version=0,
         support_member=membership(team.casus, team.colleague).pk,
         informs_text="Buurtteam informeert huisarts en JGZ na elk MDO",
     )
@@ -158,6 +160,7 @@ def test_regie_with_parents_needs_supporting_member(team):
             actor=team.member,
             casus=team.casus,
             lead="member",
+            expected_version=1,
             lead_member=membership(team.casus, team.colleague).pk,
             monitors_member="not-an-id",
         )

@@ -313,10 +313,10 @@ def test_last_member_cannot_leave(client, team):
 
 
 def test_regie_set_and_errors(member_client, team):
-    response = member_client.post(url("regie", team), {"lead": "member"})
+    response = member_client.post(url("regie", team), {"lead": "member", "version": 0})
     assert response.status_code == 400
     assert "Kies welk teamlid de regie heeft." in response.content.decode()
-    response = member_client.post(url("regie", team), {"lead": "ouders"})
+    response = member_client.post(url("regie", team), {"lead": "ouders", "version": 0})
     assert response.status_code == 400 and "ondersteunt" in response.content.decode()
     m = membership(team.casus, team.colleague)
     response = member_client.post(
@@ -326,6 +326,7 @@ def test_regie_set_and_errors(member_client, team):
             "lead_member": str(m.pk),
             "records_member": str(m.pk),
             "informs_text": "JGZ belt huisarts",
+            "version": 0,
         },
     )
     assert response.status_code == 302

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from wegwijzer.accounts.auth import api_auth_required
 from wegwijzer.audit.service import access_log_write
+from wegwijzer.core import dates
 from wegwijzer.core.api import BadRequestBody, json_error, json_response, parse_json_body
 
 from . import exports, policy, selectors, services, vocab
@@ -42,9 +42,14 @@ SAFE = ("GET", "HEAD")
 
 
 class BodyErrors(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
+    """Per-field errors. `status` 400 when a value is malformed (a date that cannot be parsed or lies
+    outside 1900–2100), else 422 (well-formed but not valid here)."""
+
+    def __init__(self, errors: dict[str, list[str]], *, status: int = 422, detail: str = ""):
         super().__init__("invalid body")
         self.errors = errors
+        self.status = status
+        self.detail = detail or "De invoer is niet geldig."
 
 
 def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
@@ -86,9 +91,11 @@ def endpoint(**handlers: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         except Http404:
             return json_error(404, NOT_FOUND)
         except BadRequestBody as exc:
-            return json_error(400, exc.detail)
+            return json_error(exc.status, exc.detail)
         except BodyErrors as exc:
-            return json_error(422, "De invoer is niet geldig.", exc.errors)
+            return json_error(exc.status, exc.detail, exc.errors)
+        except services.DuplicateMemberError as exc:
+            return json_error(409, "Deze professional is al lid van het team.", _errors_of(exc))
         except ValidationError as exc:
             return json_error(422, "De invoer is niet geldig.", _errors_of(exc))
         except services.ConflictError as exc:
@@ -122,6 +129,7 @@ class Body:
             raise BadRequestBody("De inhoud moet een JSON-object zijn.")
         self.data = data
         self.errors: dict[str, list[str]] = {}
+        self.malformed: list[str] = []  # fields whose value could not be read at all (→ 400)
         for key in data:
             if key not in allowed:
                 self.errors[str(key)[:100]] = [f"Onbekend veld. Toegestaan: {', '.join(allowed)}."]
@@ -180,37 +188,34 @@ class Body:
         return value
 
     def date(self, name: str, *, required: bool = False) -> dt.date | None:
+        """A date (YYYY-MM-DD, years 1900–2100) through the one parser in core.dates."""
         value = self.data.get(name)
         if value is None:
             if required:
                 self._fail(name, "Dit veld is verplicht.")
             return None
         try:
-            if not isinstance(value, str):
-                raise ValueError
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self._fail(name, "Verwacht een datum als JJJJ-MM-DD.")
+            return dates.parse_date(value)
+        except dates.DateError as exc:
+            self._malformed(name, exc.message)
             return None
 
     def datetime(self, name: str, *, required: bool = False) -> dt.datetime | None:
+        """An ISO 8601 datetime (naive = Europe/Amsterdam), as UTC, years 1900–2100 (core.dates)."""
         value = self.data.get(name)
         if value is None:
             if required:
                 self._fail(name, "Dit veld is verplicht.")
             return None
-        parsed = None
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value)
-            except ValueError:
-                parsed = None
-        if parsed is None:
-            self._fail(name, "Verwacht datum en tijd als JJJJ-MM-DDTUU:MM (ISO 8601).")
+        try:
+            return dates.parse_datetime(value)
+        except dates.DateError as exc:
+            self._malformed(name, exc.message)
             return None
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
-        return parsed
+
+    def _malformed(self, name: str, message: str) -> None:
+        self._fail(name, message)
+        self.malformed.append(name)
 
     def string_list(self, name: str, *, max_items: int = 50, max_length: int = MEDIUM_TEXT) -> list[str]:
         value = self.data.get(name)
@@ -236,6 +241,9 @@ class Body:
         return membership
 
     def check(self) -> None:
+        if self.errors and self.malformed:
+            names = ", ".join(dict.fromkeys(self.malformed))
+            raise BodyErrors(self.errors, status=400, detail=f"Ongeldige datum in: {names}.")
         if self.errors:
             raise BodyErrors(self.errors)
 
@@ -272,18 +280,7 @@ def _member_name(m: Membership | None) -> str | None:
 def regie_dict(regie: Regie | None) -> dict[str, Any] | None:
     if regie is None:
         return None
-    return {
-        "lead": regie.lead,
-        "lead_member": _member_name(regie.lead_member),
-        "support_member": _member_name(regie.support_member),
-        "records_member": _member_name(regie.records_member),
-        "monitors_member": _member_name(regie.monitors_member),
-        "informs_member": _member_name(regie.informs_member),
-        "informs_text": regie.informs_text,
-        "notes": regie.notes,
-        "updated_by": _username(regie.updated_by),
-        "updated_at": _iso(regie.updated_at),
-    }
+    return services.regie_as_dict(regie)
 
 
 def casus_dict(casus: Casus, *, detail: bool = False) -> dict[str, Any]:
@@ -524,17 +521,20 @@ def regie_get(request: HttpRequest, case_id) -> HttpResponse:
 def regie_put(request: HttpRequest, case_id) -> HttpResponse:
     casus = _for_change(request, case_id)
     names = ("lead_member", "support_member", "records_member", "monitors_member", "informs_member")
-    body = Body(request, ("lead", *names, "informs_text", "notes"))
+    body = Body(request, ("lead", *names, "informs_text", "notes", "version"))
     lead = body.text("lead", required=True, max_length=10)
     members = {name: body.member(name, casus) for name in names}
     informs_text = body.text("informs_text", max_length=MEDIUM_TEXT)
     notes = body.text("notes", max_length=MEDIUM_TEXT)
+    # Required, as for the plan steps: without it a save would silently overwrite a colleague's.
+    version = body.integer("version", required=True, minimum=0, maximum=2**31 - 1)
     body.check()
     regie = services.regie_set(
         actor=request.user,
         request=request,
         casus=casus,
         lead=lead,
+        expected_version=version,
         informs_text=informs_text,
         notes=notes,
         **members,

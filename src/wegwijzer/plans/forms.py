@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wegwijzer.core.dates import DateFormField
+
 from . import vocab
 from .models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, Agreement, Feedback, Regie
 
@@ -108,7 +110,8 @@ def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str]
 def _date_field(
     label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = ""
 ) -> forms.DateField:
-    return forms.DateField(
+    # One rule for every date in the plans (core.dates): years 1900–2100, else a Dutch error on the field.
+    return DateFormField(
         label=label,
         required=required,
         help_text=help_text,
@@ -241,6 +244,7 @@ class RegieForm(UtrechtForm):
     informs_member = forms.ChoiceField(label=_("Informeert de anderen"), required=False)
     informs_text = _text(_("Wie informeert wie?"), MEDIUM_TEXT, rows=3)
     notes = _text(_("Toelichting"), MEDIUM_TEXT, rows=3)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
     MEMBER_FIELDS = ("lead_member", "support_member", "records_member", "monitors_member", "informs_member")
 

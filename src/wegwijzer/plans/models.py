@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from wegwijzer.core.dates import validate_date_range
+
 # Maximum lengths of free text (characters). Enforced by the model (full_clean) and the API.
 LONG_TEXT = 10_000
 MEDIUM_TEXT = 2_000
@@ -154,8 +156,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rol"), max_length=64)
     organisation_slug = models.CharField(_("organisatie"), max_length=100, blank=True)
-    valid_from = models.DateTimeField(_("lid vanaf"), default=timezone.now)
-    valid_to = models.DateTimeField(_("lid tot"), null=True, blank=True)
+    valid_from = models.DateTimeField(_("lid vanaf"), default=timezone.now, validators=[validate_date_range])
+    valid_to = models.DateTimeField(_("lid tot"), null=True, blank=True, validators=[validate_date_range])
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("toegevoegd door"),
@@ -184,7 +186,14 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
                 name="plans_membership_period_order",
-            )
+            ),
+            # At most one open-ended membership per person and case: a backstop for concurrent adds
+            # (member_add also refuses any overlapping period, under a lock on the case row).
+            models.UniqueConstraint(
+                fields=["casus", "user"],
+                condition=models.Q(valid_to__isnull=True),
+                name="plans_membership_one_open_per_user",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +265,8 @@ class Regie(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("bijgewerkt op"), default=timezone.now)
+    # Optimistic locking, as for the plan steps: every save of the regie adds one.
+    version = models.PositiveIntegerField(_("versie"), default=0)
 
     history = HistoricalRecords()
 
@@ -314,7 +325,7 @@ class Meeting(models.Model):
     casus = models.ForeignKey(
         Casus, verbose_name=_("casus"), on_delete=models.CASCADE, related_name="meetings"
     )
-    starts_at = models.DateTimeField(_("begint om"))
+    starts_at = models.DateTimeField(_("begint om"), validators=[validate_date_range])
     duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), default=60)
     location = models.CharField(_("locatie"), max_length=SHORT_TEXT, blank=True)
     participants = models.ManyToManyField(
@@ -380,7 +391,7 @@ class Agreement(models.Model):
         blank=True,
         related_name="+",
     )
-    due_date = models.DateField(_("uiterlijk op"), null=True, blank=True)
+    due_date = models.DateField(_("uiterlijk op"), null=True, blank=True, validators=[validate_date_range])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     from_meeting = models.ForeignKey(
         Meeting,
@@ -427,7 +438,7 @@ class Consent(models.Model):
         _("met wie"), max_length=MEDIUM_TEXT, validators=[MaxLengthValidator(MEDIUM_TEXT)]
     )
     given_by = models.CharField(_("gegeven door"), max_length=SHORT_TEXT, blank=True)
-    given_on = models.DateField(_("gegeven op"))
+    given_on = models.DateField(_("gegeven op"), validators=[validate_date_range])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("vastgelegd door"),
@@ -437,7 +448,9 @@ class Consent(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
-    withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+    withdrawn_on = models.DateField(
+        _("ingetrokken op"), null=True, blank=True, validators=[validate_date_range]
+    )
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("intrekking vastgelegd door"),

@@ -34,7 +34,10 @@ COMMON = {
     "404": _error("Niet gevonden: de casus bestaat niet of u bent geen huidig teamlid (need-to-know)"),
 }
 WRITE = {
-    "400": _error("Geen geldige JSON of geen JSON-object"),
+    "400": _error(
+        "Geen geldige JSON, geen JSON-object, of een datum die niet te lezen is of buiten 1900–2100 valt "
+        "(errors noemt het veld)"
+    ),
     "409": _error("De casus is gesloten"),
     "422": _error("Ongeldige invoer; per veld een Nederlandse melding"),
 }
@@ -62,7 +65,8 @@ def _op(
         "summary": summary,
         "security": SECURITY,
         "parameters": params,
-        "responses": {**responses, **COMMON, **(WRITE if write else {})},
+        # The operation's own responses win (e.g. its 409 with both versions of a conflict).
+        "responses": {**COMMON, **(WRITE if write else {}), **responses},
     }
     if body:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
@@ -131,7 +135,10 @@ PATHS: dict[str, Any] = {
             "addMember",
             "Voeg een professional toe aan het team",
             [P_CASE],
-            {"201": _json(_ref("Member"), "Toegevoegd")},
+            {
+                "201": _json(_ref("Member"), "Toegevoegd"),
+                "409": _error("Al lid van het team in (een deel van) deze periode, of de casus is gesloten"),
+            },
             body="MemberAdd",
             write=True,
         ),
@@ -151,9 +158,15 @@ PATHS: dict[str, Any] = {
         ),
         "put": _op(
             "setRegie",
-            "Leg de regie en de regieafspraken vast",
+            "Leg de regie en de regieafspraken vast (optimistische vergrendeling: stuur de versie mee die u las)",
             [P_CASE],
-            {"200": _json(_ref("Regie"))},
+            {
+                "200": _json(_ref("Regie")),
+                "409": _json(
+                    {"oneOf": [_ref("RegieConflict"), _ref("Error")]},
+                    "Conflict: iemand anders sloeg de regie intussen op (beide versies), of de casus is gesloten",
+                ),
+            },
             body="RegieSet",
             write=True,
         ),
@@ -181,7 +194,10 @@ PATHS: dict[str, Any] = {
             [P_CASE, P_STEP],
             {
                 "200": _json(_ref("PlanSection")),
-                "409": _json(_ref("Conflict"), "Conflict: iemand anders sloeg intussen op; beide versies"),
+                "409": _json(
+                    {"oneOf": [_ref("Conflict"), _ref("Error")]},
+                    "Conflict: iemand anders sloeg intussen op (beide versies), of de casus is gesloten",
+                ),
             },
             body="PlanSectionUpdate",
             write=True,
@@ -431,6 +447,7 @@ SCHEMAS: dict[str, Any] = {
             "informs_member": _S_NULL,
             "informs_text": _S,
             "notes": _S,
+            "version": {"type": "integer"},
             "updated_by": _S_NULL,
             "updated_at": _DATETIME,
         }
@@ -445,8 +462,9 @@ SCHEMAS: dict[str, Any] = {
             "informs_member": {"type": "string", "description": "Wie informeert de anderen"},
             "informs_text": {"type": "string", "maxLength": 2000},
             "notes": {"type": "string", "maxLength": 2000},
+            "version": {"type": "integer", "minimum": 0, "description": "De versie van de regie die u las"},
         },
-        ["lead"],
+        ["lead", "version"],
         closed=True,
     ),
     "PlanSection": _obj(
@@ -471,6 +489,7 @@ SCHEMAS: dict[str, Any] = {
         closed=True,
     ),
     "Conflict": _obj({"detail": _S, "mine": _ref("PlanSection"), "theirs": _ref("PlanSection")}),
+    "RegieConflict": _obj({"detail": _S, "mine": _ref("Regie"), "theirs": _ref("Regie")}),
     "Agreement": _obj(
         {
             "id": UUID,

@@ -27,6 +27,7 @@ from .models import (
     Meeting,
     Membership,
     PlanSection,
+    Regie,
     Step,
 )
 
@@ -109,16 +110,25 @@ def casus_read(
     action: str = "read",
     detail: str = "",
 ) -> Casus:
-    """Check need-to-know and log the read ("read", or "export" for exports). Http404 for non-members."""
+    """Check need-to-know and log the read ("read", or "export" for exports). Http404 for non-members.
+
+    A HEAD request is checked the same way but not logged: its answer carries no case data (the server
+    sends headers only), and the log records who saw what. A refused HEAD is still logged as denied.
+    """
     casus = casus_get_for_user(user, casus_id, request=request)
-    case_log(request, user, action, casus, object_type, object_id, detail)
+    if not _is_head(request):
+        case_log(request, user, action, casus, object_type, object_id, detail)
     return casus
+
+
+def _is_head(request: HttpRequest | None) -> bool:
+    return request is not None and request.method == "HEAD"
 
 
 def casus_list_read(*, request: HttpRequest | None, user: Any) -> list[Casus]:
     """The user's cases, each listing logged as a read (labels are case data)."""
     cases = list(casus_list_for_user(user))
-    for casus in cases:
+    for casus in [] if _is_head(request) else cases:
         access_log_write(
             request=request,
             user=user,
@@ -131,6 +141,14 @@ def casus_list_read(*, request: HttpRequest | None, user: Any) -> list[Casus]:
 
 
 # ---- parts of one case (the caller has already passed casus_read / casus_get_for_user) ----
+
+
+def regie_for_casus(casus: Casus) -> Regie | None:
+    return (
+        Regie.objects.filter(casus=casus)
+        .select_related("updated_by", "lead_member__user", "support_member__user")
+        .first()
+    )
 
 
 def members_current(casus: Casus) -> QuerySet[Membership]:

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -42,13 +43,18 @@ from .selectors import case_log as _log
 
 
 class ConflictError(Exception):
-    """Optimistic locking: the section changed since the caller read it. Both versions are kept here."""
+    """Optimistic locking: a plan step or the regie changed since the caller read it. Both versions are
+    kept here (`mine`: what the caller sent, `theirs`: what is stored now, with its version)."""
 
     def __init__(self, *, mine: dict[str, Any], theirs: dict[str, Any]):
         super().__init__("Iemand anders heeft dit onderdeel intussen gewijzigd.")
         self.mine = mine
         self.theirs = theirs
         self.access_log_entries: list[dict[str, Any]] = []
+
+
+class DuplicateMemberError(ValidationError):
+    """The professional already has a membership of this case that overlaps the asked period (API: 409)."""
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
@@ -230,8 +236,6 @@ def member_add(
     role = role or user.role
     if role not in vocab.roles():
         raise ValidationError({"role": [f"Onbekende rol '{role}'."]})
-    if Membership.objects.current().filter(casus=casus, user=user).exists():
-        raise ValidationError({"username": ["Deze professional is al lid van het team."]})
     membership = Membership(
         casus=casus,
         user=user,
@@ -241,8 +245,25 @@ def member_add(
         valid_to=valid_to,
         added_by=actor,
     )
-    _clean(membership)
-    membership.save()
+    _clean(membership)  # first: the period must be in range before it is compared or locked on
+    # Serialise adds to this case (PostgreSQL row lock), so two concurrent adds cannot both pass the check.
+    Casus.objects.select_for_update().filter(pk=casus.pk).values_list("pk").first()
+    overlapping = Membership.objects.filter(casus=casus, user=user).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=membership.valid_from)
+    )
+    if membership.valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lt=membership.valid_to)
+    if overlapping.exists():
+        raise DuplicateMemberError(
+            {"username": ["Deze professional is al lid van het team (of wordt dat al in deze periode)."]}
+        )
+    try:
+        with transaction.atomic():  # savepoint: a constraint violation must not break the outer transaction
+            membership.save()
+    except IntegrityError as exc:  # the one-open-membership constraint caught a concurrent add
+        raise DuplicateMemberError(
+            {"username": ["Deze professional is al lid van het team (of wordt dat al in deze periode)."]}
+        ) from exc
     _log(request, actor, "member_add", casus, "membership", membership.pk, detail=f"user={user.username}")
     return membership
 
@@ -274,13 +295,34 @@ def member_remove(
     return membership
 
 
-@transaction.atomic
+REGIE_MEMBER_FIELDS = ("lead_member", "support_member", "records_member", "monitors_member", "informs_member")
+
+
+def regie_as_dict(regie: Regie) -> dict[str, Any]:
+    """The stored regie as shown in a conflict (and by the API): member fields as usernames."""
+    data: dict[str, Any] = {"lead": regie.lead}
+    for name in REGIE_MEMBER_FIELDS:
+        member = getattr(regie, name)
+        data[name] = member.user.get_username() if member else None
+    data.update(
+        {
+            "informs_text": regie.informs_text,
+            "notes": regie.notes,
+            "version": regie.version,
+            "updated_by": regie.updated_by.get_username() if regie.updated_by else None,
+            "updated_at": regie.updated_at.isoformat() if regie.updated_at else None,
+        }
+    )
+    return data
+
+
 def regie_set(
     *,
     actor: Any,
     request: HttpRequest | None = None,
     casus: Casus,
     lead: str,
+    expected_version: int,
     lead_member: Any = None,
     support_member: Any = None,
     records_member: Any = None,
@@ -289,44 +331,117 @@ def regie_set(
     informs_text: str = "",
     notes: str = "",
 ) -> Regie:
-    """Who leads (a member, or the parents with a named supporting member) and the regie agreements."""
+    """Who leads (a member, or the parents with a named supporting member) and the regie agreements.
+
+    Optimistic locking as for the plan steps: saved only if the regie is still at `expected_version`, else
+    ConflictError (mine/theirs) and nothing is written; the failed update and the read of the stored
+    version are logged after the rollback (and ride on the exception for an outer transaction).
+    """
+    regie, saved, mine = _regie_write(
+        actor=actor,
+        request=request,
+        casus=casus,
+        lead=lead,
+        expected_version=expected_version,
+        members={
+            "lead_member": lead_member,
+            "support_member": support_member,
+            "records_member": records_member,
+            "monitors_member": monitors_member,
+            "informs_member": informs_member,
+        },
+        informs_text=informs_text,
+        notes=notes,
+    )
+    if saved:
+        return regie
+    entries = [
+        {
+            "request": request,
+            "user": actor,
+            "action": action,
+            "case_id": str(casus.pk),
+            "object_type": "regie",
+            "object_id": str(casus.pk),
+            "outcome": outcome,
+            "detail": f"conflict version={expected_version} stored={regie.version}",
+        }
+        for action, outcome in (("update", "failure"), ("read", "success"))
+    ]
+    for entry in entries:
+        access_log_write(**entry)
+    conflict = ConflictError(mine=mine, theirs=regie_as_dict(regie))
+    conflict.access_log_entries = entries
+    raise conflict
+
+
+@transaction.atomic
+def _regie_write(
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    casus: Casus,
+    lead: str,
+    expected_version: int,
+    members: dict[str, Any],
+    informs_text: str,
+    notes: str,
+) -> tuple[Regie, bool, dict[str, Any]]:
     policy.require(actor, "change", casus)
     errors: dict[str, list[str]] = {}
     if lead not in Regie.Lead.values:
         raise ValidationError({"lead": ["Kies 'member' (een professional) of 'ouders'."]})
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int) or expected_version < 0:
+        raise ValidationError({"version": ["Geef de versie van de regie die u hebt gelezen."]})
+    # The row lock makes concurrent saves wait here; the conditional UPDATE below is the actual guard.
     regie, _created = Regie.objects.select_for_update().get_or_create(casus=casus)
-    members = {}
-    for name, value in (
-        ("lead_member", lead_member),
-        ("support_member", support_member),
-        ("records_member", records_member),
-        ("monitors_member", monitors_member),
-        ("informs_member", informs_member),
-    ):
+    found: dict[str, Membership | None] = {}
+    for name in REGIE_MEMBER_FIELDS:
         try:
-            members[name] = _membership_of(casus, value, name)
+            found[name] = _membership_of(casus, members.get(name), name)
         except ValidationError as exc:
             errors.update(exc.message_dict)
-    if lead == Regie.Lead.MEMBER and not members.get("lead_member") and "lead_member" not in errors:
+    if lead == Regie.Lead.MEMBER and not found.get("lead_member") and "lead_member" not in errors:
         errors["lead_member"] = ["Kies welk teamlid de regie heeft."]
-    if lead == Regie.Lead.OUDERS and not members.get("support_member") and "support_member" not in errors:
+    if lead == Regie.Lead.OUDERS and not found.get("support_member") and "support_member" not in errors:
         errors["support_member"] = ["Kies welk teamlid de ouders bij de regie ondersteunt."]
     if errors:
         raise ValidationError(errors)
+    mine: dict[str, Any] = {"lead": lead}
+    for name in REGIE_MEMBER_FIELDS:
+        member = found[name]
+        mine[name] = member.user.get_username() if member else None
+    if lead != Regie.Lead.MEMBER:
+        mine["lead_member"] = None
+    mine.update(
+        {
+            "informs_text": informs_text or "",
+            "notes": notes or "",
+            "version": expected_version,
+            "updated_by": actor.get_username(),
+        }
+    )
+    updated = Regie.objects.filter(pk=regie.pk, version=expected_version).update(version=F("version") + 1)
+    if updated != 1:
+        stored = Regie.objects.select_related(
+            "updated_by", *(f"{name}__user" for name in REGIE_MEMBER_FIELDS)
+        ).get(pk=regie.pk)
+        return stored, False, mine
     regie.lead = lead
-    regie.lead_member = members["lead_member"] if lead == Regie.Lead.MEMBER else None
-    regie.support_member = members["support_member"]
-    regie.records_member = members["records_member"]
-    regie.monitors_member = members["monitors_member"]
-    regie.informs_member = members["informs_member"]
+    regie.lead_member = found["lead_member"] if lead == Regie.Lead.MEMBER else None
+    regie.support_member = found["support_member"]
+    regie.records_member = found["records_member"]
+    regie.monitors_member = found["monitors_member"]
+    regie.informs_member = found["informs_member"]
     regie.informs_text = informs_text or ""
     regie.notes = notes or ""
     regie.updated_by = actor
     regie.updated_at = timezone.now()
+    regie.version = expected_version + 1
     _clean(regie)
-    regie.save()
-    _log(request, actor, "update", casus, "regie", casus.pk)
-    return regie
+    regie.save()  # the row is ours (locked, version already bumped); save() also writes the history row
+    _log(request, actor, "update", casus, "regie", casus.pk, detail=f"version={regie.version}")
+    return regie, True, mine
 
 
 # ---- the five steps ----
@@ -750,13 +865,20 @@ def handover(
     leaving.valid_to = max(record.at, leaving.valid_from)
     leaving.handed_over_to = successor
     leaving.save(update_fields=["valid_to", "handed_over_to"])
-    # Regie roles held by the leaver move to the successor.
-    regie = Regie.objects.filter(casus=casus).first()
+    # Regie roles held by the leaver move to the successor; that is a regie change, so its version moves on
+    # (a member still editing the old regie then gets the conflict instead of undoing the handover).
+    regie = Regie.objects.select_for_update().filter(casus=casus).first()
     if regie is not None:
-        for name in ("lead_member", "support_member", "records_member", "monitors_member", "informs_member"):
+        moved = False
+        for name in REGIE_MEMBER_FIELDS:
             if getattr(regie, f"{name}_id") == leaving.pk:
                 setattr(regie, name, successor)
-        regie.save()
+                moved = True
+        if moved:
+            regie.version += 1
+            regie.updated_by = actor
+            regie.updated_at = record.at
+            regie.save()
     _log(
         request,
         actor,

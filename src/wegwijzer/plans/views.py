@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from wegwijzer.accounts.auth import otp_required
 
 from . import exports, forms, policy, selectors, services, vocab
-from .models import Casus, Step
+from .models import Casus, Regie, Step
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +273,7 @@ def step(request: HttpRequest, case_id: Any, step: int) -> HttpResponse:
             status = 400
     casus = _read(request, case_id, "plansection", object_id=str(step))
     section = selectors.section_get(casus, step)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (answered like GET; not logged as a read)
         form = forms.SectionForm(
             initial={
                 "content": section.content,
@@ -365,12 +365,53 @@ def team_remove(request: HttpRequest, case_id: Any, membership_id: Any) -> HttpR
     return redirect("plans:team", case_id=casus.pk)
 
 
+def _regie_initial(current: Any) -> dict[str, Any]:
+    if current is None:
+        return {"version": 0}
+    initial: dict[str, Any] = {
+        "lead": current.lead,
+        "informs_text": current.informs_text,
+        "notes": current.notes,
+        "version": current.version,
+    }
+    for name in forms.RegieForm.MEMBER_FIELDS:
+        value = getattr(current, f"{name}_id")
+        initial[name] = str(value) if value else ""
+    return initial
+
+
+def _regie_conflict_versions(conflict: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Both versions of a regie conflict as labelled rows for the page (labels from the form)."""
+    if not conflict:
+        return []
+    fields = forms.RegieForm.base_fields
+    leads = dict(Regie.Lead.choices)
+    names = ("lead", *forms.RegieForm.MEMBER_FIELDS, "informs_text", "notes")
+    mine, theirs = conflict["mine"], conflict["theirs"]
+    versions = []
+    for key, data, title in (
+        ("mijn", mine, _("Uw versie (nog niet opgeslagen)")),
+        (
+            "hun",
+            theirs,
+            _("Opgeslagen versie %(version)s van %(who)s")
+            % {"version": theirs.get("version"), "who": theirs.get("updated_by") or _("onbekend")},
+        ),
+    ):
+        rows = []
+        for name in names:
+            value = data.get(name)
+            rows.append((fields[name].label, leads.get(value, value) if name == "lead" else value))
+        versions.append({"key": key, "title": title, "rows": rows})
+    return versions
+
+
 @case_view("GET", "POST")
 def regie(request: HttpRequest, case_id: Any) -> HttpResponse:
     casus = _check(request, case_id) if request.method == "POST" else _read(request, case_id, "regie")
     members = list(selectors.members_current(casus))
-    current = getattr(casus, "regie", None)
     status = 200
+    conflict = None
     if request.method == "POST":
         form = forms.RegieForm(request.POST, members=members)
         if form.is_valid():
@@ -381,29 +422,42 @@ def regie(request: HttpRequest, case_id: Any) -> HttpResponse:
                     request=request,
                     casus=casus,
                     lead=data["lead"],
+                    expected_version=data["version"],
                     **{name: data.get(name) or None for name in forms.RegieForm.MEMBER_FIELDS},
                     informs_text=data.get("informs_text", ""),
                     notes=data.get("notes", ""),
                 )
+            except services.ConflictError as exc:
+                conflict = {"mine": exc.mine, "theirs": exc.theirs}
+                posted = request.POST.copy()
+                posted["version"] = str(exc.theirs["version"])
+                form = forms.RegieForm(posted, members=members)  # the member's own choices stay in the form
+                form.is_valid()
+                status = 409
             except ValidationError as exc:
                 forms.apply_errors(form, exc)
+                status = 400
             else:
                 messages.success(request, _("De regie-afspraken zijn opgeslagen."))
                 return redirect("plans:regie", case_id=casus.pk)
-        status = 400
+        else:
+            status = 400
         casus = _read(request, case_id, "regie")
-    else:
-        initial = {}
-        if current is not None:
-            initial = {"lead": current.lead, "informs_text": current.informs_text, "notes": current.notes}
-            for name in forms.RegieForm.MEMBER_FIELDS:
-                value = getattr(current, f"{name}_id")
-                initial[name] = str(value) if value else ""
-        form = forms.RegieForm(initial=initial, members=members)
+    current = selectors.regie_for_casus(casus)
+    if request.method != "POST":
+        form = forms.RegieForm(initial=_regie_initial(current), members=members)
     return _render(
         request,
         "regie.html",
-        _context(request, casus, "regie", form=form, regie=current),
+        _context(
+            request,
+            casus,
+            "regie",
+            form=form,
+            regie=current,
+            conflict=conflict,
+            conflict_versions=_regie_conflict_versions(conflict),
+        ),
         status=status,
     )
 
