@@ -387,7 +387,7 @@ class Client(threading.Thread):
                                            "content": content, "by": self.user["username"]})
 
     def do_case_create(self) -> None:
-        label = f"lading {uuid.uuid4().hex[:12]}"
+        label = "lading " + "".join(self.rng.choices("abcdefghjkmnpqrstuvwxyz", k=12))  # no 9-digit runs (BSN guard)
         status, data = self.call("case_create", "POST", "/api/v1/cases", body={"label": label}, auth=True)
         if status is not None and 200 <= status < 300:
             self.rec.ack("case_create", {"id": data["id"], "label": label, "by": self.user["username"]})
@@ -556,10 +556,16 @@ def pct(sorted_ms: list[float], p: float) -> float:
     return round(sorted_ms[i], 1)
 
 
-def window_of(t: float, windows: list[tuple[str, float, float]]) -> str:
-    for name, a, b in windows:
-        if a <= t <= b:
-            return name
+WINDOW_PRIORITY = ("db_outage", "worker_kill", "db_after")
+
+
+def window_of(t: float, windows: list[tuple[str, float, float]], end: float | None = None) -> str:
+    """The fault window a request [t, end] overlaps (database outage first), else 'elsewhere'."""
+    end = t if end is None else end
+    for wanted in WINDOW_PRIORITY:
+        for name, a, b in windows:
+            if name == wanted and t <= b and end >= a:
+                return name
     return "elsewhere"
 
 
@@ -581,8 +587,11 @@ def summarise(rec: Recorder, windows: list[tuple[str, float, float]], duration: 
     fivexx: dict[str, Counter] = defaultdict(Counter)
     conn: dict[str, Counter] = defaultdict(Counter)
     fivexx_kinds: dict[str, Counter] = defaultdict(Counter)
-    for kind, t, _ms, outcome in rec.samples:
-        w = window_of(t, windows)
+    timeline: dict[int, Counter] = defaultdict(Counter)
+    for kind, t, ms, outcome in rec.samples:
+        w = window_of(t, windows, t + ms / 1000)
+        cls = (f"{outcome // 100}xx" if outcome < 500 else str(outcome)) if isinstance(outcome, int) else "conn"
+        timeline[int(t)][cls] += 1
         if isinstance(outcome, int) and outcome >= 500:
             fivexx[str(outcome)][w] += 1
             fivexx_kinds[str(outcome)][kind] += 1
@@ -597,41 +606,45 @@ def summarise(rec: Recorder, windows: list[tuple[str, float, float]], duration: 
         "5xx_by_code_and_kind": {k: dict(v) for k, v in sorted(fivexx_kinds.items())},
         "connection_errors_total": sum(sum(c.values()) for c in conn.values()),
         "connection_errors_by_window": {k: dict(v) for k, v in sorted(conn.items())},
+        "timeline_per_second": [{"t": t, **dict(sorted(c.items()))} for t, c in sorted(timeline.items())],
     }
 
 
-TRACE_START = re.compile(r"^(Internal Server Error: .*|Traceback \(most recent call last\):|\[.*\] \[\d+\] \[(ERROR|CRITICAL|WARNING)\].*)$")
+HEAD_LINE = re.compile(r"^(Internal Server Error: |Bad Request: |Service Unavailable: |\[\d{4}-\d\d-\d\d )")
+TRACEBACK_PARTS = ("Traceback (most recent call last):", "The above exception", "During handling of the above")
+EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)?: ")
 
 
 def server_log_excerpt(path: Path) -> dict:
-    """Distinct error blocks from the server log (first line + exception line), counted."""
+    """Distinct error blocks in the server log: first line + final exception line, counted, one example each."""
     try:
         lines = path.read_text(errors="replace").splitlines()
     except OSError:
         return {}
-    blocks: Counter = Counter()
-    examples: dict[str, str] = {}
-    i = 0
-    while i < len(lines):
-        if TRACE_START.match(lines[i]):
-            j = i + 1
-            while j < len(lines) and not TRACE_START.match(lines[j]) and lines[j].startswith((" ", "\t", "Traceback", "The above", "During", "")):
-                j += 1
-            # the exception line ends the block (first non-indented line after the frames)
-            if j < len(lines) and not TRACE_START.match(lines[j]):
-                j += 1
-            block = lines[i:j]
-            head = re.sub(r"\[\d{4}-[^\]]*\] \[\d+\]", "[…] [pid]", block[0])
-            head = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>", head)
-            exc_lines = [ln for ln in block[1:] if ln and not ln.startswith((" ", "\t", "Traceback"))]
-            key = head + " | " + (exc_lines[-1][:300] if exc_lines else "")
-            blocks[key] += 1
-            if key not in examples:
-                examples[key] = "\n".join(block[-40:])
-            i = j
+    blocks: list[list[str]] = []
+    prev = ""
+    for line in lines:
+        # a new block: a log line (not indented, not part of a traceback, not an exception line after frames)
+        new = bool(line) and not line[0].isspace() and not line.startswith(TRACEBACK_PARTS) and (
+            HEAD_LINE.match(line) or not prev[:1].isspace())
+        if new or not blocks:
+            blocks.append([line])
         else:
-            i += 1
-    return {"distinct": [{"count": n, "summary": k, "example": examples[k]} for k, n in blocks.most_common(12)]}
+            blocks[-1].append(line)
+        prev = line
+    counts: Counter = Counter()
+    examples: dict[str, str] = {}
+    for block in blocks:
+        head = re.sub(r"^\[\d{4}-[^\]]*\] \[\d+\]", "[time] [pid]", block[0])
+        head = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>", head)
+        head = re.sub(r"\(pid:\d+\)", "(pid:N)", head)
+        head = re.sub(r"/plan/\d+", "/plan/<step>", head)
+        exc = [ln for ln in block[1:] if EXC_LINE.match(ln)]
+        key = head[:200] + (" | " + re.sub(r"port \d+", "port <port>", exc[-1][:300]) if exc else "")
+        counts[key] += 1
+        examples.setdefault(key, "\n".join(block[:60]))
+    return {"blocks": len(blocks),
+            "distinct": [{"count": n, "summary": k, "example": examples[k]} for k, n in counts.most_common(15)]}
 
 
 def main() -> None:
@@ -647,6 +660,7 @@ def main() -> None:
     ap.add_argument("--db-down", type=float, default=5.0, help="seconds PostgreSQL stays down (--faults)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--keep-log", type=Path, default=None, help="copy the server's log here at the end")
     ap.add_argument("--rev", default="", help="test this commit (git archive of src/ and content/) instead of the "
                     "working tree, e.g. HEAD while colleagues have half-finished edits on disk")
     args = ap.parse_args()
@@ -766,10 +780,10 @@ def main() -> None:
                 print(f"[cleanup] server: {exc!r}", file=sys.stderr)
         if cluster is not None:
             cluster.cleanup()
-        if os.environ.get("RELIABILITY_KEEP_LOG"):
-            print(f"[cleanup] server log kept in {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep_log and keep_log.exists():
+            shutil.copy(keep_log, args.keep_log)
+            print(f"[cleanup] server log copied to {args.keep_log}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def print_summary(r: dict) -> None:
