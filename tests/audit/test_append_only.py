@@ -77,14 +77,85 @@ def test_raw_sql_delete_is_refused_by_the_database(entry):
     assert AccessLogEntry.objects.filter(pk=entry.pk).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pgtrigger: PostgreSQL only")
-def test_postgresql_trigger_is_installed():
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PL/pgSQL trigger: PostgreSQL only")
+def test_postgresql_plain_trigger_replaces_the_pgtrigger():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [TABLE]
         )
-        names = [row[0] for row in cursor.fetchall()]
-    assert any("append_only" in name for name in names)
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"audit_accesslogentry_append_only"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pgtrigger.ignore is a PostgreSQL session setting")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_accesslogentry SET action = 'delete' WHERE id = %s",
+        "DELETE FROM audit_accesslogentry WHERE id = %s",
+    ],
+)
+def test_owner_with_pgtrigger_ignore_is_still_refused_by_the_trigger(entry, statement):
+    # The defect: pgtrigger's Protect honours this setting, which any role may set.
+    with pytest.raises(DatabaseError) as excinfo, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pgtrigger.ignore = '{pgtrigger_append_only_3e1fc}'")
+        cursor.execute(statement, [entry.pk])
+    assert "append-only" in str(excinfo.value)
+    assert AccessLogEntry.objects.get(pk=entry.pk).action == "read"
+
+
+def _upsert_sql():
+    return (
+        "INSERT INTO audit_accesslogentry (id, event_id, action, occurred_at, outcome, username, role, "
+        "organisation_slug, case_id, object_type, object_id, detail) "
+        "VALUES (%s, %s, 'delete', %s, 'success', '', '', '', 'other', '', '', '') "
+        "ON CONFLICT (id) DO UPDATE SET action = excluded.action, case_id = excluded.case_id"
+    )
+
+
+def test_upsert_over_an_existing_row_is_refused(entry):
+    import uuid
+
+    from django.utils import timezone
+
+    event = uuid.uuid4().hex if connection.vendor == "sqlite" else str(uuid.uuid4())
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), [entry.pk, event, timezone.now()])
+    fetched = AccessLogEntry.objects.get(pk=entry.pk)
+    assert (fetched.action, fetched.case_id) == ("read", "case-1")
+
+
+def _sqlite_insert(verb, *, id_, event_id):
+    return (
+        f"{verb} INTO audit_accesslogentry (id, event_id, action, occurred_at, outcome, username, role, "
+        "organisation_slug, case_id, object_type, object_id, detail) "
+        f"VALUES ({id_}, '{event_id}', 'delete', '2020-01-01 00:00:00', 'success', '', '', '', 'other', '', '', '')"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="REPLACE / INSERT OR REPLACE are SQLite syntax")
+@pytest.mark.parametrize("verb", ["REPLACE", "INSERT OR REPLACE"])
+@pytest.mark.parametrize("clash", ["id", "event_id"])
+def test_sqlite_replace_cannot_rewrite_a_row(entry, verb, clash):
+    import uuid
+
+    id_ = entry.pk if clash == "id" else entry.pk + 1000
+    event_id = entry.event_id.hex if clash == "event_id" else uuid.uuid4().hex
+    with pytest.raises(DatabaseError) as excinfo, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_sqlite_insert(verb, id_=id_, event_id=event_id))
+    assert "append-only" in str(excinfo.value)
+    fetched = AccessLogEntry.objects.get(pk=entry.pk)
+    assert (fetched.action, fetched.case_id) == ("read", "case-1")
+    assert not AccessLogEntry.objects.filter(case_id="other").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite triggers only")
+def test_sqlite_plain_insert_with_a_new_id_still_works(entry):
+    import uuid
+
+    with connection.cursor() as cursor:
+        cursor.execute(_sqlite_insert("INSERT", id_=entry.pk + 1000, event_id=uuid.uuid4().hex))
+    assert AccessLogEntry.objects.filter(case_id="other").count() == 1
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite triggers only")
@@ -93,12 +164,13 @@ def test_sqlite_triggers_are_installed_and_come_back_after_migrate():
 
     def installed():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             return {row[0] for row in cursor.fetchall()}
 
     assert set(TRIGGERS) <= installed()
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER audit_accesslogentry_no_update")
+        cursor.execute("DROP TRIGGER audit_accesslogentry_no_replace")
     assert "audit_accesslogentry_no_update" not in installed()
     ensure_triggers(sender=None, using="default")
     assert set(TRIGGERS) <= installed()

@@ -1,16 +1,17 @@
 """The append-only access log (NEN 7513 in spirit): who did what to which case record, when and from where.
 
 Rows are only ever inserted. The model refuses updates and deletes, its queryset refuses bulk updates and
-deletes, and the database refuses them too: a pgtrigger on PostgreSQL and plain triggers on SQLite
-(migration 0002). No foreign keys: a user's id and username are copied, so deleting or renaming a user
-never touches a log row (SET_NULL would be an UPDATE).
+deletes, and the database refuses them too: the runtime role has only INSERT and SELECT on PostgreSQL
+(`wegwijzer db runtime-role`, roles.py), plain triggers refuse UPDATE/DELETE (PL/pgSQL, migration 0003;
+SQLite, sqlite.py). No foreign keys: a user's id and username are copied, so deleting or renaming a user
+never touches a log row (SET_NULL would be an UPDATE). AccessLogSeal chains hashes over ranges of rows so
+that a change by the schema owner is detectable (`wegwijzer audit verify`, seal.py).
 """
 
 from __future__ import annotations
 
 import uuid
 
-import pgtrigger
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an access log entry."""
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Access log entries cannot be changed.")
 
@@ -79,16 +80,13 @@ class AccessLogEntry(models.Model):
     # Short and structural only (e.g. "step=2", "reason=bad-password"); never free text about a family.
     detail = models.CharField(_("toelichting"), max_length=200, blank=True)
 
-    objects = AccessLogQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("toegangslogregel")
         verbose_name_plural = _("toegangslog")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["case_id", "-occurred_at"], name="audit_case_time_idx")]
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.case_id or ''}".strip()
@@ -103,3 +101,42 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Access log entries cannot be deleted.")
+
+
+class AccessLogSeal(models.Model):
+    """One link of the hash chain over the access log: rows first_id..last_id (inclusive), in id order.
+
+    rows_sha256 covers the canonical serialisation of the rows (seal.py); chain_sha256 covers this seal's
+    fields and the previous seal's chain_sha256, so removing or rewriting a seal breaks every later one.
+    row_digests ("id:first-16-hex" per line) lets verify name the row that changed, went missing or was added.
+    """
+
+    first_id = models.BigIntegerField(_("eerste regel"), unique=True)
+    last_id = models.BigIntegerField(_("laatste regel"))
+    row_count = models.PositiveIntegerField(_("aantal regels"))
+    rows_sha256 = models.CharField(_("hash van de regels"), max_length=64)
+    previous_sha256 = models.CharField(_("hash van het vorige zegel"), max_length=64, unique=True)
+    chain_sha256 = models.CharField(_("hash van dit zegel"), max_length=64, unique=True)
+    row_digests = models.TextField(_("hash per regel"), blank=True)
+    sealed_at = models.DateTimeField(_("verzegeld op"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("zegel van het toegangslog")
+        verbose_name_plural = _("zegels van het toegangslog")
+        ordering = ["first_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}-{self.last_id} ({self.row_count}) {self.chain_sha256[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Access log seals cannot be changed.")
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
+        kwargs.pop("update_fields", None)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access log seals cannot be deleted.")

@@ -1,10 +1,13 @@
-"""Append-only enforcement on SQLite, the embedded default (PostgreSQL uses the pgtrigger on the model).
+"""Append-only enforcement on SQLite, the embedded default (PostgreSQL: pg.py and the runtime role).
 
-Two triggers refuse UPDATE and DELETE on the access log table. Wiping the whole database with Django's
-`flush` (an operator action, and what the test runner does between transactional tests) stays possible,
-just as TRUNCATE stays possible on PostgreSQL: the delete trigger asks the SQL function
+For the access log and its seal table, triggers refuse UPDATE, DELETE, and an INSERT whose id or
+event_id already exists: `REPLACE INTO` / `INSERT OR REPLACE` would otherwise delete the old row without
+firing a DELETE trigger, and an upsert would rewrite it. Wiping the whole database with Django's `flush`
+(an operator action, and what the test runner does between transactional tests) stays possible, just as
+TRUNCATE by the owner stays possible on PostgreSQL: the delete trigger asks the SQL function
 `wegwijzer_audit_flush_allowed()`, which is only true inside the `flush` command (see
 management/commands/flush.py). A connection without the function (e.g. the sqlite3 shell) cannot delete.
+SQLite has no roles: whoever can write the file can drop the triggers; the seal chain makes that visible.
 """
 
 from __future__ import annotations
@@ -14,18 +17,34 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 TABLE = "audit_accesslogentry"
+SEAL_TABLE = "audit_accesslogseal"
 _state = threading.local()
 
+
+def _triggers_for(table: str, unique_columns: tuple[str, ...]) -> dict[str, str]:
+    existing = " OR ".join(f"{column} = NEW.{column}" for column in unique_columns)
+    return {
+        f"{table}_no_update": (
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END;"
+        ),
+        f"{table}_no_delete": (
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            "WHEN NOT wegwijzer_audit_flush_allowed() "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END;"
+        ),
+        # BEFORE INSERT runs before REPLACE's conflict resolution deletes the old row.
+        f"{table}_no_replace": (
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "  # noqa: S608 - constants
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {existing}) "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: REPLACE of an existing row refused'); END;"
+        ),
+    }
+
+
 TRIGGERS = {
-    "audit_accesslogentry_no_update": (
-        f"CREATE TRIGGER IF NOT EXISTS audit_accesslogentry_no_update BEFORE UPDATE ON {TABLE} "
-        "BEGIN SELECT RAISE(ABORT, 'audit_accesslogentry is append-only: UPDATE refused'); END;"
-    ),
-    "audit_accesslogentry_no_delete": (
-        f"CREATE TRIGGER IF NOT EXISTS audit_accesslogentry_no_delete BEFORE DELETE ON {TABLE} "
-        "WHEN NOT wegwijzer_audit_flush_allowed() "
-        "BEGIN SELECT RAISE(ABORT, 'audit_accesslogentry is append-only: DELETE refused'); END;"
-    ),
+    **_triggers_for(TABLE, ("id", "event_id")),
+    **_triggers_for(SEAL_TABLE, ("id", "first_id", "previous_sha256", "chain_sha256")),
 }
 
 
@@ -50,14 +69,14 @@ def register_functions(sender, connection, **kwargs) -> None:
 
 
 def install_triggers(connection) -> None:
-    """Create the SQLite triggers if the table exists and they are missing (idempotent)."""
+    """Create the SQLite triggers for the tables that exist and miss them (idempotent)."""
     if connection.vendor != "sqlite":
         return
-    if TABLE not in connection.introspection.table_names():
-        return
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for sql in TRIGGERS.values():
-            cursor.execute(sql)
+        for name, sql in TRIGGERS.items():
+            if name.rsplit("_no_", 1)[0] in tables:
+                cursor.execute(sql)
 
 
 def ensure_triggers(sender, using="default", **kwargs) -> None:
