@@ -749,12 +749,13 @@ def meeting_agreements_post(request: HttpRequest, case_id, meeting_id) -> HttpRe
     else:
         for item in raw:
             sub = Body.__new__(Body)
-            sub.data, sub.errors = item, {}
+            sub.data, sub.errors, sub.malformed = item, {}, []
             decision = sub.integer("decision", required=True, minimum=1, maximum=2**31 - 1)
             owner = sub.member("owner", casus)
             due_date = sub.date("due_date")
             for name, messages in sub.errors.items():
                 body.errors.setdefault(f"items.{name}", []).extend(messages)
+            body.malformed.extend(f"items.{name}" for name in sub.malformed)
             items.append({"decision": decision, "owner": owner, "due_date": due_date})
     body.check()
     agreements = services.decisions_to_agreements(
