@@ -24,6 +24,7 @@ from wegwijzer.audit.service import access_log_write
 
 from .auth import has_confirmed_device, is_verified, otp_required
 from .forms import LoginForm, TokenForm
+from .lockout import locked_by
 from .models import ApiToken, User
 from .roles import role_label
 from .services import otp_token_verify
@@ -47,8 +48,13 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def _locked_message() -> str:
+def _locked_message(request: HttpRequest) -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else 30
+    if locked_by(request) == "address":
+        return _(
+            "Inloggen vanaf dit netwerk is tijdelijk geblokkeerd na te veel mislukte inlogpogingen. "
+            "Probeer het over %(minutes)s minuten opnieuw of neem contact op met de beheerder."
+        ) % {"minutes": minutes}
     return _(
         "Uw account is tijdelijk geblokkeerd na te veel mislukte inlogpogingen. "
         "Probeer het over %(minutes)s minuten opnieuw of neem contact op met de beheerder."
@@ -60,7 +66,7 @@ def _render_login(request: HttpRequest, form: LoginForm, *, locked: bool = False
         request,
         "accounts/login.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next") or "", "locked": locked,
-         "locked_message": _locked_message() if locked else ""},
+         "locked_message": _locked_message(request) if locked else ""},
         status=status,
     )
 
@@ -86,7 +92,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
     if getattr(request, "axes_locked_out", False):
         access_log_write(request=request, user=None, action="login_failed", outcome="denied",
-                         detail="locked", username=username)
+                         detail=f"locked={locked_by(request) or 'username'}", username=username)
         return _render_login(request, form, locked=True, status=429)
     if user is None:
         access_log_write(request=request, user=None, action="login_failed", outcome="failure",

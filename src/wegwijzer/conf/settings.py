@@ -151,9 +151,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Lock the account itself (whatever the address): guessing from many addresses stays blocked.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Per username (guessing one account from many addresses stays blocked) AND per client address (one address
+# guessing many usernames), the address with its own, higher limit: many people may share one NAT address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = int(env("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "wegwijzer.accounts.lockout.UsernameAndAddressHandler"
+# The same client address as the access log (right-most X-Forwarded-For only with TRUST_X_FORWARDED_FOR).
+AXES_CLIENT_IP_CALLABLE = "wegwijzer.audit.service.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wegwijzer.accounts.views.lockout_response"
 # Only behind a proxy you run: the access log then records the right-most X-Forwarded-For address.
