@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import cast
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
 
-from wegwijzer.core.api import json_response
+from wegwijzer.core.api import allow_methods, json_response
 
 from .auth import api_auth_required
 from .models import User
 from .roles import is_professional, role_label
 
 
-@require_GET
+@allow_methods("GET")
 @api_auth_required
 def me(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wegwijzer.core.middleware.ApiMethodMiddleware",  # 405 before CSRF's 403
+    "wegwijzer.core.middleware.ServiceUnavailableMiddleware",  # database down: 503
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -160,6 +162,8 @@ AXES_HANDLER = "wegwijzer.accounts.lockout.UsernameAndAddressHandler"
 AXES_CLIENT_IP_CALLABLE = "wegwijzer.audit.service.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wegwijzer.accounts.views.lockout_response"
+# One-time codes an administrator gives for setting up two-factor login expire after this many days.
+OTP_ENROLMENT_DAYS = int(env("OTP_ENROLMENT_DAYS", "7"))
 # Only behind a proxy you run: the access log then records the right-most X-Forwarded-For address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 

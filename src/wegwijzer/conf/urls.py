@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "wegwijzer.core.views.bad_request"
 handler404 = "wegwijzer.core.views.not_found"
 handler500 = "wegwijzer.core.views.server_error"

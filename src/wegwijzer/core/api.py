@@ -6,9 +6,16 @@ Error shape (all 4xx): {"detail": "<Dutch message>", "errors": {"<field>": ["<Du
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext as _
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -25,17 +32,75 @@ def json_error(status: int, detail: str, errors: dict[str, list[str]] | None = N
 
 
 class BadRequestBody(Exception):
+    """A body the API cannot use; callers answer `json_error(exc.status, exc.detail)`."""
+
+    status = 400
+
     def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
 
 
+class UnsupportedMediaType(BadRequestBody):
+    status = 415
+
+
+class BodyTooLarge(BadRequestBody):
+    status = 413
+
+
+# application/json and structured-syntax suffixes such as application/merge-patch+json (RFC 6839)
+_JSON_MEDIA_TYPE = re.compile(r"^application/(?:[a-z0-9!#$&^_.-]+\+)?json$")
+
+
+def too_large_detail() -> str:
+    return _("Het verzoek is te groot: maximaal %(kb)d kB.") % {"kb": max_body_bytes() // 1024}
+
+
+def max_body_bytes() -> int:
+    """The smaller of our own JSON limit and Django's DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return MAX_BODY_BYTES if limit is None else min(MAX_BODY_BYTES, limit)
+
+
+def check_json_content_type(request: HttpRequest) -> None:
+    """UnsupportedMediaType unless the request says its body is JSON (UTF-8; RFC 8259 allows nothing else)."""
+    media_type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+    media_type = media_type.strip().lower()
+    if not _JSON_MEDIA_TYPE.match(media_type):
+        shown = media_type[:100] or _("geen")
+        raise UnsupportedMediaType(
+            _("Stuur de inhoud als JSON met de header 'Content-Type: application/json' (ontvangen: %(type)s).")
+            % {"type": shown}
+        )
+    charset = params.get("charset", "utf-8").strip().lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(
+            _("JSON moet in UTF-8 zijn gecodeerd (ontvangen: charset=%(charset)s).") % {"charset": charset[:50]}
+        )
+
+
 def parse_json_body(request: HttpRequest) -> Any:
-    """The request body as JSON, or BadRequestBody with a Dutch message (never a 500)."""
-    if len(request.body) > MAX_BODY_BYTES:
-        raise BadRequestBody("Het verzoek is te groot.")
+    """The request body as JSON, or BadRequestBody with a Dutch message (never a 500).
+
+    A non-empty body must say `Content-Type: application/json` (or `application/*+json`), else 415;
+    an empty body is None whatever its type, so body-less POSTs (close, withdraw) keep working.
+    A body over the limit is 413.
+    """
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and int(length) > max_body_bytes():
+        raise BodyTooLarge(too_large_detail())  # before reading it: do not buffer what we refuse
     try:
-        data = json.loads(request.body.decode("utf-8") or "null", parse_constant=_no_constant)
+        body = request.body
+    except RequestDataTooBig as exc:
+        raise BodyTooLarge(too_large_detail()) from exc
+    if len(body) > max_body_bytes():
+        raise BodyTooLarge(too_large_detail())
+    if not body:
+        return None
+    check_json_content_type(request)
+    try:
+        data = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, and ints beyond 4300 digits
         raise BadRequestBody(f"De inhoud is geen geldige JSON: {exc}") from exc
     except RecursionError as exc:
@@ -70,3 +135,49 @@ def _storable(data: Any) -> bool:
         elif isinstance(value, list):
             pending.extend(value)
     return True
+
+
+# ---- declared methods: one way for every API view ----
+
+View = Callable[..., HttpResponse]
+
+
+def declared_methods(view: Any) -> tuple[str, ...] | None:
+    """The methods a view declares (`view.allowed_methods`), GET implying HEAD; None if undeclared."""
+    methods = getattr(view, "allowed_methods", None)
+    if methods is None:
+        return None
+    found = {str(m).upper() for m in methods}
+    if "GET" in found:
+        found.add("HEAD")
+    return tuple(sorted(found))
+
+
+def method_not_allowed(allowed: Iterable[str]) -> JsonResponse:
+    allowed = tuple(allowed)
+    response = json_error(
+        405, _("Deze methode is niet toegestaan. Toegestaan: %(methods)s.") % {"methods": ", ".join(allowed)}
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def allow_methods(*methods: str) -> Callable[[View], View]:
+    """Declare an API view's methods (GET implies HEAD); any other method is a 405 with Allow.
+
+    The declaration is `view.allowed_methods`, which core.middleware.ApiMethodMiddleware reads to answer
+    the 405 before CSRF or authentication can refuse the request with a misleading 403/401.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            allowed = declared_methods(wrapper) or ()
+            if request.method not in allowed:
+                return method_not_allowed(allowed)
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_methods = tuple(m.upper() for m in methods)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from wegwijzer.core.api import BadRequestBody, json_error, json_response, parse_json_body
+from wegwijzer.core.api import BadRequestBody, allow_methods, json_error, json_response, parse_json_body
 
 from .engine.situation import SituationError
 from .service import advise
 
 
 @csrf_exempt  # a JSON API without cookie authentication: no CSRF surface
-def advice(request: HttpRequest) -> JsonResponse:
-    if request.method != "POST":
-        response = json_error(405, "Gebruik POST met een situatie als JSON.")
-        response["Allow"] = "POST"
-        return response
+@allow_methods("POST")
+def advice(request: HttpRequest) -> HttpResponse:
     try:
         data = parse_json_body(request)
     except BadRequestBody as exc:
-        return json_error(400, exc.detail)
+        return json_error(exc.status, exc.detail)
     try:
         result = advise(data, tally=True)
     except SituationError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from wegwijzer.core.api import json_error, json_response
+from wegwijzer.core.api import allow_methods, json_error, json_response
 
 from . import hsds, selectors
 from .models import Taxonomy
@@ -35,12 +35,9 @@ class BadParams(Exception):
 
 
 def _get_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @allow_methods("GET")
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            response = json_error(405, "Deze methode is niet toegestaan; gebruik GET.")
-            response["Allow"] = "GET, HEAD"
-            return response
         try:
             return view(request, *args, **kwargs)
         except BadParams as exc:

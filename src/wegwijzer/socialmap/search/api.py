@@ -6,9 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
-from wegwijzer.core.api import json_error, json_response
+from wegwijzer.core.api import allow_methods, json_error, json_response
 
 from .service import MAX_LIMIT, search
 
@@ -33,7 +32,7 @@ def search_payload(query: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     return {"results": search(query, limit=limit)}
 
 
-@require_GET
+@allow_methods("GET")
 def search_view(request: HttpRequest) -> JsonResponse:
     limit, error = parse_limit(request.GET.get("limit"))
     if error or limit is None:
