@@ -115,18 +115,27 @@ def problems(*, role: str, ctx: Context, using: str = "default") -> list[str]:
             if not cursor.fetchone()[0]:
                 continue
             cursor.execute(
-                "SELECT pg_has_role(%s, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = %s::regclass",
+                "SELECT pg_has_role(%s, c.relowner, 'MEMBER') FROM pg_class c WHERE c.oid = %s::regclass",
                 [role, qualified],
             )
             if cursor.fetchone()[0]:
                 found.append(_("De rol %(role)s is (lid van) de eigenaar van %(table)s.") % {"role": role, "table": table})
-            for privilege in FORBIDDEN_ON_PROTECTED:
-                cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [role, qualified, privilege])
-                if cursor.fetchone()[0]:
-                    found.append(
-                        _("De rol %(role)s heeft nog %(privilege)s op %(table)s (via PUBLIC of een andere rol).")
-                        % {"role": role, "privilege": privilege, "table": table}
-                    )
+            # NOINHERIT hides a member role's rights from has_table_privilege, but SET ROLE reaches them.
+            cursor.execute(
+                "SELECT rolname, rolsuper FROM pg_roles WHERE pg_has_role(%s, oid, 'MEMBER') ORDER BY rolname",
+                [role],
+            )
+            for holder, superuser in cursor.fetchall():
+                via = "" if holder == role else _(" (via SET ROLE %(holder)s)") % {"holder": holder}
+                if superuser and holder != role:
+                    found.append(_("De rol %(role)s kan superuser %(holder)s worden.") % {"role": role, "holder": holder})
+                for privilege in FORBIDDEN_ON_PROTECTED:
+                    cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [holder, qualified, privilege])
+                    if cursor.fetchone()[0]:
+                        found.append(
+                            _("De rol %(role)s heeft nog %(privilege)s op %(table)s%(via)s.")
+                            % {"role": role, "privilege": privilege, "table": table, "via": via}
+                        )
     return found
 
 
