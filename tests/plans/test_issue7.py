@@ -306,3 +306,14 @@ def test_concurrent_adds_of_one_person_create_one_membership():
     outcomes = _run_concurrently(N_THREADS, add)
     assert sorted(outcomes) == ["added"] + ["refused"] * (N_THREADS - 1)
     assert Membership.objects.filter(casus=team.casus, user=newcomer).count() == 1
+
+
+def test_head_on_every_case_page_answers_200_without_logging_reads(client, team):
+    from .test_views import page_urls
+
+    web = verified_client(client, team.member)
+    reads = AccessLogEntry.objects.filter(case_id=str(team.casus.pk), action__in=("read", "export"))
+    before = reads.count()
+    for url in page_urls(team):
+        assert web.head(url).status_code == 200, url
+    assert reads.count() == before

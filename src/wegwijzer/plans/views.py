@@ -186,7 +186,7 @@ def new(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             status = 400
-    elif request.method != "GET":
+    elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "POST"])
     summary = []
     if situation:
