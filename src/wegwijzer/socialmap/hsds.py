@@ -553,8 +553,65 @@ def _unstorable_strings(document: Any) -> list[str]:
     return sorted(problems)
 
 
-def validate_document(document: Any) -> list[str]:
-    """Every problem in an import document (schema, references, codes); empty list: importable."""
+TABLES = ("taxonomy_terms", "wijken", "roles", "organizations", "services", "locations",
+          "service_at_locations", "contacts", "phones", "schedules", "service_areas", "attributes")
+
+
+def _rows(document: dict[str, Any], table: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, row) for the object rows of a table; malformed tables/rows are the schema's to report."""
+    rows = document.get(table)
+    if not isinstance(rows, list):
+        return []
+    return [(i, row) for i, row in enumerate(rows) if isinstance(row, dict)]
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _name(table: str, i: int, row: dict[str, Any]) -> str:
+    """How a message names a record: its place in the file and, when it has one, its slug or name."""
+    label = _str(row.get("slug")) or _str(row.get("name"))
+    return f"{table}[{i}] ({label[:100]})" if label else f"{table}[{i}]"
+
+
+def _parent_cycles(document: dict[str, Any]) -> list[str]:
+    """Every cycle in organizations' parent_organization_id (A→B→A, longer ones too), each reported once."""
+    rows = {}
+    for i, row in _rows(document, "organizations"):
+        oid = _str(row.get("id"))
+        if oid is not None and oid not in rows:
+            rows[oid] = (i, row)
+    parent = {oid: _str(row.get("parent_organization_id")) for oid, (_i, row) in rows.items()}
+    problems: list[str] = []
+    done: set[str] = set()
+    for start in rows:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node in rows and node not in done and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            node = parent.get(node)
+        if node is not None and node in on_path:
+            cycle = path[path.index(node):]
+            if len(cycle) > 1:  # an organisation that is its own parent has its own message
+                i, row = rows[cycle[0]]
+                chain = " → ".join(_str(rows[c][1].get("slug")) or c for c in [*cycle, cycle[0]])
+                problems.append(
+                    f"{_name('organizations', i, row)}.parent_organization_id: kring van bovenliggende "
+                    f"organisaties ({chain}); een organisatie kan niet (indirect) onderdeel van zichzelf zijn"
+                )
+        done.update(path)
+    return problems
+
+
+def validate_document(document: Any) -> list[str]:  # noqa: C901 - one flat list of checks reads best
+    """Every problem in an import document (schema, duplicates, references, cycles, codes) in one run.
+
+    The reference checks run even when the schema found problems, so one run shows the whole list; they
+    skip values of the wrong type (the schema already names those). Empty list: importable.
+    """
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(IMPORT_SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -562,94 +619,115 @@ def validate_document(document: Any) -> list[str]:
         f"{_path(e)}: {e.message}"
         for e in sorted(validator.iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     ]
-    if problems or not isinstance(document, dict):
+    if not isinstance(document, dict):
         return problems or ["(document): geen JSON-object"]
 
-    def ids(table: str) -> dict[str, dict[str, Any]]:
-        return {row["id"]: row for row in document.get(table, [])}
-
-    tables = ("taxonomy_terms", "wijken", "roles", "organizations", "services", "locations",
-              "service_at_locations", "contacts", "phones", "schedules", "service_areas", "attributes")
     all_ids: dict[str, str] = {}
-    for table in tables:
-        for i, row in enumerate(document.get(table, [])):
-            if row["id"] in all_ids:
-                problems.append(f"{table}[{i}].id: dubbele id {row['id']} (ook in {all_ids[row['id']]})")
+    for table in TABLES:
+        for i, row in _rows(document, table):
+            rid = _str(row.get("id"))
+            if rid is None:
+                continue
+            if rid in all_ids:
+                problems.append(f"{_name(table, i, row)}.id: dubbele id {rid} (ook in {all_ids[rid]})")
             else:
-                all_ids[row["id"]] = table
+                all_ids[rid] = _name(table, i, row)
     slugs: dict[str, str] = {}
     for table in ("wijken", "roles", "organizations", "services"):
-        for i, row in enumerate(document.get(table, [])):
-            if row["slug"] in slugs:
-                problems.append(f"{table}[{i}].slug: dubbele slug '{row['slug']}' (ook in {slugs[row['slug']]})")
+        for i, row in _rows(document, table):
+            slug = _str(row.get("slug"))
+            if slug is None:
+                continue
+            if slug in slugs:
+                problems.append(f"{_name(table, i, row)}.slug: dubbele slug '{slug}' (ook in {slugs[slug]})")
             else:
-                slugs[row["slug"]] = table
-    term_keys: set[tuple[str, str]] = set()
-    for i, row in enumerate(document.get("taxonomy_terms", [])):
-        key = (row["taxonomy"], row["code"])
-        if key in term_keys:
-            problems.append(f"taxonomy_terms[{i}]: dubbele code '{row['code']}' in taxonomie '{row['taxonomy']}'")
-        term_keys.add(key)
+                slugs[slug] = f"{table}[{i}]"
+    term_keys: dict[tuple[str, str], str] = {}
+    for i, row in _rows(document, "taxonomy_terms"):
+        taxonomy, code = _str(row.get("taxonomy")), _str(row.get("code"))
+        if taxonomy is None or code is None:
+            continue
+        if (taxonomy, code) in term_keys:
+            problems.append(
+                f"{_name('taxonomy_terms', i, row)}: dubbele code '{code}' in taxonomie '{taxonomy}' "
+                f"(ook in {term_keys[(taxonomy, code)]})"
+            )
+        else:
+            term_keys[(taxonomy, code)] = f"taxonomy_terms[{i}]"
+
+    def ids(table: str) -> set[str]:
+        return {rid for _i, row in _rows(document, table) if (rid := _str(row.get("id"))) is not None}
 
     terms, wijken, roles = ids("taxonomy_terms"), ids("wijken"), ids("roles")
     orgs, services, locations, contacts = ids("organizations"), ids("services"), ids("locations"), ids("contacts")
 
-    def ref(where: str, value: Any, target: dict[str, Any], what: str) -> None:
-        if value is not None and value not in target:
-            problems.append(f"{where}: verwijst naar onbekende {what} {value}")
+    def ref(where: str, value: Any, target: set[str], what: str) -> None:
+        if isinstance(value, str) and value not in target:  # other types: the schema's message
+            problems.append(f"{where}: verwijst naar onbekende {what} {value[:100]}")
 
-    for i, row in enumerate(document["organizations"]):
-        w = f"organizations[{i}] ({row['slug']})"
+    def many(value: Any) -> list[Any]:
+        return value if isinstance(value, list) else []
+
+    for i, row in _rows(document, "organizations"):
+        w = _name("organizations", i, row)
         ref(f"{w}.parent_organization_id", row.get("parent_organization_id"), orgs, "organisatie")
-        if row.get("parent_organization_id") == row["id"]:
+        if row.get("parent_organization_id") is not None and row.get("parent_organization_id") == row.get("id"):
             problems.append(f"{w}.parent_organization_id: een organisatie kan niet onderdeel van zichzelf zijn")
         ref(f"{w}.wijk_id", row.get("wijk_id"), wijken, "wijk")
-        for rid in row.get("role_ids", []):
+        for rid in many(row.get("role_ids")):
             ref(f"{w}.role_ids", rid, roles, "rol")
-    for i, row in enumerate(document["services"]):
-        w = f"services[{i}] ({row['slug']})"
+    problems.extend(_parent_cycles(document))
+    for i, row in _rows(document, "services"):
+        w = _name("services", i, row)
         ref(f"{w}.organization_id", row.get("organization_id"), orgs, "organisatie")
-        for oid in row.get("organization_ids", []):
+        for oid in many(row.get("organization_ids")):
             ref(f"{w}.organization_ids", oid, orgs, "organisatie")
-        for rid in row.get("role_ids", []):
+        for rid in many(row.get("role_ids")):
             ref(f"{w}.role_ids", rid, roles, "rol")
-    for i, row in enumerate(document.get("locations", [])):
-        ref(f"locations[{i}].organization_id", row["organization_id"], orgs, "organisatie")
-        ref(f"locations[{i}].wijk_id", row.get("wijk_id"), wijken, "wijk")
-    for i, row in enumerate(document.get("service_at_locations", [])):
-        ref(f"service_at_locations[{i}].service_id", row["service_id"], services, "aanbod")
-        ref(f"service_at_locations[{i}].location_id", row["location_id"], locations, "locatie")
+    for i, row in _rows(document, "locations"):
+        w = _name("locations", i, row)
+        ref(f"{w}.organization_id", row.get("organization_id"), orgs, "organisatie")
+        ref(f"{w}.wijk_id", row.get("wijk_id"), wijken, "wijk")
+    for i, row in _rows(document, "service_at_locations"):
+        w = _name("service_at_locations", i, row)
+        ref(f"{w}.service_id", row.get("service_id"), services, "aanbod")
+        ref(f"{w}.location_id", row.get("location_id"), locations, "locatie")
     for table in ("contacts", "phones", "schedules", "service_areas"):
-        for i, row in enumerate(document.get(table, [])):
-            w = f"{table}[{i}]"
+        for i, row in _rows(document, table):
+            w = _name(table, i, row)
             ref(f"{w}.organization_id", row.get("organization_id"), orgs, "organisatie")
             ref(f"{w}.service_id", row.get("service_id"), services, "aanbod")
             if table == "phones":
                 ref(f"{w}.contact_id", row.get("contact_id"), contacts, "contactpersoon")
             if table == "service_areas":
-                ref(f"{w}.wijk_id", row["wijk_id"], wijken, "wijk")
+                ref(f"{w}.wijk_id", row.get("wijk_id"), wijken, "wijk")
             owners = [row.get("organization_id"), row.get("service_id")] + ([row.get("contact_id")] if table == "phones" else [])
             if sum(o is not None for o in owners) != 1:
                 problems.append(f"{w}: hoort bij precies één organisatie, aanbod{' of contactpersoon' if table == 'phones' else ''}")
     entity_tables = {"service": services, "organization": orgs, "role": roles}
-    for i, row in enumerate(document.get("attributes", [])):
-        ref(f"attributes[{i}].link_id", row["link_id"], entity_tables[row["link_entity"]], row["link_entity"])
-        ref(f"attributes[{i}].taxonomy_term_id", row["taxonomy_term_id"], terms, "taxonomieterm")
+    for i, row in _rows(document, "attributes"):
+        w = _name("attributes", i, row)
+        entity = row.get("link_entity")
+        if isinstance(entity, str) and entity in entity_tables:
+            ref(f"{w}.link_id", row.get("link_id"), entity_tables[entity], entity)
+        ref(f"{w}.taxonomy_term_id", row.get("taxonomy_term_id"), terms, "taxonomieterm")
 
     vocab = _vocabulary_codes()
-    for i, row in enumerate(document["taxonomy_terms"]):
-        known = vocab.get(row["taxonomy"])
-        if known and row["code"] not in known:
-            problems.append(f"taxonomy_terms[{i}]: code '{row['code']}' staat niet in de vocabulaire ({row['taxonomy']})")
-    for i, row in enumerate(document["wijken"]):
-        if vocab["wijken"] and row["slug"] not in vocab["wijken"]:
-            problems.append(f"wijken[{i}]: wijk '{row['slug']}' staat niet in de vocabulaire")
-    for table in ("roles", "organizations", "services"):
-        for i, row in enumerate(document[table]):
-            for j, link in enumerate(row.get("links", [])):
-                from .content import url_problem
+    for i, row in _rows(document, "taxonomy_terms"):
+        taxonomy, code = _str(row.get("taxonomy")), _str(row.get("code"))
+        known = vocab.get(taxonomy) if taxonomy is not None else None
+        if known and code is not None and code not in known:
+            problems.append(f"{_name('taxonomy_terms', i, row)}: code '{code}' staat niet in de vocabulaire ({taxonomy})")
+    for i, row in _rows(document, "wijken"):
+        slug = _str(row.get("slug"))
+        if vocab["wijken"] and slug is not None and slug not in vocab["wijken"]:
+            problems.append(f"{_name('wijken', i, row)}: wijk '{slug}' staat niet in de vocabulaire")
+    from .content import url_problem
 
-                if err := url_problem(link.get("url")):
+    for table in ("roles", "organizations", "services"):
+        for i, row in _rows(document, table):
+            for j, link in enumerate(many(row.get("links"))):
+                if isinstance(link, dict) and (err := url_problem(link.get("url"))):
                     problems.append(f"{table}[{i}].links[{j}]: {err}")
     return problems
 
