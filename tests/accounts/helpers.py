@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wegwijzer.accounts.services import api_token_issue
+from wegwijzer.accounts.services import api_token_issue, enrolment_code_issue
 
 PASSWORD = "Zeer-geheim-wachtwoord-42"
 
@@ -89,3 +89,9 @@ def totp_code(device: TOTPDevice, offset: int = 0) -> str:
     generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     generator.time = time.time() + offset * device.step
     return f"{generator.token():0{device.digits}d}"
+
+
+def enrolment_code(user, **kwargs) -> str:
+    """A fresh one-time enrolment code for `user`, as `wegwijzer users enrolment` prints it."""
+    _code, raw = enrolment_code_issue(user=user, **kwargs)
+    return raw

@@ -157,3 +157,34 @@ def test_real_command_line_exit_status_and_last_line(tmp_path):
     assert token.returncode == 0
     last = token.stdout.strip().splitlines()[-1]
     assert last.startswith("ww_") and " " not in last
+
+
+def test_create_prints_a_working_enrolment_code_on_the_last_line(monkeypatch, capsys):
+    from wegwijzer.accounts.services import enrolment_code_check
+
+    monkeypatch.setenv("WEGWIJZER_PASSWORD", GOOD)
+    _run("create", "uma", "--role", "jgz")
+    out = capsys.readouterr().out.strip().splitlines()
+    raw = out[-1]
+    assert "inschrijfcode" in out[-2] and f"?code={raw}" in out[-2]
+    assert enrolment_code_check(user=User.objects.get(username="uma"), raw=raw)[0] == "ok"
+
+
+def test_enrolment_reissues_and_reset_removes_the_lost_phone(capsys):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wegwijzer.accounts.services import enrolment_code_check
+
+    user = make_professional("vera")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    with pytest.raises(CommandError, match="heeft al een authenticator-app"):
+        call_command("users", "enrolment", "vera")
+    assert TOTPDevice.objects.filter(user=user).exists()
+    call_command("users", "enrolment", "vera", "--reset", "--days", "2")
+    raw = capsys.readouterr().out.strip().splitlines()[-1]
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert enrolment_code_check(user=user, raw=raw)[0] == "ok"
+    with pytest.raises(CommandError, match="1 tot 90 dagen"):
+        call_command("users", "enrolment", "vera", "--days", "0")
+    with pytest.raises(CommandError, match="bestaat niet"):
+        call_command("users", "enrolment", "niemand")

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wegwijzer.audit.models import AccessLogEntry
 
-from .helpers import PASSWORD, make_professional, totp_code, verified_client
+from .helpers import PASSWORD, enrolment_code, make_professional, totp_code, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,15 @@ def test_first_login_sets_up_totp_then_reaches_the_page(client):
     assert response.status_code == 302
     assert response["Location"].startswith(SETUP)
 
-    page = client.get(response["Location"])
+    # Step 1: the password alone shows no QR code; the enrolment code from the administrator comes first.
+    first = client.get(response["Location"])
+    assert first.status_code == 200
+    assert "Inschrijfcode" in first.content.decode() and "otp-secret" not in first.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    checked = client.post(SETUP, {"enrolment_code": enrolment_code(user), "next": OVERVIEW})
+    assert checked.status_code == 302
+
+    page = client.get(checked["Location"])
     html = page.content.decode()
     assert page.status_code == 200
     assert re.search(r'<img src="data:image/svg\+xml[^"]+" alt="QR-code', html)
@@ -90,7 +98,7 @@ def test_first_login_sets_up_totp_then_reaches_the_page(client):
     assert "Verloskundige" in overview.content.decode()
     actions = list(AccessLogEntry.objects.filter(user_id=user.pk).values_list("action", "detail"))
     assert ("login", "factor=password") in actions
-    assert ("otp_setup", "") in actions
+    assert ("otp_setup", "enrolment=used") in actions
     assert ("login", "factor=totp") in actions
     assert ("otp_failed", "setup") in actions
 

@@ -10,13 +10,20 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .auth import is_verified
 from .models import ApiToken, User
 from .roles import all_roles
-from .services import api_token_issue, api_token_revoke, known_organisation_slugs
+from .services import (
+    api_token_issue,
+    api_token_revoke,
+    enrolment_code_issue,
+    known_organisation_slugs,
+    otp_device_reset,
+)
 
 
 class VerifiedOnlyMixin:
@@ -100,9 +107,24 @@ class WegwijzerUserAdmin(VerifiedOnlyMixin, UserAdmin):
                                                  "password1", "password2")}),
     )
     inlines = [ApiTokenInline]
+    actions = ["issue_enrolment_codes"]
 
     def get_inlines(self, request, obj=None):
         return self.inlines if obj is not None else []
+
+    @admin.action(description=_("Inschrijfcode voor tweestapsverificatie uitgeven"))
+    def issue_enrolment_codes(self, request, queryset):
+        """For new users (also those made here) and after a reset: one-time codes, shown once on the next page.
+        Users who still have an authenticator app are skipped: reset it first (TOTP devices → delete)."""
+        issued, skipped = [], []
+        for user in queryset.order_by("username"):
+            try:
+                code, raw = enrolment_code_issue(user=user, issued_by=request.user)
+            except ValidationError:
+                skipped.append(user.get_username())
+                continue
+            issued.append((code, raw))
+        return enrolment_codes_page(request, self.admin_site, issued=issued, skipped=skipped)
 
 
 class ApiTokenIssueForm(forms.ModelForm):
@@ -189,11 +211,42 @@ class ApiTokenAdmin(VerifiedOnlyMixin, admin.ModelAdmin):
 # known key: either would let an administrator hold a professional's second factor. Replace it.
 
 from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 
+def enrolment_codes_page(request, admin_site, *, issued, skipped=()) -> HttpResponse:
+    context = {
+        **admin_site.each_context(request),
+        "issued": issued,
+        "skipped": list(skipped),
+        "setup_url": request.build_absolute_uri(reverse("accounts:otp-setup")),
+        "title": _("Inschrijfcode uitgegeven"),
+    }
+    response = TemplateResponse(request, "admin/accounts/enrolment_issued.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class SafeTOTPDeviceAdmin(VerifiedOnlyMixin, TOTPDeviceAdmin):
+    """Deleting a device is the reset after a lost phone: it issues a new enrolment code, shown once."""
+
+    def get_actions(self, request):
+        # The bulk delete would reset devices without handing out codes; delete one device at a time.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj):
+        request._wegwijzer_enrolment = otp_device_reset(device=obj, reset_by=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        issued = getattr(request, "_wegwijzer_enrolment", None)
+        if issued is None:  # pragma: no cover - delete_model always sets it
+            return super().response_delete(request, obj_display, obj_id)
+        return enrolment_codes_page(request, self.admin_site, issued=[issued])
+
     def get_list_display(self, request):
         return [f for f in super().get_list_display(request) if f != "qrcode_link"]
 

@@ -24,3 +24,14 @@ class TokenForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("De code bestaat alleen uit cijfers."))
         return code
+
+
+class EnrolmentForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=_("Inschrijfcode"),
+        max_length=64,
+        error_messages={
+            "required": _("Vul de inschrijfcode in die u van de beheerder kreeg."),
+            "max_length": _("Deze inschrijfcode klopt niet of is verlopen."),
+        },
+    )

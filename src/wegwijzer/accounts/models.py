@@ -64,3 +64,32 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a user to set up (or, after a reset, re-set up) the second factor.
+
+    Without it the password alone would be enough to enrol an authenticator app, i.e. to own the second factor.
+    Only the SHA-256 of the code is stored (the code itself is random: 80 bits). It expires
+    (settings.OTP_ENROLMENT_DAYS), is used once (`used_at`, set when the device is confirmed), and stops
+    working after a few wrong tries (`failed_attempts`).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes",
+                             verbose_name=_("gebruiker"))
+    code_hash = models.CharField(_("hash van de code"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("uitgegeven op"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("verloopt op"))
+    used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("onjuiste pogingen"), default=0)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uitgegeven door"),
+    )
+
+    class Meta:
+        verbose_name = _("inschrijfcode")
+        verbose_name_plural = _("inschrijfcodes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.created_at:%Y-%m-%d})"

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wegwijzer.audit.service import access_log_write
 
-from .models import ApiToken, User
+from .models import ApiToken, EnrolmentCode, User
 from .roles import all_roles
 
 TOKEN_BYTES = 32
@@ -199,3 +199,119 @@ def otp_token_verify(*, user: Any, token: str) -> tuple[OtpOutcome, TOTPDevice |
     if outcomes and all(o == "throttled" for o in outcomes):
         return "throttled", None
     return "wrong", None
+
+
+# -- Enrolment: the first (or, after a reset, a new) TOTP device needs a one-time code from an administrator ----
+
+ENROLMENT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed from paper
+ENROLMENT_LENGTH = 16  # 16 x 5 bits = 80 bits
+ENROLMENT_MAX_FAILURES = 5
+MAX_ENROLMENT_DAYS = 90
+
+EnrolmentOutcome = Literal["ok", "wrong", "exhausted", "expired", "throttled"]
+
+
+def enrolment_code_normalise(raw: str) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:64]
+
+
+def _enrolment_active(user: Any):
+    return EnrolmentCode.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=timezone.now(), failed_attempts__lt=ENROLMENT_MAX_FAILURES,
+    )
+
+
+@transaction.atomic
+def enrolment_code_issue(
+    *, user: User, issued_by: Any = None, reset_devices: bool = False, days: int | None = None,
+) -> tuple[EnrolmentCode, str]:
+    """Issue a one-time enrolment code for `user` (replacing any unused one). Returns the row and the raw code,
+    grouped in fours (shown once; only its hash is stored).
+
+    A user who still has a confirmed device cannot enrol another (the setup page refuses); with
+    `reset_devices` (lost phone) those devices are deleted first, otherwise that is a ValidationError.
+    """
+    days = settings.OTP_ENROLMENT_DAYS if days is None else days
+    if not 1 <= days <= MAX_ENROLMENT_DAYS:
+        raise ValidationError({"days": [f"Een inschrijfcode is 1 tot {MAX_ENROLMENT_DAYS} dagen geldig."]})
+    if not user.is_active:
+        raise ValidationError({"user": ["Deze gebruiker is niet actief."]})
+    devices = TOTPDevice.objects.filter(user=user)
+    if devices.filter(confirmed=True).exists() and not reset_devices:
+        raise ValidationError({"user": [
+            "Deze gebruiker heeft al een authenticator-app. Reset eerst de tweestapsverificatie (bijvoorbeeld als de telefoon kwijt is)."
+        ]})
+    removed = devices.count() if reset_devices else 0
+    if reset_devices:
+        devices.delete()
+    EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+    raw = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(ENROLMENT_LENGTH))
+    now = timezone.now()
+    code = EnrolmentCode.objects.create(
+        user=user, code_hash=token_hash(raw), created_at=now, expires_at=now + timedelta(days=days),
+        created_by=issued_by if getattr(issued_by, "pk", None) else None,
+    )
+    access_log_write(
+        request=None, user=issued_by, action="otp_setup", object_type="user", object_id=str(user.pk),
+        detail=f"enrolment=issued;devices_removed={removed}",
+    )
+    return code, "-".join(raw[i : i + 4] for i in range(0, ENROLMENT_LENGTH, 4))
+
+
+@transaction.atomic
+def otp_device_reset(*, device: TOTPDevice, reset_by: Any) -> tuple[EnrolmentCode, str]:
+    """An administrator resets a user's second factor (lost phone): every device goes, a new enrolment code
+    is issued for the user to set up a new app."""
+    return enrolment_code_issue(user=device.user, issued_by=reset_by, reset_devices=True)
+
+
+@transaction.atomic
+def enrolment_code_check(*, user: Any, raw: str) -> tuple[EnrolmentOutcome, EnrolmentCode | None]:
+    """Check `raw` against `user`'s active enrolment code (it is not used up yet: that happens when the device
+    is confirmed). On success a fresh pending TOTP device replaces any earlier one, so a secret that was ever
+    shown before the code was checked can never become the second factor.
+
+    A wrong code counts against the active code; after ENROLMENT_MAX_FAILURES it stops working ("exhausted").
+    """
+    active = _enrolment_active(user).select_for_update().order_by("-created_at").first()
+    if active is None:
+        return "expired", None
+    if not secrets.compare_digest(active.code_hash, token_hash(enrolment_code_normalise(raw))):
+        active.failed_attempts += 1
+        active.save(update_fields=["failed_attempts"])
+        return ("exhausted" if active.failed_attempts >= ENROLMENT_MAX_FAILURES else "wrong"), None
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return "ok", active
+
+
+def otp_pending_device(*, user: Any) -> TOTPDevice | None:
+    """The unconfirmed device made by the last successful enrolment code check (read only)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+@transaction.atomic
+def otp_enrolment_confirm(*, user: Any, enrolment_id: int, token: str) -> tuple[EnrolmentOutcome, TOTPDevice | None]:
+    """Confirm the pending device with a TOTP code and use up the enrolment code, in one transaction.
+
+    The enrolment code and the device are locked (see otp_token_verify): of sessions racing with the same
+    codes exactly one succeeds; the others find the enrolment code used ("expired").
+    """
+    enrolment = _enrolment_active(user).select_for_update().filter(pk=enrolment_id).first()
+    if enrolment is None:
+        return "expired", None
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        return "expired", None
+    outcome = _otp_check_locked(device, token)
+    if outcome != "ok":
+        return outcome, None
+    enrolment.used_at = timezone.now()
+    enrolment.save(update_fields=["used_at"])
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    access_log_write(
+        request=None, user=user, action="otp_setup", object_type="user", object_id=str(user.pk),
+        detail="enrolment=used",
+    )
+    return "ok", device

@@ -14,6 +14,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,11 +24,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wegwijzer.audit.service import access_log_write
 
 from .auth import has_confirmed_device, is_verified, otp_required
-from .forms import LoginForm, TokenForm
+from .forms import EnrolmentForm, LoginForm, TokenForm
 from .lockout import locked_by
 from .models import ApiToken, User
 from .roles import role_label
-from .services import otp_token_verify
+from .services import enrolment_code_check, otp_enrolment_confirm, otp_pending_device, otp_token_verify
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -106,13 +107,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_with_next(name, next_url))
 
 
-def _pending_device(user: Any) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-    return device
-
-
 def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
@@ -127,33 +121,67 @@ def _config_url(device: TOTPDevice) -> str:
     return f"otpauth://totp/{label}?{params}&issuer=Wegwijzer"
 
 
-@sensitive_post_parameters("code")
+SESSION_LINK_CODE = "wegwijzer_enrolment_link_code"
+SESSION_ENROLMENT = "wegwijzer_enrolment"
+
+ENROLMENT_ERRORS = {
+    "wrong": _lazy("Deze inschrijfcode klopt niet of is verlopen. Controleer de code of vraag de beheerder om een nieuwe."),
+    "expired": _lazy("Deze inschrijfcode klopt niet of is verlopen. Controleer de code of vraag de beheerder om een nieuwe."),
+    "exhausted": _lazy("Te veel onjuiste inschrijfcodes: deze code werkt niet meer. Vraag de beheerder om een nieuwe."),
+}
+
+
+def _session_enrolment(request: HttpRequest) -> int | None:
+    value = request.session.get(SESSION_ENROLMENT)
+    if isinstance(value, list) and len(value) == 2 and value[0] == request.user.pk:
+        return int(value[1])
+    return None
+
+
+@sensitive_post_parameters("code", "enrolment_code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """First login: register an authenticator app. Refused once a device is confirmed (verify instead),
-    so someone who only knows the password can never replace the second factor."""
+    """Set up an authenticator app, in two steps: the one-time enrolment code from an administrator, then the
+    QR code and a first TOTP code. Refused once a device is confirmed (verify instead), so someone who only
+    knows the password can neither enrol nor replace the second factor.
+
+    The link form (`?code=…`) keeps the code in the session and redirects to the same page without it, so
+    the code does not stay in the address bar, the history or a login redirect.
+    """
+    if "code" in request.GET:
+        request.session[SESSION_LINK_CODE] = request.GET["code"][:64]
+        rest = request.GET.copy()
+        del rest["code"]
+        return HttpResponseRedirect(reverse("accounts:otp-setup") + (f"?{rest.urlencode()}" if rest else ""))
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
     next_url = _safe_next(request)
     if has_confirmed_device(request.user):
         return HttpResponseRedirect(_with_next("accounts:otp-verify", next_url))
-    device = _pending_device(request.user)
+    enrolment_id = _session_enrolment(request)
+    if enrolment_id is None or otp_pending_device(user=request.user) is None:
+        return _enrolment_step(request, next_url)
+    device = cast(TOTPDevice, otp_pending_device(user=request.user))
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        throttled = form.is_valid() and not device.verify_is_allowed()[0]
-        if throttled:
-            form.add_error("code", _("Te veel onjuiste codes. Wacht even en probeer het daarna opnieuw."))
-        elif form.is_valid() and device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            access_log_write(request=request, user=request.user, action="otp_setup")
-            access_log_write(request=request, user=request.user, action="login", detail="factor=totp")
-            return HttpResponseRedirect(next_url)
-        elif form.is_valid():
-            form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer het opnieuw."))
+        if form.is_valid():
+            outcome, confirmed = otp_enrolment_confirm(
+                user=request.user, enrolment_id=enrolment_id, token=form.cleaned_data["code"]
+            )
+            if outcome == "ok":
+                request.session.pop(SESSION_ENROLMENT, None)
+                otp_login(request, confirmed)
+                access_log_write(request=request, user=request.user, action="login", detail="factor=totp")
+                return HttpResponseRedirect(next_url)
+            if outcome == "expired":
+                request.session.pop(SESSION_ENROLMENT, None)
+                form.add_error("code", ENROLMENT_ERRORS["expired"])
+            elif outcome == "throttled":
+                form.add_error("code", _("Te veel onjuiste codes. Wacht even en probeer het daarna opnieuw."))
+            else:
+                form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer het opnieuw."))
         access_log_write(request=request, user=request.user, action="otp_failed", outcome="failure", detail="setup")
         status = 400
     url = _config_url(device)
@@ -166,6 +194,25 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
          "otpauth_url": url, "next": next_url},
         status=status,
     )
+
+
+def _enrolment_step(request: HttpRequest, next_url: str) -> HttpResponse:
+    """Step 1 of the setup: the enrolment code, typed in or from the link (kept in the session)."""
+    link_code = request.session.pop(SESSION_LINK_CODE, None)
+    data = request.POST if request.method == "POST" else ({"enrolment_code": link_code} if link_code else None)
+    form = EnrolmentForm(data)
+    status = 200
+    if data is not None:
+        if form.is_valid():
+            outcome, enrolment = enrolment_code_check(user=request.user, raw=form.cleaned_data["enrolment_code"])
+            if outcome == "ok" and enrolment is not None:
+                request.session[SESSION_ENROLMENT] = [request.user.pk, enrolment.pk]
+                return HttpResponseRedirect(_with_next("accounts:otp-setup", next_url))
+            form.add_error("enrolment_code", ENROLMENT_ERRORS.get(outcome, ENROLMENT_ERRORS["wrong"]))
+        access_log_write(request=request, user=request.user, action="otp_failed", outcome="failure",
+                         detail="enrolment_code")
+        status = 400
+    return render(request, "accounts/otp_enrolment.html", {"form": form, "next": next_url}, status=status)
 
 
 @sensitive_post_parameters("code")

@@ -1,7 +1,10 @@
 """`wegwijzer users …`: create users and issue or revoke API tokens from the command line.
 
     wegwijzer users create USERNAME --role ROLE [--organisation SLUG] [--email E]
-        password from $WEGWIJZER_PASSWORD, else asked twice (not echoed)
+        password from $WEGWIJZER_PASSWORD, else asked twice (not echoed); prints the one-time enrolment code
+        for setting up two-factor login on its last line
+    wegwijzer users enrolment USERNAME [--reset] [--days N]
+        a new enrolment code (last line); --reset first removes the user's authenticator (lost phone)
     wegwijzer users token USERNAME [--days N] [--name NAME]
         prints the new token on its last line (shown once; only its hash is stored)
     wegwijzer users revoke USERNAME [--prefix PREFIX]
@@ -21,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wegwijzer.accounts.models import ApiToken, User
 from wegwijzer.accounts.roles import all_roles
-from wegwijzer.accounts.services import api_token_issue, api_token_revoke, user_create
+from wegwijzer.accounts.services import api_token_issue, api_token_revoke, enrolment_code_issue, user_create
 
 FIELD_LABELS = {
     "username": "gebruikersnaam",
@@ -32,6 +35,8 @@ FIELD_LABELS = {
     "days": "geldigheid",
     "user": "gebruiker",
 }
+
+SETUP_PATH = "/account/tweestapsverificatie/instellen/"
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -72,7 +77,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.__class__ = DutchCommandParser
         sub = parser.add_subparsers(
-            dest="subcommand", metavar="{create,token,revoke,roles}", parser_class=DutchCommandParser,
+            dest="subcommand", metavar="{create,enrolment,token,revoke,roles}", parser_class=DutchCommandParser,
         )
         sub.required = True
 
@@ -82,6 +87,15 @@ class Command(BaseCommand):
         create.add_argument("--organisation", "--organization", dest="organisation", default="",
                             help="code (slug) van de organisatie op de sociale kaart")
         create.add_argument("--email", default="", help="e-mailadres")
+
+        enrolment = sub.add_parser(
+            "enrolment", help="Een nieuwe inschrijfcode voor tweestapsverificatie (staat op de laatste regel).",
+        )
+        enrolment.add_argument("username")
+        enrolment.add_argument("--reset", action="store_true",
+                               help="eerst de authenticator-app van de gebruiker verwijderen (telefoon kwijt)")
+        enrolment.add_argument("--days", type=int, default=None,
+                               help="geldigheid in dagen (standaard OTP_ENROLMENT_DAYS)")
 
         token = sub.add_parser("token", help="Een API-token uitgeven (staat op de laatste regel).")
         token.add_argument("username")
@@ -121,7 +135,26 @@ class Command(BaseCommand):
             raise CommandError("gebruiker niet aangemaakt.\n  " + "\n  ".join(_messages(exc))) from None
         self.stdout.write(f"Gebruiker ‘{user.username}’ aangemaakt met rol ‘{user.role}’"
                           + (f" bij ‘{user.organisation_slug}’." if user.organisation_slug else "."))
-        self.stdout.write("Bij de eerste keer inloggen stelt de gebruiker tweestapsverificatie in.")
+        code, raw = enrolment_code_issue(user=user)
+        self._print_enrolment(code, raw)
+
+    def _print_enrolment(self, code, raw: str) -> None:
+        self.stdout.write(
+            f"Bij de eerste keer inloggen stelt ‘{code.user.username}’ tweestapsverificatie in met deze eenmalige "
+            f"inschrijfcode, geldig tot {code.expires_at:%Y-%m-%d %H:%M} UTC. Geef hem persoonlijk door; hij wordt "
+            f"niet opnieuw getoond. Of als link: <adres van Wegwijzer>{SETUP_PATH}?code={raw}"
+        )
+        self.stdout.write(raw)
+
+    def _enrolment(self, *, username, reset, days, **_options):
+        user = self._user(username)
+        try:
+            code, raw = enrolment_code_issue(user=user, reset_devices=reset, days=days)
+        except ValidationError as exc:
+            raise CommandError("geen inschrijfcode uitgegeven.\n  " + "\n  ".join(_messages(exc))) from None
+        if reset:
+            self.stdout.write(f"De tweestapsverificatie van ‘{user.username}’ is gereset.")
+        self._print_enrolment(code, raw)
 
     def _password(self) -> str:
         password = os.environ.get("WEGWIJZER_PASSWORD")
