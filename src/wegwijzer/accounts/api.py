@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from ninja import Router, Schema
 
-from wegwijzer.core.api import allow_methods, json_response
+from wegwijzer.core.apikit import errors
 
-from .auth import api_auth_required
+from .auth import API_AUTH
 from .models import User
 from .roles import is_professional, role_label
 
+router = Router(tags=["accounts"], auth=API_AUTH)
 
-@allow_methods("GET")
-@api_auth_required
-def me(request: HttpRequest) -> HttpResponse:
+
+class MeOut(Schema):
+    username: str
+    role: str
+    role_label: str
+    organisation: str
+    professional: bool
+    auth: str
+    token_expires_at: datetime | None
+
+
+@router.get("/me", response={200: MeOut, **errors(401)}, url_name="api-me", summary="Wie ben ik (controle van een token)")
+def me(request: HttpRequest) -> MeOut:
     user = cast(User, request.user)
     token = getattr(user, "api_token", None)
-    return json_response(
-        {
-            "username": user.get_username(),
-            "role": user.role,
-            "role_label": role_label(user.role) if user.role else "",
-            "organisation": user.organisation_slug,
-            "professional": is_professional(user),
-            "auth": getattr(request, "auth_method", ""),
-            "token_expires_at": token.expires_at.isoformat() if token else None,
-        }
+    return MeOut(
+        username=user.get_username(),
+        role=user.role,
+        role_label=str(role_label(user.role)) if user.role else "",
+        organisation=user.organisation_slug,
+        professional=is_professional(user),
+        auth=getattr(request, "auth_method", ""),
+        token_expires_at=token.expires_at if token else None,
     )

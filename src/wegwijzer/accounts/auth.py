@@ -22,8 +22,11 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyCookie, HttpBearer
 
 from wegwijzer.core.api import json_error
+from wegwijzer.core.apikit import ApiError
 
 from .models import ApiToken, User
 
@@ -144,3 +147,47 @@ def api_auth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     wrapper.csrf_exempt = True  # type: ignore[attr-defined]
     return wrapper
+
+
+# ---- the same gate for the one API (django-ninja): `auth=API_AUTH` on a router or operation ----
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer TOKEN`. A header that is present but invalid is a 401 at once: it never falls
+    through to the session (an integration with a bad token must not act as whoever shares its browser)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.META.get("HTTP_AUTHORIZATION"):
+            return None
+        user = api_user(request)
+        if user is None:
+            raise AuthenticationError()
+        request.user = user
+        request.auth_method = "token"  # type: ignore[attr-defined]
+        return user
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover - __call__ decides
+        return None
+
+
+class VerifiedSession(APIKeyCookie):
+    """A browser session that has passed two-factor login; ninja's cookie auth enforces CSRF on unsafe methods."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.META.get("HTTP_AUTHORIZATION"):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active or not is_verified(user):
+            return None
+        if request.method not in SAFE_METHODS and _csrf_failure(request) is not None:
+            raise ApiError(403, CSRF_DETAIL)
+        request.auth_method = "session"  # type: ignore[attr-defined]
+        return user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover - __call__ decides
+        return None
+
+
+API_AUTH = [BearerToken(), VerifiedSession()]

@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from wegwijzer.accounts.admin_site import require_two_factor
+from wegwijzer.conf import api
 
 require_two_factor(admin.site)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/openapi.json", api.openapi_view, name="api-openapi"),
+    path("api/v1/docs/", api.docs_view, name="api-docs"),
+    path("api/v1/", api.urls()),
     path("api/v1/", include("wegwijzer.core.api_urls")),
     path("beheer/", admin.site.urls),
 ]

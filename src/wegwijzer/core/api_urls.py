@@ -5,12 +5,8 @@ from django.urls import include, path
 from . import api_views
 
 urlpatterns = [
-    path("openapi.json", api_views.openapi_document, name="api-openapi"),
-    path("docs/", api_views.api_docs, name="api-docs"),
     path("health", api_views.health_live, name="api-health"),
     path("health/ready", api_views.health_ready, name="api-health-ready"),
     path("", include("wegwijzer.socialmap.api_urls")),
-    path("", include("wegwijzer.routes.api_urls")),
     path("", include("wegwijzer.plans.api_urls")),
-    path("", include("wegwijzer.accounts.api_urls")),
 ]

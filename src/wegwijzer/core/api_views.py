@@ -1,22 +1,10 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import health
 from .api import allow_methods, json_response
-from .openapi import build_document
 
 RETRY_AFTER_SECONDS = 30
-
-
-@allow_methods("GET")
-def openapi_document(request: HttpRequest) -> HttpResponse:
-    return json_response(build_document())
-
-
-@allow_methods("GET")
-def api_docs(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/api_docs.html", {"document": build_document()})
 
 
 @allow_methods("GET")

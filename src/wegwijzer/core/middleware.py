@@ -25,12 +25,37 @@ class ApiMethodMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "_ww_head_as_get", False):
+            # HEAD is GET without the body (RFC 9110 §9.3.2): same status and headers.
+            request.method = "HEAD"
+            if not response.streaming:
+                length = len(response.content)
+                response.content = b""
+                response["Content-Length"] = str(length)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            # django-ninja's own 405 is English text; keep its Allow, answer in the one error shape.
+            allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+            if "GET" in allowed and "HEAD" not in allowed:
+                allowed.append("HEAD")
+            return method_not_allowed(sorted(allowed))
+        return response
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         if not request.path.startswith("/api/"):
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.namespace == "api":
+            # A django-ninja operation: it answers its own 405 (made Dutch in __call__); HEAD runs as GET.
+            if request.method == "HEAD":
+                request.method = "GET"
+                request._ww_head_as_get = True  # type: ignore[attr-defined]
             return None
         allowed = declared_methods(view_func)
         if allowed is None or request.method in allowed:

@@ -1,25 +1,32 @@
-"""JSON API of the route guide: POST /api/v1/advice (a situation in, an advice out)."""
+"""JSON API of the route guide: POST /api/v1/advice (a situation in, an advice out).
+
+The situation is validated by the engine itself (`validate_situation`: the one place that knows the
+contract), so the body is taken as a JSON object here and refused with the engine's per-field errors.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
+from typing import Any
 
-from wegwijzer.core.api import BadRequestBody, allow_methods, json_error, json_response, parse_json_body
+from django.http import HttpRequest
+from ninja import Body, Router
+
+from wegwijzer.core.apikit import BODY_ERRORS, ApiError, errors
 
 from .engine.situation import SituationError
 from .service import advise
 
+router = Router(tags=["routewijzer"])
 
-@csrf_exempt  # a JSON API without cookie authentication: no CSRF surface
-@allow_methods("POST")
-def advice(request: HttpRequest) -> HttpResponse:
+
+@router.post(
+    "/advice",
+    url_name="api-advice",
+    summary="Route-advies voor een situatie",
+    response={200: dict[str, Any], **errors(*BODY_ERRORS)},
+)
+def advice(request: HttpRequest, situation: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     try:
-        data = parse_json_body(request)
-    except BadRequestBody as exc:
-        return json_error(exc.status, exc.detail)
-    try:
-        result = advise(data, tally=True)
+        return advise(situation, tally=True)
     except SituationError as exc:
-        return json_error(422, SituationError.detail, exc.errors)
-    return json_response(result)
+        raise ApiError(422, SituationError.detail, exc.errors) from exc
