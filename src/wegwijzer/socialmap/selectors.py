@@ -400,3 +400,75 @@ def known_codes() -> dict[str, set[str]]:
     out["wijk"] = set(Wijk.objects.values_list("slug", flat=True))
     out["kind"] = {k.value for k in Organization.Kind}
     return out
+
+
+
+# ---------------------------------------------------------------- HSDS API reads (socialmap/api.py)
+
+
+def search_slugs(query: str) -> set[str]:
+    """Slugs of every record the one search finds for `query` (HSDS `search`), whatever their number."""
+    from .search import index
+
+    idx = index.current()
+    return {hit["slug"] for hit in idx.search(query, limit=max(idx.size, 1))}
+
+
+def hsds_services_qs() -> QuerySet[Service]:
+    """Services with everything the HSDS shapes read (a fixed number of queries per page)."""
+    from .models import Contact, ServiceAtLocation
+
+    return Service.objects.prefetch_related(
+        _terms_prefetch(),
+        Prefetch("organizations", queryset=Organization.objects.order_by("slug")),
+        Prefetch("roles", queryset=Role.objects.order_by("slug")),
+        Prefetch("service_areas", queryset=Wijk.objects.order_by("slug")),
+        Prefetch("phones", queryset=Phone.objects.order_by("number", "id")),
+        "schedules",
+        Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones")),
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__wijk")),
+    ).order_by("slug")
+
+
+def hsds_organizations_qs() -> QuerySet[Organization]:
+    from .models import Contact, Location
+
+    return (
+        Organization.objects.select_related("parent", "wijk")
+        .prefetch_related(
+            _terms_prefetch(),
+            Prefetch("roles", queryset=Role.objects.order_by("slug")),
+            Prefetch("service_areas", queryset=Wijk.objects.order_by("slug")),
+            Prefetch("children", queryset=Organization.objects.order_by("slug")),
+            Prefetch("phones", queryset=Phone.objects.order_by("number", "id")),
+            "schedules",
+            Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones")),
+            Prefetch("locations", queryset=Location.objects.select_related("wijk")),
+            Prefetch("services", queryset=hsds_services_qs()),
+        )
+        .order_by("slug")
+    )
+
+
+def hsds_filter(
+    qs: QuerySet,
+    *,
+    search: str = "",
+    taxonomy_term_id: str = "",
+    taxonomy: str = "",
+    organization: Organization | None = None,
+    modified_after: Any = None,
+    prefix: str = "",
+) -> QuerySet:
+    """The HSDS filters, cumulative (AND). `prefix` reaches the service from another model ("service__")."""
+    if search:
+        qs = qs.filter(**{f"{prefix}slug__in": search_slugs(search)})
+    if taxonomy_term_id:
+        qs = qs.filter(**{f"{prefix}terms__id": taxonomy_term_id})
+    if taxonomy:
+        qs = qs.filter(**{f"{prefix}terms__taxonomy": taxonomy})
+    if organization is not None:
+        qs = qs.filter(**{f"{prefix}organizations": organization})
+    if modified_after is not None:
+        qs = qs.filter(**{f"{prefix}updated_at__gte": modified_after})
+    return qs.distinct()
