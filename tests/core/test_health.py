@@ -125,7 +125,10 @@ def test_other_errors_stay_500(rf):
 def test_openapi_documents_liveness_and_readiness(client):
     doc = client.get("/api/v1/openapi.json").json()
     ready = doc["paths"]["/health/ready"]["get"]
-    assert set(ready["responses"]) == {"200", "503"}
-    assert "/health" in doc["paths"]
+    assert set(ready["responses"]) == {"200", "405", "503"}
+    assert "Retry-After" in ready["responses"]["503"]["headers"]
+    assert doc["paths"]["/health"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Liveness"
+    }
     assert doc["components"]["schemas"]["Readiness"]["properties"]["status"]["enum"] == ["ready", "not_ready"]
     assert "405" in doc["info"]["description"] and "415" in doc["info"]["description"]

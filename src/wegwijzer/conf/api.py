@@ -16,14 +16,18 @@ from ninja import NinjaAPI
 from wegwijzer import __version__
 from wegwijzer.accounts.api import router as accounts_router
 from wegwijzer.core import apikit
-from wegwijzer.core.api import allow_methods, json_response
+from wegwijzer.core.api import COMMON_RESPONSES, allow_methods, document_common_errors, json_response
+from wegwijzer.core.api_views import router as core_router
 from wegwijzer.core.openapi import build_document
 from wegwijzer.routes.api import router as routes_router
+from wegwijzer.socialmap.search.api import router as socialmap_router
 
 api = NinjaAPI(
     title="Wegwijzer API",
     version=__version__,
-    description="Sociale kaart (HSDS 3), routewijzer en gezinsplan voor de eerste 1000 dagen in Utrecht.",
+    description="Sociale kaart (HSDS 3), routewijzer en gezinsplan voor de eerste 1000 dagen in Utrecht. "
+    + COMMON_RESPONSES,
+    servers=[{"url": "/api/v1"}],
     urls_namespace="api",
     openapi_url=None,  # served below, joined with the endpoints not yet on the routers
     docs_url=None,  # the human-readable page is /api/v1/docs/ (server-rendered, CSP-safe)
@@ -32,7 +36,9 @@ api = NinjaAPI(
 )
 apikit.install(api)
 api.add_router("", accounts_router)
+api.add_router("", core_router)
 api.add_router("", routes_router)
+api.add_router("", socialmap_router)
 
 
 def urls() -> tuple[list[Any], str, str]:
@@ -49,17 +55,15 @@ def urls() -> tuple[list[Any], str, str]:
 
 def openapi_document() -> dict[str, Any]:
     """The generated document; endpoints still described by hand (being moved onto routers) are joined in."""
-    generated = api.get_openapi_schema(path_prefix="")
-    document = build_document()
-    paths = dict(document["paths"])
-    paths.update(generated.get("paths", {}))
+    document = api.get_openapi_schema(path_prefix="")
+    by_hand = build_document()
+    paths = dict(by_hand["paths"])
+    paths.update(document["paths"])
     document["paths"] = dict(sorted(paths.items()))
-    schemas = document["components"].setdefault("schemas", {})
-    schemas.update(generated.get("components", {}).get("schemas", {}))
-    document["components"].setdefault("securitySchemes", {}).update(
-        generated.get("components", {}).get("securitySchemes", {})
-    )
-    return document
+    components = document.setdefault("components", {})
+    components["schemas"] = {**by_hand["components"]["schemas"], **components.get("schemas", {})}
+    components["securitySchemes"] = {**by_hand["components"]["securitySchemes"], **components.get("securitySchemes", {})}
+    return document_common_errors(document, "#/components/schemas/ErrorOut")
 
 
 @allow_methods("GET")

@@ -181,3 +181,56 @@ def allow_methods(*methods: str) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+# ---- the answers every operation can give, in the generated OpenAPI document ----
+
+SAFE_METHODS = frozenset({"get", "head", "options", "trace"})
+COMMON_RESPONSES = (
+    "Elk endpoint antwoordt op een niet-gedeclareerde methode met 405 en een Allow-header (vóór CSRF en "
+    "authenticatie); op een body die geen JSON-Content-Type heeft (application/json of application/*+json, "
+    "UTF-8) met 415; op een body groter dan 256 kB met 413; en als de database onbereikbaar is met 503 en "
+    "Retry-After. Alle foutantwoorden hebben de vorm ErrorOut: detail (Nederlandse melding) en errors (per veld)."
+)
+ERROR_HEADERS = {
+    "401": {"WWW-Authenticate": {"schema": {"type": "string", "example": "Bearer"}}},
+    "405": {"Allow": {"schema": {"type": "string", "example": "GET, HEAD"}}},
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Ongeldige invoer: geen geldige JSON of een parameter van het verkeerde type (genoemd in errors).",
+    "401": "Niet ingelogd of token ongeldig (ontbreekt, onbekend, verlopen of ingetrokken); WWW-Authenticate: Bearer.",
+    "403": "Geen toegang: buiten need-to-know, of de CSRF-controle van een browsersessie mislukte.",
+    "404": "Niet gevonden (of niet zichtbaar voor u).",
+    "405": "Deze methode is niet toegestaan op dit pad; de header Allow noemt wat wel mag.",
+    "409": "Conflict met de huidige toestand (bijvoorbeeld intussen door een ander gewijzigd).",
+    "413": "Het verzoek is te groot.",
+    "415": "De inhoud is geen JSON (Content-Type application/json of application/*+json, UTF-8).",
+    "422": "De invoer is niet geldig: per veld wat er mis is.",
+}
+
+
+def document_common_errors(document: dict[str, Any], error_ref: str) -> dict[str, Any]:
+    """Adds to every operation the error answers the API layer itself gives, in the one error shape:
+    405 everywhere (undeclared methods, before CSRF and authentication); 400/413/415/422 with a body;
+    401 with security, and 403 on unsafe methods for the CSRF check of session callers. Error
+    descriptions become Dutch. An operation's own declarations stay."""
+    error = {"application/json": {"schema": {"$ref": error_ref}}}
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            codes = {"405"}
+            if "requestBody" in operation:
+                codes |= {"400", "413", "415", "422"}
+            if operation.get("security"):
+                codes.add("401")
+                if method not in SAFE_METHODS:
+                    codes.add("403")
+            responses = {str(code): answer for code, answer in operation.get("responses", {}).items()}
+            for code in codes:
+                responses.setdefault(code, {"description": "", "content": error})
+            for code, response in responses.items():
+                if code in ERROR_DESCRIPTIONS and response.get("content") == error:
+                    response["description"] = ERROR_DESCRIPTIONS[code]
+                    if code in ERROR_HEADERS:
+                        response["headers"] = ERROR_HEADERS[code]
+            operation["responses"] = dict(sorted(responses.items()))
+    return document

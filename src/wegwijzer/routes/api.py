@@ -1,31 +1,161 @@
 """JSON API of the route guide: POST /api/v1/advice (a situation in, an advice out).
 
-The situation is validated by the engine itself (`validate_situation`: the one place that knows the
-contract), so the body is taken as a JSON object here and refused with the engine's per-field errors.
+The schemas below generate the OpenAPI description; the codes are enums taken from the loaded vocabulary
+each time the document is built. The situation itself is validated by the engine (`validate_situation`,
+the one place that knows the contract), so the body reaches it unvalidated (`SkipValidation`) and is
+refused with the engine's own per-field messages. The advice is shaped by `Advice` on the way out.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Body, Router
+from ninja import Body, Field, Router, Schema
+from pydantic import ConfigDict, GetJsonSchemaHandler, SkipValidation
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from wegwijzer.core.apikit import BODY_ERRORS, ApiError, errors
 
-from .engine.situation import SituationError
-from .service import advise
+from .engine import VocabularyError
+from .engine.situation import WEEKS_BY_PHASE, SituationError
+from .service import advise, vocabulary
 
 router = Router(tags=["routewijzer"])
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyCodes:
+    """Documents a code field as an enum of the vocabulary's codes of one kind (read when the document is built:
+    the vocabulary is content, not code). Validation stays with the engine."""
+
+    kind: str
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        try:
+            codes = vocabulary().codes(self.kind)
+        except (OSError, VocabularyError):  # without content the document still builds, just without enums
+            return out
+        out["enum"] = list(codes)
+        return out
+
+
+WEEKS_TEXT = "; ".join(
+    f"{phase}: {'leeg (null)' if rng is None else f'{rng[0]}–{rng[1]}'}" for phase, rng in WEEKS_BY_PHASE.items()
+)
+PhaseCode = Annotated[str, VocabularyCodes("phases")]
+ReporterCode = Annotated[str, VocabularyCodes("reporters")]
+WijkCode = Annotated[str, VocabularyCodes("wijken")]
+ConcernCode = Annotated[str, VocabularyCodes("concerns")]
+RoleCode = Annotated[str, VocabularyCodes("roles")]
+InterventionCode = Annotated[str, VocabularyCodes("interventions")]
+LawCode = Annotated[str, VocabularyCodes("laws")]
+WarningCode = Annotated[str, VocabularyCodes("warnings")]
+
+
+class Situation(Schema):
+    """Wat de professional weet; alleen codes, geen persoonsgegevens."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "phase": "zwangerschap",
+                "weeks_since_birth": None,
+                "reporter": "verloskundige",
+                "wijk": "overvecht",
+                "concerns": ["jong-ouderschap", "geen-netwerk"],
+                "buurtteam_involved": False,
+            }
+        },
+    )
+
+    phase: PhaseCode = Field(description="Fase in de eerste 1000 dagen.")
+    weeks_since_birth: int | None = Field(
+        None, ge=0, description=f"Weken sinds de geboorte, passend bij de fase ({WEEKS_TEXT})."
+    )
+    reporter: ReporterCode = Field(description="De rol van wie vraagt.")
+    wijk: WijkCode | None = Field(None, description="De wijk, voor de lokale contacten.")
+    concerns: list[ConcernCode] = Field(description="Signalen en vragen; mag leeg zijn.")
+    buurtteam_involved: bool | None = Field(None, description="Kent het buurtteam het gezin al? null = onbekend.")
+    urgent: bool = Field(False, description="De professional ervaart spoed.")
+    child_protection_order: bool = Field(
+        False, description="De rechter heeft een jeugdbeschermingsmaatregel opgelegd."
+    )
+    ambulant_sufficient: bool = Field(True, description="false als hulp thuis niet (meer) past.")
+    related_to_baby_care: bool = Field(
+        True, description="false als de vragen bij de ouder zelf liggen, los van de baby."
+    )
+
+
+class AdviceStep(Schema):
+    actor: str = Field(description="Rolcode van wie handelt.")
+    text: str = Field(description="Wat er moet gebeuren (Nederlands).")
+    because: list[str] = Field(description="Regel-id's.")
+
+
+class AdviceReason(Schema):
+    rule: str
+    source: str = Field(description="De paragraaf van de wegwijzer waarop de regel rust.")
+    text: str = Field(description="Waarom de regel hier geldt (Nederlands).")
+    explains: list[str] = Field(description="De codes uit involve/interventions/laws/warnings die deze regel verklaart.")
+    excludes: list[str] = Field(default_factory=list, description="Codes die deze regel uitsluit (alleen als er zijn).")
+
+
+class AdviceContact(Schema):
+    """Een concreet contact op de sociale kaart voor een betrokken rol."""
+
+    model_config = ConfigDict(extra="allow")
+
+    role: str = Field(description="Rolcode uit involve.")
+    name: str
+    slug: str = Field("", description="Code van het record op de sociale kaart.")
+    kind: str = Field("", description="Soort record (organisatie, team, netwerk).")
+    phone: str = ""
+    email: str = ""
+    url: str = Field("", description="Pagina van het record op de sociale kaart.")
+
+
+class Advice(Schema):
+    """De route: wie je betrekt, aanbod, wettelijk kader, vangrails, stappen, contacten en redenen."""
+
+    involve: list[RoleCode] = Field(
+        description="Wie je betrekt, in volgorde van contact: de eerste eerst.", json_schema_extra={"uniqueItems": True}
+    )
+    interventions: list[InterventionCode] = Field(
+        description="Passend aanbod, het meest passende eerst.", json_schema_extra={"uniqueItems": True}
+    )
+    laws: list[LawCode] = Field(
+        description="Wettelijk kader waaronder de hulp waarschijnlijk valt.", json_schema_extra={"uniqueItems": True}
+    )
+    warnings: list[WarningCode] = Field(description="Vangrails om op te letten.", json_schema_extra={"uniqueItems": True})
+    steps: list[AdviceStep]
+    contacts: list[AdviceContact]
+    reasons: list[AdviceReason]
+    content_version: str = Field(description="Versie van regels en inhoud.")
+    situation: Situation = Field(description="De situatie zoals de routewijzer haar las (met de standaardwaarden).")
 
 
 @router.post(
     "/advice",
     url_name="api-advice",
-    summary="Route-advies voor een situatie",
-    response={200: dict[str, Any], **errors(*BODY_ERRORS)},
+    operation_id="adviseRoute",
+    summary="Routeadvies voor een situatie",
+    description=(
+        "Geeft de route: wie je betrekt (in volgorde), passend aanbod, wettelijk kader, vangrails, stappen, "
+        "lokale contacten en per regel de reden met de bron. Alleen codes; geen persoonsgegevens. Een "
+        "ongeldige situatie geeft 422 met per veld wat er mis is."
+    ),
+    response={200: Advice, **errors(*BODY_ERRORS)},
+    exclude_unset=True,  # a reason without excludes has no "excludes" key, as the engine shapes it
 )
-def advice(request: HttpRequest, situation: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+def advice(
+    request: HttpRequest,
+    situation: SkipValidation[Situation] = Body(...),  # noqa: B008 - the engine validates (one source of rules)
+) -> dict[str, Any]:
     try:
         return advise(situation, tally=True)
     except SituationError as exc:
