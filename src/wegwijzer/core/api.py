@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from functools import wraps
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -228,9 +229,9 @@ def document_common_errors(document: dict[str, Any], error_ref: str) -> dict[str
             for code in codes:
                 responses.setdefault(code, {"description": "", "content": error})
             for code, response in responses.items():
-                if code in ERROR_DESCRIPTIONS and response.get("content") == error:
-                    response["description"] = ERROR_DESCRIPTIONS[code]
-                    if code in ERROR_HEADERS:
-                        response["headers"] = ERROR_HEADERS[code]
+                if code in ERROR_DESCRIPTIONS and response.get("description") in ("", HTTPStatus(int(code)).phrase):
+                    response["description"] = ERROR_DESCRIPTIONS[code]  # ninja's default is the English phrase
+                if code in ERROR_HEADERS:
+                    response.setdefault("headers", ERROR_HEADERS[code])
             operation["responses"] = dict(sorted(responses.items()))
     return document
