@@ -28,10 +28,13 @@ def test_services_list_is_hsds_paginated(client, loaded_map):
 
 def test_service_detail_has_hsds_fields(client, loaded_map):
     body = client.get("/api/v1/services/verlengde-kraamzorg").json()
-    for key in ("id", "slug", "name", "alternate_name", "description", "url", "email", "status",
-                "eligibility_description", "application_process", "assured_date", "organization",
-                "organizations", "service_areas", "phones", "schedules", "attributes", "contacts"):
+    for key in ("id", "slug", "name", "alternate_name", "description", "url", "status",
+                "assured_date", "organization", "organizations", "service_areas", "phones", "schedules",
+                "attributes", "contacts", "web_url"):
         assert key in body, key
+    # absent facts are omitted, never null or "" (HSDS validates types)
+    assert all(value not in (None, "") for value in body.values())
+    assert "email" not in body and "eligibility_description" not in body and "waiting_time" not in body
     assert body["status"] == "active"
     assert body["url"] == "https://www.example.org/kraamzorg"
     assert body["assured_date"] == "2026-11-23"
@@ -186,5 +189,5 @@ def test_openapi_document_lists_socialmap_paths(client, db):
     for path in ("/services", "/services/{id}", "/organizations", "/organizations/{id}", "/roles", "/roles/{slug}",
                  "/wijken", "/wijken/{slug}", "/taxonomy_terms"):
         assert path in doc["paths"], path
-    assert "Service" in doc["components"]["schemas"]
-    assert "Page" in doc["components"]["schemas"]
+    assert "ServiceOut" in doc["components"]["schemas"]
+    assert "ServicePage" in doc["components"]["schemas"]

@@ -1,21 +1,24 @@
-"""GET /api/v1/search?q=...&limit=...: the social map in relevance order."""
+"""GET /api/v1/search?q=...&limit=...: the social map in relevance order (on the social map's router)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Query
 
-from wegwijzer.core.api import allow_methods, json_error, json_response
+from wegwijzer.core.apikit import errors
 
+from ..api import router
+from ..schemas import SearchOut, SearchQueryIn
 from .service import MAX_LIMIT, search
 
 DEFAULT_LIMIT = 20
 
 
 def parse_limit(raw: str | None) -> tuple[int | None, str | None]:
-    """The limit parameter as an int in 1..MAX_LIMIT, or an error message in Dutch."""
+    """The limit parameter as an int in 1..MAX_LIMIT, or an error message in Dutch (the command line)."""
     if raw is None or raw == "":
         return DEFAULT_LIMIT, None
     try:
@@ -32,9 +35,11 @@ def search_payload(query: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     return {"results": search(query, limit=limit)}
 
 
-@allow_methods("GET")
-def search_view(request: HttpRequest) -> JsonResponse:
-    limit, error = parse_limit(request.GET.get("limit"))
-    if error or limit is None:
-        return json_error(400, _("Ongeldige zoekopdracht."), {"limit": [error or ""]})
-    return json_response(search_payload(request.GET.get("q", ""), limit))
+@router.get(
+    "/search", response={200: SearchOut, **errors(400)}, url_name="api-search",
+    summary="Zoeken in de sociale kaart",
+    description="Zoekt zoals professionals typen: Nederlandse stammen, samenstellingen, synoniemen en "
+    "tikfouten. Resultaten op relevantie. Een lege zoekterm geeft een lege lijst.",
+)
+def search_view(request: HttpRequest, params: Query[SearchQueryIn]) -> dict[str, Any]:
+    return search_payload(params.q, params.limit)
