@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from wegwijzer.accounts.roles import is_professional
 from wegwijzer.audit.service import access_log_write
+from wegwijzer.routes.engine.situation import SituationError
+from wegwijzer.routes.service import advise
 
 from . import policy, vocab
 from .models import (
@@ -159,9 +161,6 @@ def casus_from_advice(
 ) -> Casus:
     """ "Start een gezinsplan" from a route advice: phase and wijk from the situation, the advice as a snapshot."""
     if advice is None:
-        from wegwijzer.routes.engine.situation import SituationError
-        from wegwijzer.routes.service import advise
-
         try:
             advice = advise(situation, tally=False)
         except SituationError as exc:

@@ -25,6 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegwijzer.accounts.auth import otp_required
+from wegwijzer.routes import wizard
+from wegwijzer.routes.engine.situation import SituationError
+from wegwijzer.routes.service import advise
 
 from . import exports, forms, policy, selectors, services, vocab
 from .models import Casus, Regie, Step
@@ -122,24 +125,16 @@ def _situation_from_query(request: HttpRequest) -> tuple[dict[str, Any] | None, 
     """The route wizard's situation from the query string, validated; (None, {}) when there is none."""
     if not any(key in request.GET for key in SITUATION_KEYS):
         return None, {}
-    from wegwijzer.routes import wizard
-
     situation, _step, errors = wizard.validate(request.GET)
     return situation, errors
 
 
 def _advise(situation: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The route advice to snapshot (not counted as a new advice); ({}, {}) without a route engine."""
-    try:
-        from wegwijzer.routes.service import advise
-    except ImportError:
-        logger.warning("routes.service.advise is not available; the plan starts without an advice snapshot")
-        return {}, {}
+    """The route advice to snapshot (not counted as a new advice)."""
     try:
         return advise(dict(situation), tally=False), {}
-    except ValueError as exc:  # SituationError: the situation passed the wizard but not the engine
-        errors = getattr(exc, "errors", None) or {"situation": [str(exc)]}
-        return {}, {str(k): [str(m) for m in v] for k, v in errors.items()}
+    except SituationError as exc:  # the situation passed the wizard but not the engine
+        return {}, {str(k): [str(m) for m in v] for k, v in exc.errors.items()}
 
 
 @otp_required
@@ -190,8 +185,6 @@ def new(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     summary = []
     if situation:
-        from wegwijzer.routes import wizard
-
         summary = [
             (_("Fase"), wizard.label("phases", situation.get("phase"))),
             (_("Wie meldt"), wizard.label("roles", situation.get("reporter"))),

@@ -1,23 +1,12 @@
-"""The vocabulary codes a plan uses (phases, wijken, roles), read once from the content directory."""
+"""The vocabulary codes a plan uses (phases, wijken, roles): views over the one cached vocabulary."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import yaml
-from django.conf import settings
-
-
-@lru_cache(maxsize=1)
-def _vocabulary() -> dict:
-    path = settings.CONTENT_DIR / "vocabulary.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+from wegwijzer.core.vocabulary import vocabulary
 
 
 def _labels(section: str) -> dict[str, str]:
-    value = _vocabulary().get(section) or {}
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    return dict(getattr(vocabulary(), section))
 
 
 def phases() -> dict[str, str]:
@@ -36,4 +25,4 @@ def label(section: str, code: str) -> str:
     """The Dutch label of a code, the code itself if unknown, "onbekend" if empty."""
     if not code:
         return "onbekend"
-    return _labels(section).get(code, code)
+    return getattr(vocabulary(), section).get(code, code)

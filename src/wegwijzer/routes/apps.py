@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class RoutesConfig(AppConfig):
     name = "wegwijzer.routes"
     verbose_name = _("Routewijzer")
+
+    def ready(self) -> None:
+        # Core's one cached vocabulary is parsed by the rule engine's pure loader; core cannot import
+        # the apps (they import core), so the app hands the loader down.
+        from wegwijzer.core import vocabulary
+
+        from .engine import load_vocabulary
+
+        vocabulary.register_loader(load_vocabulary)

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.conf import settings
 
+from wegwijzer.core.vocabulary import vocabulary
+
 from .engine import (
     RuleSet,
     RuleSetError,
@@ -20,7 +22,6 @@ from .engine import (
     evaluate,
     invariant_violations,
     load_ruleset,
-    load_vocabulary,
     validate_situation,
 )
 from .engine.vignettes import expectation_failures, format_problems, load_vignette_files
@@ -52,7 +53,8 @@ def paths() -> Paths:
 
 
 def load_vocab() -> Vocabulary:
-    return load_vocabulary(paths().vocabulary)
+    """The content folder's vocabulary: the one cached instance (wegwijzer.core.vocabulary)."""
+    return vocabulary()  # type: ignore[return-value]  # the engine's Vocabulary, registered by RoutesConfig
 
 
 def load_rules(rules_dir: Path | None = None, vocab: Vocabulary | None = None) -> RuleSet:

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import wizard
+from .labels import vocabulary
 
 TRUE_VALUES = {"ja", "true", "1", "on", "yes"}
 FALSE_VALUES = {"nee", "false", "0", "off", "no"}
@@ -71,7 +71,7 @@ class PhaseForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "phase", list(wizard.vocabulary()["phases"].items()))
+        _choices(self, "phase", list(vocabulary()["phases"].items()))
 
     def clean_weeks_since_birth(self) -> int | None:
         raw = (self.cleaned_data.get("weeks_since_birth") or "").strip()
@@ -122,7 +122,7 @@ class WhoForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        vocab = wizard.vocabulary()
+        vocab = vocabulary()
         _choices(self, "reporter", list(vocab["reporters"].items()))
         _choices(self, "wijk", [("", _("Onbekend")), ("onbekend", _("Onbekend")), *vocab["wijken"].items()])
 
@@ -142,12 +142,12 @@ class ConcernsForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "concerns", list(wizard.vocabulary()["concerns"].items()))
+        _choices(self, "concerns", list(vocabulary()["concerns"].items()))
 
     def clean_concerns(self) -> list[str]:
         # Keep the vocabulary's order and drop duplicates: the same situation gives the same URL.
         chosen = set(self.cleaned_data.get("concerns") or [])
-        return [code for code in wizard.vocabulary()["concerns"] if code in chosen]
+        return [code for code in vocabulary()["concerns"] if code in chosen]
 
 
 class _FlagField(forms.CharField):

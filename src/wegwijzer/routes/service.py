@@ -8,6 +8,10 @@ import logging
 import threading
 from typing import Any
 
+from wegwijzer.core.vocabulary import clear as clear_vocabulary
+from wegwijzer.core.vocabulary import vocabulary as shared_vocabulary
+from wegwijzer.socialmap import selectors
+
 from . import content
 from .engine import RuleSet, Situation, Vocabulary, evaluate, validate_situation
 from .engine.situation import SituationError
@@ -16,46 +20,44 @@ from .tally import tally_record
 logger = logging.getLogger("wegwijzer.routes")
 
 _lock = threading.Lock()
-_cache: dict[str, Any] = {}
+_cache: dict[str, Any] = {}  # "ruleset" -> (vocabulary it was validated against, rule set)
 
 __all__ = ["SituationError", "advise", "reset_cache", "ruleset", "vocabulary"]
 
 
 def ruleset() -> RuleSet:
-    """The rule set, loaded and validated once per process (reset_cache() reloads)."""
+    """The rule set, loaded and validated once per vocabulary instance (reset_cache() reloads).
+
+    Keyed on the one cached vocabulary, so a switch of settings.CONTENT_DIR (which gives a new
+    vocabulary instance) also reloads the rules of that content folder.
+    """
+    vocab = vocabulary()
     found = _cache.get("ruleset")
-    if found is None:
+    if found is None or found[0] is not vocab:
         with _lock:
             found = _cache.get("ruleset")
-            if found is None:
-                found = content.load_rules(vocab=vocabulary())
+            if found is None or found[0] is not vocab:
+                found = (vocab, content.load_rules(vocab=vocab))
                 _cache["ruleset"] = found
-    return found
+    return found[1]
 
 
 def vocabulary() -> Vocabulary:
     """The vocabulary (codes with Dutch labels): .phases, .reporters, .concerns, .wijken, .roles,
     .interventions, .laws, .warnings map code -> label in display order; .label(kind, code)."""
-    found = _cache.get("vocabulary")
-    if found is None:
-        found = content.load_vocab()
-        _cache["vocabulary"] = found
-    return found
+    return shared_vocabulary()  # type: ignore[return-value]  # the engine's Vocabulary, see core.vocabulary
 
 
 def reset_cache() -> None:
     with _lock:
         _cache.clear()
+    clear_vocabulary()
 
 
 def _contacts(roles: list[str], wijk: str | None) -> list[dict[str, Any]]:
-    """The social map's concrete contacts per role for the wijk; [] when the social map is absent or fails."""
+    """The social map's concrete contacts per role for the wijk; [] when the social map cannot answer."""
     try:
-        from wegwijzer.socialmap.selectors import contacts_for_roles
-    except ImportError:
-        return []
-    try:
-        rows = contacts_for_roles(list(roles), wijk)
+        rows = selectors.contacts_for_roles(list(roles), wijk)
     except Exception as exc:  # the social map must never break an advice
         logger.warning("contacts_for_roles failed: %s: %s", type(exc).__name__, exc)
         return []

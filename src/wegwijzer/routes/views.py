@@ -13,9 +13,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+
+from wegwijzer.socialmap.selectors import detail_url
 
 from . import wizard
+from .engine.situation import SituationError
+from .service import advise
 
 logger = logging.getLogger("wegwijzer.routes")
 
@@ -116,16 +120,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 
 def _advise(situation: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
-    """Call the route service; (advice, {}) or (None, errors per field). None, {} when it is not there."""
-    try:
-        from .service import advise
-    except ImportError:  # the rule engine is not installed in this build
-        logger.warning("routes.service.advise is not available")
-        return None, {}
-    try:
-        from .engine.situation import SituationError
-    except ImportError:  # pragma: no cover - the service and its engine ship together
-        SituationError = ValueError  # type: ignore[assignment,misc]  # noqa: N806
+    """Call the route service; (advice, {}) or (None, errors per field)."""
     try:
         return advise(dict(situation), tally=True), {}
     except SituationError as exc:
@@ -138,20 +133,7 @@ def _anchor(rule: str) -> str:
 
 
 def _gezinsplan_url(query: str) -> str:
-    for name in ("plans:new", "plans:create", "plans:case-new", "plans:nieuw"):
-        try:
-            return f"{reverse(name)}?{query}"
-        except NoReverseMatch:
-            continue
-    return f"/gezinsplan/nieuw/?{query}"
-
-
-def _detail_url(slug: str) -> str:
-    try:
-        from wegwijzer.socialmap.selectors import detail_url
-    except ImportError:  # pragma: no cover
-        return f"/kaart/{slug}/"
-    return detail_url(slug)
+    return f"{reverse('plans:new')}?{query}"
 
 
 def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +154,7 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
     def items(kind: str, codes: list[str], *, link: bool = False) -> list[dict[str, Any]]:
         return [
             {"code": code, "label": vocab[kind].get(code, code), "reasons": rules_for.get(code, []),
-             "url": _detail_url(code) if link else ""}
+             "url": detail_url(code) if link else ""}
             for code in codes
         ]
 
@@ -181,7 +163,7 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
         contact = dict(contact)
         contact["role_label"] = vocab["roles"].get(contact.get("role", ""), contact.get("role", ""))
         if not contact.get("url") and contact.get("slug"):
-            contact["url"] = _detail_url(contact["slug"])
+            contact["url"] = detail_url(contact["slug"])
         contacts.append(contact)
     contacts_by_role: dict[str, list[dict[str, Any]]] = {}
     for contact in contacts:

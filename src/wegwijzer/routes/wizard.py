@@ -20,6 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wegwijzer.routes.engine.situation import FIELDS as SITUATION_FIELDS
 
+from . import forms
+from .forms import FLAG_DEFAULTS, bool_to_query, parse_bool
+from .labels import OTHER_REPORTER_LABEL, label, vocabulary
+
+__all__ = ["OTHER_REPORTER_LABEL", "STEPS", "label", "vocabulary"]  # labels re-exported for views and tests
+
 
 @dataclass(frozen=True)
 class Step:
@@ -65,34 +71,8 @@ def _yaml(relative: str) -> Any:
     return _load_yaml(str(path), path.stat().st_mtime)
 
 
-OTHER_REPORTER_LABEL = _("Andere professional")
-
-
-def vocabulary() -> dict[str, dict[str, str]]:
-    """Codes with their Dutch labels, in the vocabulary's order (reporters labelled by their role)."""
-    raw = _yaml("vocabulary.yaml")
-    roles = dict(raw.get("roles") or {})
-    reporters = {code: roles.get(code, str(OTHER_REPORTER_LABEL)) for code in raw.get("reporters") or []}
-    return {
-        "phases": dict(raw.get("phases") or {}),
-        "reporters": reporters,
-        "wijken": dict(raw.get("wijken") or {}),
-        "concerns": dict(raw.get("concerns") or {}),
-        "roles": roles,
-        "interventions": dict(raw.get("interventions") or {}),
-        "laws": dict(raw.get("laws") or {}),
-        "warnings": dict(raw.get("warnings") or {}),
-    }
-
-
 def help_texts() -> dict[str, Any]:
     return _yaml("routes/help.yaml")
-
-
-def label(kind: str, code: str | None) -> str:
-    if code is None:
-        return str(_("onbekend"))
-    return vocabulary().get(kind, {}).get(code, code)
 
 
 # ------------------------------------------------------------------ the situation in the URL
@@ -100,8 +80,6 @@ def label(kind: str, code: str | None) -> str:
 
 def situation_query(situation: dict[str, Any]) -> str:
     """The canonical query string of a validated situation (stable order, Dutch yes/no)."""
-    from .forms import bool_to_query
-
     pairs: list[tuple[str, str]] = [("phase", situation["phase"])]
     if situation.get("weeks_since_birth") is not None:
         pairs.append(("weeks_since_birth", str(situation["weeks_since_birth"])))
@@ -133,8 +111,6 @@ def carried_query(query: QueryDict, exclude: tuple[str, ...] = ()) -> str:
 
 
 def form_class(step: Step):
-    from . import forms
-
     return {
         "fase": forms.PhaseForm,
         "wie": forms.WhoForm,
@@ -188,8 +164,6 @@ def _first_id(name: str, options: list[dict[str, Any]] | None) -> str:
 
 def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The fields of one screen, ready to render (values from the query, errors per field)."""
-    from .forms import FLAG_DEFAULTS, bool_to_query, parse_bool
-
     helps = help_texts()
     fields: list[dict[str, Any]] = []
 
@@ -264,8 +238,6 @@ def error_summary(fields: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def summary_rows(situation: dict[str, Any], query_string: str) -> list[dict[str, Any]]:
     """The summary screen: what was answered, per step, with a link to change it."""
-    from .forms import bool_to_query
-
     helps = help_texts().get("flags") or {}
     vocab = vocabulary()
 

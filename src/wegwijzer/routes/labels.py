@@ -1,0 +1,39 @@
+"""The route guide's labels: vocabulary codes with the Dutch labels the wizard and advice pages show.
+
+Below both forms.py and wizard.py (they import this, never each other in a circle). The codes come from
+the one cached vocabulary (wegwijzer.core.vocabulary); only the reporter labels differ from the engine's.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from wegwijzer.core.vocabulary import vocabulary as shared_vocabulary
+
+OTHER_REPORTER_LABEL = _("Andere professional")
+
+
+def vocabulary() -> dict[str, dict[str, str]]:
+    """Codes with their Dutch labels, in the vocabulary's order (reporters labelled by their role).
+
+    Built per call (a few small dict copies): the reporter fallback label follows the active language.
+    """
+    vocab = shared_vocabulary()
+    roles = dict(vocab.roles)
+    other = str(OTHER_REPORTER_LABEL)
+    return {
+        "phases": dict(vocab.phases),
+        "reporters": {code: roles.get(code, other) for code in vocab.reporters},
+        "wijken": dict(vocab.wijken),
+        "concerns": dict(vocab.concerns),
+        "roles": roles,
+        "interventions": dict(vocab.interventions),
+        "laws": dict(vocab.laws),
+        "warnings": dict(vocab.warnings),
+    }
+
+
+def label(kind: str, code: str | None) -> str:
+    if code is None:
+        return str(_("onbekend"))
+    return vocabulary().get(kind, {}).get(code, code)
