@@ -79,8 +79,42 @@ def test_get_is_405_json(client):
 
 def test_openapi_document_has_advice(client):
     doc = client.get("/api/v1/openapi.json").json()
-    assert "/advice" in doc["paths"]
+    op = doc["paths"]["/advice"]["post"]
+    assert op["operationId"] == "adviseRoute"
+    assert {"200", "400", "405", "413", "415", "422"} <= set(op["responses"])
     schemas = doc["components"]["schemas"]
-    assert {"Situation", "Advice"} <= set(schemas)
-    assert "zwangerschap" in schemas["Situation"]["properties"]["phase"]["enum"]
-    assert schemas["Situation"]["required"] == ["phase", "reporter", "concerns"]
+    assert {"Situation", "Advice", "AdviceStep", "AdviceReason", "AdviceContact"} <= set(schemas)
+    situation = op["requestBody"]["content"]["application/json"]["schema"]
+    assert situation["required"] == ["phase", "reporter", "concerns"]
+    assert situation["additionalProperties"] is False
+    assert "zwangerschap" in situation["properties"]["phase"]["enum"]
+    assert schemas["Situation"]["properties"]["phase"] == situation["properties"]["phase"]
+
+
+def test_openapi_codes_are_the_vocabulary(client):
+    from wegwijzer.routes.service import vocabulary
+
+    vocab = vocabulary()
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    situation, advice = schemas["Situation"]["properties"], schemas["Advice"]["properties"]
+    assert situation["phase"]["enum"] == list(vocab.codes("phases"))
+    assert situation["reporter"]["enum"] == list(vocab.codes("reporters"))
+    assert situation["concerns"]["items"]["enum"] == list(vocab.codes("concerns"))
+    assert [s for s in situation["wijk"]["anyOf"] if s.get("enum")][0]["enum"] == list(vocab.codes("wijken"))
+    for field, kind in (("involve", "roles"), ("interventions", "interventions"), ("laws", "laws"),
+                        ("warnings", "warnings")):
+        assert advice[field]["items"]["enum"] == list(vocab.codes(kind)), field
+        assert advice[field]["uniqueItems"] is True
+
+
+def test_the_advice_matches_its_documented_schema(client):
+    import jsonschema
+
+    doc = client.get("/api/v1/openapi.json").json()
+    advice = post(client, P01).json()
+    schema = {"$ref": "#/components/schemas/Advice", "components": doc["components"]}
+    jsonschema.validate(advice, schema)
+    assert all(r.get("excludes") != [] for r in advice["reasons"])  # as the engine shapes it: absent when none
+    # the document's own example is a valid situation for the engine
+    example = doc["components"]["schemas"]["Situation"]["example"]
+    assert post(client, example).status_code == 200
