@@ -81,3 +81,26 @@ def test_one_totp_code_logs_in_one_session_only():
         _check(statuses)
         for client in clients:
             client.logout()
+
+
+def test_one_backup_code_logs_in_one_session_only():
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from wegwijzer.accounts.services import backup_codes_issue
+
+    user = make_professional("race-reserve")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    codes = backup_codes_issue(user=user, issued_by=user)
+    for round_ in range(ROUNDS):
+        clients = _password_sessions("race-reserve")
+        for client in clients:
+            assert client.post(VERIFY, {"wizard_goto_step": "backup"}).status_code == 200
+        statuses = _race(clients, lambda c, code=codes[round_]: c.post(VERIFY, {"code": code}).status_code)
+        _check(statuses)
+        # The winner used the code up; nobody else's attempt removed another one.
+        remaining = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+        if 302 in statuses:
+            assert codes[round_].replace(" ", "") not in remaining
+        assert set(c.replace(" ", "") for c in codes[round_ + 1 :]) <= remaining
+        for client in clients:
+            client.logout()

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wegwijzer.audit.models import AccessLogEntry
@@ -89,8 +90,11 @@ def test_first_login_sets_up_totp_then_reaches_the_page(client):
     _wait_out_throttle(device)
 
     done = client.post(SETUP, {"code": totp_code(device), "next": OVERVIEW})
-    assert done.status_code == 302
-    assert done["Location"] == OVERVIEW
+    # Set up: the ten backup codes are shown once (not cached), with the way on to the page asked for.
+    assert done.status_code == 200 and "no-store" in done["Cache-Control"]
+    codes = re.findall(r'<code class="utrecht-code backup-code">([a-z2-7]{4} [a-z2-7]{4})</code>', done.content.decode())
+    assert len(codes) == 10 == StaticToken.objects.filter(device__user=user).count()
+    assert f'href="{OVERVIEW}"' in done.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     overview = client.get(OVERVIEW)
@@ -101,6 +105,7 @@ def test_first_login_sets_up_totp_then_reaches_the_page(client):
     assert ("otp_setup", "enrolment=used") in actions
     assert ("login", "factor=totp") in actions
     assert ("otp_failed", "setup") in actions
+    assert ("otp_setup", "backup=issued;count=10") in actions
 
 
 def test_setup_is_refused_once_a_device_is_confirmed(client):

@@ -277,3 +277,11 @@ class SafeTOTPDeviceAdmin(VerifiedOnlyMixin, TOTPDeviceAdmin):
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, SafeTOTPDeviceAdmin)
+
+# django-otp's admin for backup codes lists the codes themselves: administrators never see them (a user makes
+# new ones after logging in; resetting the authenticator app above removes them).
+import django_otp.plugins.otp_static.admin  # noqa: E402,F401 - registers first, so the unregister below holds
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
+
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wegwijzer.audit.service import access_log_write
@@ -172,7 +173,7 @@ def api_token_revoke(*, token: ApiToken, revoked_by: Any) -> ApiToken:
 OtpOutcome = Literal["ok", "wrong", "throttled"]
 
 
-def _otp_check_locked(device: TOTPDevice, token: str) -> OtpOutcome:
+def _otp_check_locked(device: TOTPDevice | StaticDevice, token: str) -> OtpOutcome:
     """`device` must be locked by the caller's transaction (select_for_update)."""
     if not device.verify_is_allowed()[0]:
         return "throttled"
@@ -180,16 +181,23 @@ def _otp_check_locked(device: TOTPDevice, token: str) -> OtpOutcome:
 
 
 @transaction.atomic
-def otp_token_verify(*, user: Any, token: str) -> tuple[OtpOutcome, TOTPDevice | None]:
-    """Check a TOTP code against `user`'s confirmed devices; a code (time step) is accepted once only.
+def otp_token_verify(
+    *, user: Any, token: str, kind: Literal["totp", "backup"] = "totp",
+) -> tuple[OtpOutcome, TOTPDevice | StaticDevice | None]:
+    """Check a TOTP code (kind "totp") or a backup code (kind "backup") against `user`'s confirmed devices;
+    either is accepted once only.
 
-    django-otp's verify_token reads the device's used-counter (last_t), checks the code and then saves the new
-    counter: two sessions sending the same code at once would both pass. The devices are therefore locked for
-    the whole check: a row lock on PostgreSQL; on SQLite the transaction itself holds the database write lock
-    (transaction_mode IMMEDIATE). The second session then sees the updated last_t and is refused.
+    django-otp's verify_token reads the device's used-counter (TOTP last_t) or the backup code row, checks it
+    and then saves the new counter or deletes the row: two sessions sending the same code at once would both
+    pass. The devices are therefore locked for the whole check: a row lock on PostgreSQL; on SQLite the
+    transaction itself holds the database write lock (transaction_mode IMMEDIATE). The second session then
+    sees the updated last_t or the deleted code and is refused.
     Returns ("ok", device), ("wrong", None) or ("throttled", None) when every device is in django-otp's back-off.
     """
-    devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk"))
+    model: Any = StaticDevice if kind == "backup" else TOTPDevice
+    if kind == "backup":
+        token = backup_code_normalise(token)
+    devices = list(model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk"))
     outcomes = []
     for device in devices:
         outcome = _otp_check_locked(device, token)
@@ -199,6 +207,45 @@ def otp_token_verify(*, user: Any, token: str) -> tuple[OtpOutcome, TOTPDevice |
     if outcomes and all(o == "throttled" for o in outcomes):
         return "throttled", None
     return "wrong", None
+
+
+# -- Backup codes: one-time codes for a professional who lost the phone (django-otp's static device) -----------
+
+BACKUP_CODE_COUNT = 10
+
+
+def backup_code_normalise(raw: str) -> str:
+    """StaticToken.random_token() makes 8 lower-case base32 characters; accept them typed in any case, grouped."""
+    return "".join(ch for ch in (raw or "").lower() if ch.isalnum())[:16]
+
+
+def backup_codes_remaining(*, user: Any) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def backup_codes_issue(*, user: Any, issued_by: Any) -> list[str]:
+    """Replace `user`'s backup codes with BACKUP_CODE_COUNT new ones and return them (shown once).
+
+    The user's one static device is locked, so a login racing with the regeneration either uses an old code
+    before it is replaced or finds it gone.
+    """
+    device = StaticDevice.objects.select_for_update().filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="reservecodes", confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    # New codes start without the back-off that wrong guesses at the old ones built up.
+    device.confirmed = True
+    device.throttle_reset(commit=False)
+    device.save()
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    access_log_write(
+        request=None, user=issued_by, action="otp_setup", object_type="user", object_id=str(user.pk),
+        detail=f"backup=issued;count={BACKUP_CODE_COUNT}",
+    )
+    return [f"{code[:4]} {code[4:]}" for code in codes]
 
 
 # -- Enrolment: the first (or, after a reset, a new) TOTP device needs a one-time code from an administrator ----
@@ -244,6 +291,8 @@ def enrolment_code_issue(
     removed = devices.count() if reset_devices else 0
     if reset_devices:
         devices.delete()
+        # The backup codes go with the app: they may have been kept with the lost phone.
+        StaticDevice.objects.filter(user=user).delete()
     EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
     raw = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(ENROLMENT_LENGTH))
     now = timezone.now()

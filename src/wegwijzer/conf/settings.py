@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes
+    "two_factor",  # the login and set-up wizards (accounts.views subclasses them)
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
@@ -164,6 +166,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wegwijzer.accounts.views.lockout_response"
 # One-time codes an administrator gives for setting up two-factor login expire after this many days.
 OTP_ENROLMENT_DAYS = int(env("OTP_ENROLMENT_DAYS", "7"))
+# The admin keeps its own two-factor gate (accounts.admin_site), so django-two-factor-auth leaves it alone.
+TWO_FACTOR_PATCH_ADMIN = False
 # Only behind a proxy you run: the access log then records the right-most X-Forwarded-For address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
