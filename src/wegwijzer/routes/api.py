@@ -3,7 +3,9 @@
 The schemas below generate the OpenAPI description; the codes are enums taken from the loaded vocabulary
 each time the document is built. The situation itself is validated by the engine (`validate_situation`,
 the one place that knows the contract), so the body reaches it unvalidated (`SkipValidation`) and is
-refused with the engine's own per-field messages. The advice is shaped by `Advice` on the way out.
+refused with the engine's own per-field messages. The advice is shaped by `Advice` on the way out; the
+schemas are plain pydantic models, not ninja's `Schema`, whose per-attribute ORM getter doubled the cost of
+shaping a dict this size.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Body, Field, Router, Schema
-from pydantic import ConfigDict, GetJsonSchemaHandler, SkipValidation
+from ninja import Body, Field, Router
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, SkipValidation
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -56,7 +58,7 @@ LawCode = Annotated[str, VocabularyCodes("laws")]
 WarningCode = Annotated[str, VocabularyCodes("warnings")]
 
 
-class Situation(Schema):
+class Situation(BaseModel):
     """Wat de professional weet; alleen codes, geen persoonsgegevens."""
 
     model_config = ConfigDict(
@@ -91,13 +93,13 @@ class Situation(Schema):
     )
 
 
-class AdviceStep(Schema):
+class AdviceStep(BaseModel):
     actor: str = Field(description="Rolcode van wie handelt.")
     text: str = Field(description="Wat er moet gebeuren (Nederlands).")
     because: list[str] = Field(description="Regel-id's.")
 
 
-class AdviceReason(Schema):
+class AdviceReason(BaseModel):
     rule: str
     source: str = Field(description="De paragraaf van de wegwijzer waarop de regel rust.")
     text: str = Field(description="Waarom de regel hier geldt (Nederlands).")
@@ -105,7 +107,7 @@ class AdviceReason(Schema):
     excludes: list[str] = Field(default_factory=list, description="Codes die deze regel uitsluit (alleen als er zijn).")
 
 
-class AdviceContact(Schema):
+class AdviceContact(BaseModel):
     """Een concreet contact op de sociale kaart voor een betrokken rol."""
 
     model_config = ConfigDict(extra="allow")
@@ -119,7 +121,7 @@ class AdviceContact(Schema):
     url: str = Field("", description="Pagina van het record op de sociale kaart.")
 
 
-class Advice(Schema):
+class Advice(BaseModel):
     """De route: wie je betrekt, aanbod, wettelijk kader, vangrails, stappen, contacten en redenen."""
 
     involve: list[RoleCode] = Field(
