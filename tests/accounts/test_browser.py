@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .helpers import PASSWORD, enrolment_code, make_professional, totp_code
+from wegwijzer.accounts.services import backup_codes_issue
+
+from .helpers import PASSWORD, confirmed_device, enrolment_code, make_professional, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +39,11 @@ def test_login_setup_and_verify_in_the_browser(page, live_server, assert_accessi
     page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
     page.get_by_role("button", name="Bevestigen").click()
 
+    # The ten backup codes, shown once; then on to the page that was asked for.
+    assert page.get_by_role("heading", name="Tweestapsverificatie is ingesteld").is_visible()
+    assert page.get_by_role("list", name="Reservecodes").get_by_role("listitem").count() == 10
+    assert_accessible(page)
+    page.get_by_role("link", name="Ik heb de codes bewaard: verder").click()
     assert page.url.rstrip("/").endswith("/account")
     assert page.get_by_role("heading", name="Mijn account").is_visible()
     assert_accessible(page)
@@ -54,3 +61,33 @@ def test_login_setup_and_verify_in_the_browser(page, live_server, assert_accessi
     page.get_by_role("button", name="Inloggen").click()
     assert page.get_by_text("De code bestaat alleen uit cijfers.").is_visible()
     assert_accessible(page)
+
+
+def test_backup_code_login_on_a_phone_sized_screen(browser, live_server, assert_accessible):
+    user = make_professional("telefoon-weg", role="jgz")
+    confirmed_device(user)
+    codes = backup_codes_issue(user=user, issued_by=user)
+    context = browser.new_context(locale="nl-NL", viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/account/")
+        page.get_by_label("Gebruikersnaam").fill("telefoon-weg")
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        assert page.url.split("?")[0].endswith("/account/tweestapsverificatie/")
+        page.get_by_role("button", name="Telefoon kwijt? Gebruik een reservecode").click()
+        assert page.get_by_role("heading", name="Reservecode invullen").is_visible()
+        assert_accessible(page)
+        # Nothing sticks out sideways on a small phone.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.get_by_label("Reservecode").fill(codes[0])
+        page.get_by_role("button", name="Inloggen").click()
+        assert page.get_by_role("heading", name="Mijn account").is_visible()
+        page.get_by_role("link", name="nieuwe reservecodes maken").click()
+        assert page.get_by_text("U hebt nog 9 ongebruikte reservecodes.").is_visible()
+        page.get_by_role("button", name="Nieuwe reservecodes maken").click()
+        assert page.get_by_role("list", name="Reservecodes").get_by_role("listitem").count() == 10
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert_accessible(page)
+    finally:
+        context.close()
