@@ -90,7 +90,9 @@ def test_contacts_for_roles_is_deterministic(db):
 
 
 def test_search_documents(loaded_map):
-    docs = selectors.search_documents()
+    from wegwijzer.socialmap.search.documents import search_documents
+
+    docs = search_documents()
     assert all(set(d) == SEARCH_KEYS for d in docs)
     by_slug = {d["slug"]: d for d in docs}
     assert len(by_slug) == len(docs) == 4 + 2 + 5 + 2

@@ -1,12 +1,12 @@
-"""Server-rendered pages of the social map. Thin: reads live in pages.py."""
+"""Server-rendered pages of the social map. Thin: every read is a selector (selectors.py)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from . import pages
+from . import selectors
 from .models import Wijk
 
 
@@ -16,11 +16,11 @@ def _is_htmx_partial(request: HttpRequest) -> bool:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "socialmap/home.html", pages.home_context())
+    return render(request, "socialmap/home.html", selectors.home_context())
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    context = pages.search_page(request.GET)
+    context = selectors.search_page(request.GET)
     template = "socialmap/_results.html" if _is_htmx_partial(request) else "socialmap/search.html"
     context["partial"] = template == "socialmap/_results.html"
     response = render(request, template, context)
@@ -29,27 +29,29 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = pages.find_record(slug)
-    if found is None:
+    obj = selectors.record_get(slug)
+    if obj is None:
         raise Http404(slug)
-    kind, obj = found
-    if kind == "wijk":
-        return render(request, "socialmap/wijk.html", pages.wijk_context(obj))
+    if isinstance(obj, Wijk):
+        return render(request, "socialmap/wijk.html", selectors.wijk_context(obj))
+    kind = selectors.kind_of(obj)
     template = {
         "rol": "socialmap/detail_role.html",
         "aanbod": "socialmap/detail_service.html",
     }.get(kind, "socialmap/detail_organisation.html")
-    return render(request, template, pages.detail_context(kind, obj))
+    return render(request, template, selectors.detail_context(kind, obj))
 
 
 def wijk(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = get_object_or_404(Wijk, slug=slug[:64])
-    return render(request, "socialmap/wijk.html", pages.wijk_context(obj))
+    obj = selectors.wijk_get(slug)
+    if obj is None:
+        raise Http404(slug)
+    return render(request, "socialmap/wijk.html", selectors.wijk_context(obj))
 
 
 def wijken(request: HttpRequest) -> HttpResponse:
-    return render(request, "socialmap/wijken.html", {"rows": pages.wijken_list()})
+    return render(request, "socialmap/wijken.html", {"rows": selectors.wijken_list()})
 
 
 def wie_doet_wat(request: HttpRequest) -> HttpResponse:
-    return render(request, "socialmap/wie_doet_wat.html", pages.wie_doet_wat(request.GET.get("fase") or None))
+    return render(request, "socialmap/wie_doet_wat.html", selectors.wie_doet_wat(request.GET.get("fase") or None))

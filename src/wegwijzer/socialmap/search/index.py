@@ -1,7 +1,7 @@
 """The in-memory tantivy index of the social map, and its per-process lifecycle.
 
 `SearchIndex(documents, synonyms)` builds an index from plain dicts (see
-`wegwijzer.socialmap.selectors.search_documents`) and answers queries. `current()` returns this process's
+`wegwijzer.socialmap.search.documents.search_documents`) and answers queries. `current()` returns this process's
 index, rebuilt lazily when the map changes: a cheap stamp (row counts and latest change times of roles,
 services, organisations and wijken, plus the synonyms file's mtime) is compared at most once per
 `SEARCH_STAMP_SECONDS` (default 1 s), and saves in this process invalidate it at once.
@@ -20,7 +20,9 @@ from typing import Any
 
 import tantivy
 
+from ..snapshot import map_stamp as map_tables_stamp
 from . import synonyms as synonyms_mod
+from .documents import search_documents
 from .text import (
     ANALYZER,
     ANALYZER_NAME,
@@ -310,30 +312,14 @@ def _synonyms_mtime() -> float:
 
 
 def map_stamp() -> tuple:
-    """Cheap fingerprint of the map: row counts and latest change per table, and the synonyms file."""
-    from django.db.models import Count, Max
-
-    from wegwijzer.socialmap import models as m
-
-    parts: list[Any] = []
-    for model in (m.Role, m.Service, m.Organization):
-        agg = model.objects.aggregate(n=Count("pk"), t=Max("updated_at"))
-        parts.append((agg["n"], agg["t"].isoformat() if agg["t"] else None))
-    # Wijk has no updated_at; its history table records every save; m2m edits also leave history rows.
-    for tracked in (m.Wijk, m.Role, m.Service, m.Organization):
-        hist = tracked.history.model  # type: ignore[attr-defined]
-        agg = hist.objects.aggregate(n=Count("pk"), t=Max("history_date"))
-        parts.append((agg["n"], agg["t"].isoformat() if agg["t"] else None))
-    parts.append(m.Wijk.objects.count())
-    parts.append(_synonyms_mtime())
-    return tuple(parts)
+    """Cheap fingerprint of the map (socialmap.snapshot.map_stamp) and of the synonyms file."""
+    return (*map_tables_stamp(), _synonyms_mtime())
 
 
 def _load_documents() -> list[dict[str, Any]]:
     """search_documents(), plus the Dutch labels of its taxonomy codes ("Zorgverzekeringswet" finds zvw)
     and the signals/questions (concerns) a record helps with ("huilbaby", "armoede")."""
     from wegwijzer.socialmap import models as m
-    from wegwijzer.socialmap.selectors import search_documents
 
     labels: dict[str, str] = {}
     for code, name in m.TaxonomyTerm.objects.order_by("taxonomy", "code").values_list("code", "name"):

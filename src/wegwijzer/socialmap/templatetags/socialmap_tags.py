@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -29,15 +27,8 @@ def unknown() -> str:
 
 @register.simple_tag
 def route_guide_url() -> str:
-    """The route guide's start page: by URL name when the routes app has one, else by path."""
-    for name in ("routes:start", "routes:index", "routes:home"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    lang = get_language() or settings.LANGUAGE_CODE
-    prefix = "" if lang == settings.LANGUAGE_CODE else f"/{lang}"
-    return f"{prefix}/route/"
+    """The route guide's start page (reverse() adds the language prefix of the active language)."""
+    return reverse("routes:start")
 
 
 @register.inclusion_tag("socialmap/_kind_badge.html")
