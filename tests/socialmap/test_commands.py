@@ -76,10 +76,10 @@ def test_export_import_round_trip(loaded_map, tmp_path):
     call_command("export", "hsds", str(second))
     assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
     doc = json.loads(first.read_text(encoding="utf-8"))
-    for table in ("organizations", "services", "locations", "service_at_locations", "contacts", "phones",
-                  "schedules", "service_areas", "taxonomies", "taxonomy_terms", "attributes", "roles", "wijken"):
-        assert table in doc, table
-    assert all("slug" in row for table in ("organizations", "services", "roles", "wijken") for row in doc[table])
+    for table in ("contents", "organizations", "taxonomies", "taxonomy_terms", "roles", "wijken"):
+        assert doc[table], table
+    assert doc["total_items"] == len(doc["contents"]) == Service.objects.count()
+    assert all("slug" in row for table in ("organizations", "contents", "roles", "wijken") for row in doc[table])
     team = Organization.objects.get(slug="buurtteam-overvecht")
     assert team.parent.slug == "lokalis" and team.wijk.slug == "overvecht"
     assert sorted(t.code for t in Service.objects.get(slug="verlengde-kraamzorg").terms.all()) == [
@@ -95,13 +95,15 @@ def test_import_into_a_non_empty_map_replaces_it(loaded_map, tmp_path):
 
 
 def _broken(doc):
-    doc["services"][0]["organization_ids"] = ["11111111-1111-4111-8111-111111111111"]  # dangling reference
-    doc["services"][1]["name"] = 7  # wrong type
-    doc["roles"][0]["telefoon"] = "030"  # unknown field
+    doc["contents"][0]["organizations"] = [{"id": "11111111-1111-4111-8111-111111111111"}]  # dangling reference
+    doc["contents"][1]["name"] = 7  # wrong type (the official HSDS schema)
+    doc["contents"][0]["email"] = "geen-adres"  # not an email (HSDS format)
     doc["taxonomy_terms"][0]["code"] = "NIET GELDIG"  # bad code
     doc["organizations"][0]["links"] = [{"url": "ftp://x", "label": "x"}]  # bad link
     doc["wijken"][0]["slug"] = doc["roles"][0]["slug"]  # duplicate slug across kinds
-    doc["attributes"][0]["taxonomy_term_id"] = "22222222-2222-4222-8222-222222222222"
+    doc["contents"][0]["attributes"][0]["taxonomy_term_id"] = "22222222-2222-4222-8222-222222222222"
+    doc["contents"][0]["attributes"][0]["taxonomy_term"]["id"] = "22222222-2222-4222-8222-222222222222"
+    doc["contents"][0]["attributes"][0]["taxonomy_term"]["taxonomy"] = "belasting"  # not ours: a note
     return doc
 
 
@@ -117,14 +119,16 @@ def test_malformed_import_reports_every_problem_and_changes_nothing(loaded_map, 
     assert exc.value.returncode == 1
     err = capsys.readouterr().err
     assert "de database is niet gewijzigd" in err
-    for fragment in ("services[1].name", "telefoon", "taxonomy_terms[0].code", "organizations[0].links[0].url"):
+    for fragment in ("contents[1].name: 7 is not of type 'string'", "contents[0].email", "taxonomy_terms[0].code",
+                     "organizations[0].links[0].url", "onbekende organisatie 11111111", "dubbele slug",
+                     "LET OP: contents[0].attributes: taxonomie 'belasting' staat niet in onze vocabulaire"):
         assert fragment in err, fragment
     assert counts() == before
     assert sorted(Service.objects.values_list("name", flat=True)) == names
 
 
 def test_import_reference_and_vocabulary_problems(loaded_map, tmp_path):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     doc["services"][0]["organization_ids"] = ["11111111-1111-4111-8111-111111111111"]
     doc["attributes"][0]["taxonomy_term_id"] = "22222222-2222-4222-8222-222222222222"
     law = next(t for t in doc["taxonomy_terms"] if t["taxonomy"] == "wet")
@@ -158,4 +162,4 @@ def test_import_missing_file(loaded_map, tmp_path, capsys):
 def test_export_to_stdout(loaded_map, capsys):
     call_command("export", "hsds", "-")
     doc = json.loads(capsys.readouterr().out)
-    assert doc["format"] == "wegwijzer-hsds" and len(doc["services"]) == 2
+    assert doc["total_items"] == len(doc["contents"]) == 2 and doc["hsds_version"] == "3.0"

@@ -37,13 +37,13 @@ def test_import_with_nul_or_lone_surrogate_reports_each_and_changes_nothing(load
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["roles"][1]["description"] = "a\x00b"
     doc["organizations"][0]["sources"].append("\x00")
-    doc["services"][0]["name"] = "x\ud800"
+    doc["contents"][0]["name"] = "x\ud800"
     path.write_text(json.dumps(doc), encoding="utf-8")
     names = sorted(Service.objects.values_list("name", flat=True))
     with pytest.raises(CommandError):
         call_command("import", "hsds", str(path))
     err = capsys.readouterr().err
-    for fragment in ("roles[1].description", "organizations[0].sources[", "services[0].name"):
+    for fragment in ("roles[1].description", "organizations[0].sources[", "contents[0].name"):
         assert fragment in err, fragment
     assert sorted(Service.objects.values_list("name", flat=True)) == names
 

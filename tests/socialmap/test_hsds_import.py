@@ -51,7 +51,7 @@ def chain(doc, *slugs):
 
 
 def test_schema_error_does_not_hide_duplicates_references_or_cycles(loaded_map, tmp_path, capsys):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     doc["services"][1]["name"] = ""  # schema
     doc["roles"][1]["id"] = doc["roles"][0]["id"]  # duplicate id
     doc["services"][1]["slug"] = doc["services"][0]["slug"]  # duplicate slug
@@ -67,7 +67,7 @@ def test_schema_error_does_not_hide_duplicates_references_or_cycles(loaded_map, 
 
 
 def test_two_organisations_parenting_each_other_are_refused(loaded_map, tmp_path, capsys):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     chain(doc, "lokalis", "kraamzorg-utrecht")
     err = run_import(tmp_path, doc, capsys)
     assert err.count("kring van bovenliggende organisaties") == 1  # one cycle, reported once
@@ -75,7 +75,7 @@ def test_two_organisations_parenting_each_other_are_refused(loaded_map, tmp_path
 
 
 def test_longer_cycles_are_found_and_named(loaded_map):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     chain(doc, "jgz-utrecht", "lokalis", "kraamzorg-utrecht", "geboortezorgnetwerk-overvecht")
     problems = [p for p in hsds.validate_document(doc) if "kring" in p]
     assert len(problems) == 1
@@ -84,7 +84,7 @@ def test_longer_cycles_are_found_and_named(loaded_map):
 
 
 def test_a_chain_leading_into_a_cycle_reports_only_the_cycle(loaded_map):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     chain(doc, "lokalis", "kraamzorg-utrecht")
     orgs = orgs_by_slug(doc)
     orgs["jgz-utrecht"]["parent_organization_id"] = orgs["lokalis"]["id"]  # hangs off the cycle, not in it
@@ -93,7 +93,7 @@ def test_a_chain_leading_into_a_cycle_reports_only_the_cycle(loaded_map):
 
 
 def test_self_parent_keeps_its_own_message(loaded_map):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     org = orgs_by_slug(doc)["lokalis"]
     org["parent_organization_id"] = org["id"]
     i = doc["organizations"].index(org)
@@ -102,7 +102,7 @@ def test_self_parent_keeps_its_own_message(loaded_map):
 
 
 def test_a_deep_chain_without_cycle_is_importable(loaded_map):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     orgs = orgs_by_slug(doc)
     order = ["jgz-utrecht", "lokalis", "kraamzorg-utrecht", "geboortezorgnetwerk-overvecht"]
     for child, parent in zip(order, order[1:], strict=False):
@@ -112,7 +112,7 @@ def test_a_deep_chain_without_cycle_is_importable(loaded_map):
 
 
 def test_malformed_rows_are_reported_next_to_reference_problems_without_a_crash(loaded_map, tmp_path, capsys):
-    doc = hsds.export_document()
+    doc = hsds.export_tables()
     doc["roles"].append("geen object")
     doc["organizations"][0]["id"] = 42
     doc["organizations"][1]["role_ids"] = [{"x": 1}, UNKNOWN]

@@ -1,12 +1,17 @@
-"""Open Referral HSDS 3 shapes of the social map: API objects, whole-map export and all-or-nothing import.
+"""Open Referral HSDS 3.0 export and all-or-nothing import of the whole social map.
 
-HSDS field names are used where HSDS has the field; Wegwijzer's own fields are extensions beside them
-(HSDS allows additional properties): `slug` (the stable code), `summary`, `conditions`, `availability`,
-`office_hours_only`, `links`, `sources`, `kind`, `chair_name`, ... plus two extension tables: `roles`
-(Bijlage 1's roles) and `wijken` (Utrecht's districts, the service areas).
+Export (`wegwijzer export hsds FILE`, see docs/hsds.md): an HSDS paged service list holding every service
+as a full, dereferenced HSDS service object (`contents`, as in the official `service_list.json`), plus the
+records no service reaches, as extension arrays beside it: `organizations` (HSDS organization objects),
+`taxonomies` and `taxonomy_terms` (HSDS), `roles` and `wijken` (Wegwijzer's). Every object is shaped by the
+API's schemas (schemas.py), keys sorted, lists in a fixed order: two exports of one map are identical.
 
-Export document (`wegwijzer export hsds FILE`): one JSON object of flat HSDS tables, every table sorted by
-id and every object's keys sorted, so two exports of the same map are byte-identical.
+Import (`wegwijzer import hsds FILE`) reads that document, any HSDS service/organization/service_at_location
+object or paged list of them (the official examples), or the older flat-tables document (`format`
+"wegwijzer-hsds"). HSDS input is first checked against the official schemas (bundled in hsds_schema/), then
+flattened into Wegwijzer's tables and checked as before: every problem in one run, all or nothing, cycles,
+NUL and nesting refused. What the map has no place for (other taxonomies, fees, languages, ...) is listed
+as a note, not an error.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
+from . import schemas, selectors
 from .models import (
     Contact,
     Location,
@@ -34,240 +41,63 @@ from .models import (
     TaxonomyTerm,
     Wijk,
 )
-from .selectors import detail_url, term_codes
+from .schemas import LINK_TYPES, stable_id, taxonomy_id
 
-HSDS_VERSION = "3.0"
-FORMAT = "wegwijzer-hsds"
+HSDS_VERSION = schemas.HSDS_VERSION
+FORMAT = "wegwijzer-hsds"  # the flat tables (internal form, and exports made before HSDS 3.0 conformance)
 FORMAT_VERSION = 1
-NAMESPACE = uuid.UUID("6f1d3c2a-9b1e-4d4e-8a57-5b1f0c2e7a10")  # Wegwijzer's uuid5 namespace
-
-TAXONOMY_DESCRIPTIONS: dict[str, str] = {
-    Taxonomy.LAW: "Wetten en financiering (Zvw, Jeugdwet, Wmo, Wpg, Wlz)",
-    Taxonomy.DOMAIN: "Domein: medisch eerstelijns, medisch tweedelijns, sociaal, informeel",
-    Taxonomy.PHASE: "Fasen van de eerste 1000 dagen",
-    Taxonomy.ACCESS: "Toegang: hoe het aanbod bereikt wordt",
-    Taxonomy.CONCERN: "Signalen en vragen waarbij het aanbod helpt",
-}
-# attribute.link_type per taxonomy (HSDS: what the term describes)
-LINK_TYPES: dict[str, str] = {
-    Taxonomy.LAW: "funding",
-    Taxonomy.DOMAIN: "domain",
-    Taxonomy.PHASE: "eligibility",
-    Taxonomy.ACCESS: "access",
-    Taxonomy.CONCERN: "need",
-}
-
-
-def stable_id(*parts: Any) -> str:
-    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
-
-
-def taxonomy_id(taxonomy: str) -> str:
-    return stable_id("taxonomy", taxonomy)
+TAXONOMY_DESCRIPTIONS = schemas.TAXONOMY_DESCRIPTIONS
 
 
 def _taxonomy_obj(taxonomy: str) -> dict[str, Any]:
-    return {
-        "id": taxonomy_id(taxonomy),
-        "name": taxonomy,
-        "description": TAXONOMY_DESCRIPTIONS.get(taxonomy, ""),
-        "uri": "",
-        "version": "1",
-    }
+    return {"id": taxonomy_id(taxonomy), "name": taxonomy, "description": TAXONOMY_DESCRIPTIONS.get(taxonomy, ""),
+            "uri": "", "version": "1"}
 
 
 def _date(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-# ---------------------------------------------------------------- nested API objects
+# ---------------------------------------------------------------- export (HSDS 3.0 JSON)
 
 
-def term_as_hsds(term: TaxonomyTerm) -> dict[str, Any]:
+def _dump(schema: type[schemas.Out], obj: Any, context: dict[str, Any]) -> dict[str, Any]:
+    return schema.model_validate(obj, context=context).model_dump(mode="json", exclude_none=True)
+
+
+def export_document(*, base_url: str | None = None) -> dict[str, Any]:
+    """The whole map as an HSDS 3.0 service list (plus extension arrays), deterministic."""
+    context: dict[str, Any] = {"base_url": base_url, "hsds": {"full": True, "service_full": True}}
+    services = [_dump(schemas.ServiceOut, s, context) for s in selectors.hsds_services_qs()]
+    context_orgs = {**context, "hsds": {"full": True, "service_minimal": True}}
+    organizations = [_dump(schemas.OrganizationOut, o, context_orgs) for o in selectors.hsds_organizations_qs()]
+    terms = [_dump(schemas.TaxonomyTermOut, t, context) for t in TaxonomyTerm.objects.order_by("taxonomy", "code")]
+    taxonomies = sorted({t["taxonomy"] for t in terms})
+    n = len(services)
     return {
-        "id": str(term.id),
-        "code": term.code,
-        "name": term.name,
-        "description": term.description,
-        "taxonomy": term.taxonomy,
-        "taxonomy_id": taxonomy_id(term.taxonomy),
-        "parent_id": None,
-        "language": "nl",
+        "total_items": n, "total_pages": 1, "page_number": 1, "size": n,
+        "first_page": True, "last_page": True, "empty": n == 0,
+        "contents": services,
+        "organizations": organizations,
+        "taxonomies": [_dump(schemas.TaxonomyOut, schemas.taxonomy_obj(t), context) for t in taxonomies],
+        "taxonomy_terms": terms,
+        "roles": [_dump(schemas.RoleOut, r, context) for r in selectors.roles_qs().prefetch_related("organizations", "services")],
+        "wijken": [_dump(schemas.WijkOut, w, context) for w in selectors.wijken_qs()],
+        "hsds_version": HSDS_VERSION,
     }
 
 
-def _attributes(obj: Any, entity: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": stable_id("attribute", obj.id, term.id),
-            "link_id": str(obj.id),
-            "link_entity": entity,
-            "link_type": LINK_TYPES.get(term.taxonomy, ""),
-            "taxonomy_term_id": str(term.id),
-            "value": None,
-            "label": "",
-            "taxonomy_term": term_as_hsds(term),
-        }
-        for term in obj.terms.all()
-    ]
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _phones(obj: Any) -> list[dict[str, Any]]:
-    return [
-        {"id": str(p.id), "number": p.number, "type": "voice", "description": p.description, "languages": []}
-        for p in obj.phones.all()
-    ]
+def export_to(path: Path | str, *, base_url: str | None = None) -> dict[str, int]:
+    document = export_document(base_url=base_url)
+    Path(path).write_text(dumps(document), encoding="utf-8")
+    return {("services" if k == "contents" else k): len(v) for k, v in document.items() if isinstance(v, list)}
 
 
-def _schedules(obj: Any) -> list[dict[str, Any]]:
-    return [
-        {"id": str(s.id), "description": s.description}
-        for s in sorted(obj.schedules.all(), key=lambda s: (s.description, str(s.id)))
-    ]
-
-
-def _contacts(obj: Any) -> list[dict[str, Any]]:
-    return [
-        {"id": str(c.id), "name": c.name, "title": c.title, "email": c.email,
-         "phones": [{"id": str(p.id), "number": p.number} for p in c.phones.all()]}
-        for c in sorted(obj.contacts.all(), key=lambda c: (c.name, c.title, str(c.id)))
-    ]
-
-
-def _service_areas(obj: Any) -> list[dict[str, Any]]:
-    return [
-        {"id": stable_id("service_area", obj.id, w.id), "name": w.name, "slug": w.slug,
-         "description": "", "extent": None, "extent_type": None, "uri": ""}
-        for w in obj.service_areas.all()
-    ]
-
-
-def _brief(obj: Any) -> dict[str, Any]:
-    return {"id": str(obj.id), "slug": obj.slug, "name": obj.name, "url": detail_url(obj.slug)}
-
-
-def _first_url(obj: Any) -> str:
-    if obj.website:
-        return obj.website
-    for link in obj.links or []:
-        if isinstance(link, dict) and link.get("url"):
-            return str(link["url"])
-    return ""
-
-
-def _record_fields(obj: Any) -> dict[str, Any]:
-    """Wegwijzer's extension fields shared by services, organisations and roles."""
-    return {
-        "slug": obj.slug,
-        "summary": obj.summary,
-        "conditions": obj.conditions,
-        "availability": obj.availability,
-        "office_hours_only": obj.office_hours_only,
-        "links": list(obj.links or []),
-        "sources": list(obj.sources or []),
-        **term_codes(obj),
-        "web_url": detail_url(obj.slug),
-    }
-
-
-def service_as_hsds(service: Service) -> dict[str, Any]:
-    orgs = list(service.organizations.all())
-    return {
-        "id": str(service.id),
-        "name": service.name,
-        "alternate_name": service.alternate_name,
-        "description": service.description,
-        "url": _first_url(service),
-        "email": service.email,
-        "status": "active",
-        "eligibility_description": service.target_group,
-        "application_process": service.application_process,
-        "assured_date": _date(service.assured_date),
-        "last_modified": service.updated_at.isoformat() if service.updated_at else None,
-        "organization_id": str(orgs[0].id) if orgs else None,
-        "organization": _brief(orgs[0]) if orgs else None,
-        "organizations": [_brief(o) for o in orgs],
-        "service_areas": _service_areas(service),
-        "phones": _phones(service),
-        "schedules": _schedules(service),
-        "contacts": _contacts(service),
-        "attributes": _attributes(service, "service"),
-        "capacities": (
-            [{"id": stable_id("capacity", service.id), "description": service.waiting_time}]
-            if service.waiting_time else []
-        ),
-        **_record_fields(service),
-        "waiting_time": service.waiting_time,
-        "roles": [_brief(r) for r in service.roles.all()],
-    }
-
-
-def organization_as_hsds(org: Organization) -> dict[str, Any]:
-    return {
-        "id": str(org.id),
-        "name": org.name,
-        "alternate_name": org.alternate_name,
-        "description": org.description,
-        "email": org.email,
-        "website": _first_url(org),
-        "parent_organization_id": str(org.parent_id) if org.parent_id else None,
-        "parent_organization": _brief(org.parent) if org.parent else None,
-        "phones": _phones(org),
-        "contacts": _contacts(org),
-        "schedules": _schedules(org),
-        "attributes": _attributes(org, "organization"),
-        "kind": org.kind,
-        "wijk": {"id": str(org.wijk.id), "slug": org.wijk.slug, "name": org.wijk.name} if org.wijk else None,
-        "service_areas": _service_areas(org),
-        "chair_name": org.chair_name,
-        "target_group": org.target_group,
-        "application_process": org.application_process,
-        "assured_date": _date(org.assured_date),
-        **_record_fields(org),
-        "roles": [_brief(r) for r in org.roles.all()],
-        "children": [_brief(c) for c in org.children.all()],
-        "services": [_brief(s) for s in org.services.order_by("slug")],
-    }
-
-
-def role_as_hsds(role: Role) -> dict[str, Any]:
-    return {
-        "id": str(role.id),
-        "name": role.name,
-        "alternate_name": role.alternate_name,
-        "description": role.description,
-        "email": role.email,
-        "url": _first_url(role),
-        "eligibility_description": role.target_group,
-        "application_process": role.application_process,
-        "assured_date": _date(role.assured_date),
-        "attributes": _attributes(role, "role"),
-        **_record_fields(role),
-        "organizations": [_brief(o) for o in role.organizations.order_by("slug")],
-        "services": [_brief(s) for s in role.services.order_by("slug")],
-    }
-
-
-def wijk_as_hsds(wijk: Wijk, *, detail: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": str(wijk.id),
-        "slug": wijk.slug,
-        "name": wijk.name,
-        "description": wijk.description,
-        "sources": list(wijk.sources or []),
-        "web_url": detail_url(wijk.slug),
-    }
-    if detail:
-        data["organizations"] = [
-            {**_brief(o), "kind": o.kind}
-            for o in Organization.objects.filter(wijk=wijk).order_by("slug")
-        ]
-        data["serving_organizations"] = [_brief(o) for o in wijk.serving_organizations.order_by("slug")]
-        data["services"] = [_brief(s) for s in wijk.services.order_by("slug")]
-    return data
-
-
-# ---------------------------------------------------------------- export (flat tables)
+# ---------------------------------------------------------------- the flat tables (internal form)
 
 RECORD_EXTENSION_FIELDS = (
     "slug", "name", "alternate_name", "description", "summary", "target_group", "conditions",
@@ -287,8 +117,8 @@ def _sorted(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["id"])
 
 
-def export_document() -> dict[str, Any]:
-    """The whole map as one HSDS-shaped document with deterministic order."""
+def export_tables() -> dict[str, Any]:
+    """The whole map as Wegwijzer's flat tables (the import's internal form; also still importable)."""
     terms = list(TaxonomyTerm.objects.all())
     wijken = list(Wijk.objects.all())
     roles = list(Role.objects.prefetch_related("terms"))
@@ -384,16 +214,6 @@ def export_document() -> dict[str, Any]:
         "service_areas": _sorted(service_areas),
         "attributes": _sorted(attributes),
     }
-
-
-def dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def export_to(path: Path | str) -> dict[str, int]:
-    document = export_document()
-    Path(path).write_text(dumps(document), encoding="utf-8")
-    return {k: len(v) for k, v in document.items() if isinstance(v, list)}
 
 
 # ---------------------------------------------------------------- import: schema, validation, load
@@ -857,11 +677,326 @@ def read_document(path: Path | str) -> tuple[Any, list[str]]:
         return None, [f"{path}: geen geldige JSON: te diep genest"]
 
 
-def import_from(path: Path | str) -> tuple[dict[str, int] | None, list[str]]:
-    """Validate fully, then import all-or-nothing. Returns (counts, problems); counts None on failure."""
+# ---------------------------------------------------------------- HSDS 3.0 JSON → the flat tables
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"  # the official compiled schemas (LICENSE there)
+ENTITY_SCHEMAS = {"service": "service.json", "organization": "organization.json",
+                  "service_at_location": "service_at_location.json"}
+_KNOWN_SERVICE = {"id", "name", "alternate_name", "description", "url", "email", "status", "wait_time",
+                  "eligibility_description", "application_process", "assured_date", "last_modified",
+                  "organization_id", "organization", "phones", "schedules", "service_areas", "service_at_locations",
+                  "contacts", "attributes", "organizations", "roles", "slug", "summary", "conditions", "availability",
+                  "office_hours_only", "links", "sources", "laws", "phases", "concerns", "domain", "access", "web_url"}
+_KNOWN_ORG = {"id", "name", "alternate_name", "description", "email", "website", "parent_organization_id",
+              "phones", "contacts", "locations", "attributes", "services", "kind", "parent_organization", "wijk",
+              "service_areas", "schedules", "chair_name", "target_group", "application_process", "assured_date",
+              "roles", "children", "slug", "summary", "conditions", "availability", "office_hours_only", "links",
+              "sources", "laws", "phases", "concerns", "domain", "access", "web_url"}
+
+
+def _kind(obj: dict[str, Any]) -> str:
+    """Which HSDS object this is: a service has a status; a service_at_location its service or location."""
+    if "status" in obj:
+        return "service"
+    if any(k in obj for k in ("service", "location", "service_id", "location_id")) and "name" not in obj:
+        return "service_at_location"
+    return "organization"
+
+
+def _schema_problems(obj: Any, kind: str, where: str) -> list[str]:
+    import jsonschema
+
+    schema = json.loads((SCHEMA_DIR / ENTITY_SCHEMAS[kind]).read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [
+        f"{where}{''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in e.absolute_path)}: {e.message}"
+        for e in sorted(validator.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    ]
+
+
+class _Tables:
+    """Collects HSDS objects into the flat tables, each record once (first occurrence wins)."""
+
+    def __init__(self) -> None:
+        self.doc: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION, "hsds_version": HSDS_VERSION,
+                                    **{t: [] for t in TABLES}}
+        self.seen: dict[str, set[str]] = {t: set() for t in TABLES}
+        self.slugs: set[str] = set()
+        self.notes: set[str] = set()
+        self.modified: dict[str, str] = {}
+        self.owned: set[Any] = set()  # phone/contact/schedule ids already given an owner
+
+    def add(self, table: str, row: dict[str, Any]) -> bool:
+        rid = row.get("id")
+        if isinstance(rid, str) and rid in self.seen[table]:
+            return False
+        if isinstance(rid, str):
+            self.seen[table].add(rid)
+        self.doc[table].append(row)
+        return True
+
+    def slug(self, obj: dict[str, Any]) -> str:
+        given = obj.get("slug")
+        if isinstance(given, str) and given:
+            self.slugs.add(given)
+            return given
+        base = slugify(str(obj.get("name") or ""))[:90].strip("-") or "record"
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        self.slugs.add(slug)
+        return slug
+
+    def record(self, obj: dict[str, Any], *, ours: bool) -> dict[str, Any]:
+        description = _text(obj.get("description"))
+        if ours and description in (obj.get("summary"), obj.get("name")):
+            description = ""  # our export fills HSDS's required description with the summary or name
+        return {
+            "id": obj.get("id"), "slug": self.slug(obj), "name": obj.get("name"),
+            "alternate_name": _text(obj.get("alternate_name")), "description": description,
+            "summary": _text(obj.get("summary")), "conditions": _text(obj.get("conditions")),
+            "availability": _text(obj.get("availability")), "office_hours_only": obj.get("office_hours_only"),
+            "email": _text(obj.get("email")), "links": obj.get("links") or [], "sources": obj.get("sources") or [],
+            "assured_date": obj.get("assured_date") or None,
+            "target_group": _text(obj.get("eligibility_description") or obj.get("target_group")),
+            "application_process": _text(obj.get("application_process")),
+        }
+
+    def terms(self, obj: dict[str, Any], entity: str, where: str) -> None:
+        for attr in _list(obj.get("attributes")):
+            term = attr.get("taxonomy_term") if isinstance(attr, dict) else None
+            if not isinstance(term, dict):
+                continue
+            taxonomy = term.get("taxonomy")
+            if taxonomy not in {t.value for t in Taxonomy}:
+                self.notes.add(f"{where}.attributes: taxonomie '{str(taxonomy)[:100]}' staat niet in onze "
+                               "vocabulaire; kenmerk overgeslagen")
+                continue
+            description = _text(term.get("description"))
+            self.add("taxonomy_terms", {
+                "id": term.get("id"), "code": term.get("code"), "name": term.get("name"), "taxonomy": taxonomy,
+                "description": "" if description == term.get("name") else description,
+            })
+            self.add("attributes", {
+                "id": attr.get("id"), "link_id": obj.get("id"), "link_entity": entity,
+                "link_type": _text(attr.get("link_type")), "taxonomy_term_id": term.get("id"),
+            })
+
+    def children(self, obj: dict[str, Any], owner: str, where: str) -> None:
+        for phone in _list(obj.get("phones")):
+            if isinstance(phone, dict) and phone.get("id") not in self.owned:
+                self.owned.add(phone.get("id"))
+                self.add("phones", {"id": phone.get("id"), owner: obj.get("id"), "number": phone.get("number"),
+                                    "description": _text(phone.get("description"))[:200]})
+        for schedule in _list(obj.get("schedules")):
+            if isinstance(schedule, dict) and schedule.get("id") not in self.owned:
+                self.owned.add(schedule.get("id"))
+                text = _text(schedule.get("description")) or " ".join(
+                    _text(schedule.get(k)) for k in ("byday", "opens_at", "closes_at") if schedule.get(k))
+                if text:
+                    self.add("schedules", {"id": schedule.get("id"), owner: obj.get("id"), "description": text[:300]})
+        for contact in _list(obj.get("contacts")):
+            if isinstance(contact, dict) and contact.get("id") not in self.owned:
+                self.owned.add(contact.get("id"))
+                self.add("contacts", {"id": contact.get("id"), owner: obj.get("id"), "name": _text(contact.get("name")),
+                                      "title": _text(contact.get("title")), "email": _text(contact.get("email"))})
+                for phone in _list(contact.get("phones")):
+                    if isinstance(phone, dict) and phone.get("id") not in self.owned:
+                        self.owned.add(phone.get("id"))
+                        self.add("phones", {"id": phone.get("id"), "contact_id": contact.get("id"),
+                                            "number": phone.get("number"),
+                                            "description": _text(phone.get("description"))[:200]})
+        for area in _list(obj.get("service_areas")):
+            if not isinstance(area, dict):
+                continue
+            if not area.get("slug") or not area.get("wijk_id"):
+                self.notes.add(f"{where}.service_areas: werkgebied '{_text(area.get('name'))[:60]}' is geen wijk "
+                               "van de kaart; overgeslagen")
+                continue
+            self.add("wijken", {"id": area["wijk_id"], "slug": area["slug"], "name": area.get("name")})
+            self.add("service_areas", {"id": area.get("id"), owner: obj.get("id"), "wijk_id": area["wijk_id"],
+                                       "name": _text(area.get("name"))})
+
+    def location(self, loc: Any, organization_id: Any) -> bool:
+        if not isinstance(loc, dict):
+            return False
+        address = _text(loc.get("address")) or ", ".join(
+            _text(a.get(k)) for a in _list(loc.get("addresses"))[:1] if isinstance(a, dict)
+            for k in ("address_1", "postal_code", "city") if a.get(k))
+        wijk: dict[str, Any] = loc["wijk"] if isinstance(loc.get("wijk"), dict) else {}
+        org = loc.get("organization_id") or organization_id
+        if not org:
+            self.notes.add(f"locatie '{_text(loc.get('name'))[:60]}' hoort bij geen organisatie; overgeslagen")
+            return False
+        self.add("locations", {"id": loc.get("id"), "organization_id": org, "name": loc.get("name") or address or "-",
+                               "address": address[:300], "wijk_id": wijk.get("id")})
+        return True
+
+    def organization(self, obj: Any, where: str, *, ours: bool) -> None:
+        if not isinstance(obj, dict) or obj.get("id") in self.seen["organizations"]:
+            return
+        row = {**self.record(obj, ours=ours), "website": _text(obj.get("website")),
+               "kind": obj.get("kind") or Organization.Kind.ORGANISATION,
+               "parent_organization_id": obj.get("parent_organization_id"),
+               "wijk_id": (obj.get("wijk") or {}).get("id") if isinstance(obj.get("wijk"), dict) else None,
+               "chair_name": _text(obj.get("chair_name")), "target_group": _text(obj.get("target_group")),
+               "application_process": _text(obj.get("application_process")),
+               "role_ids": [r.get("id") for r in _list(obj.get("roles")) if isinstance(r, dict)]}
+        if isinstance(obj.get("wijk"), dict):
+            w = obj["wijk"]
+            self.add("wijken", {"id": w.get("id"), "slug": w.get("slug"), "name": w.get("name")})
+        self.add("organizations", row)
+        self.terms(obj, "organization", where)
+        self.children(obj, "organization_id", where)
+        for loc in _list(obj.get("locations")):
+            self.location(loc, obj.get("id"))
+        for i, service in enumerate(_list(obj.get("services"))):
+            if isinstance(service, dict) and ("description" in service or "phones" in service):
+                self.service({**service, "organization_id": service.get("organization_id") or obj.get("id")},
+                             f"{where}.services[{i}]", ours=ours)
+        self._ignored(obj, _KNOWN_ORG, "organisatie")
+
+    def service(self, obj: Any, where: str, *, ours: bool) -> None:
+        if not isinstance(obj, dict) or obj.get("id") in self.seen["services"]:
+            return
+        self.organization(obj.get("organization"), f"{where}.organization", ours=ours)
+        org_ids = [o.get("id") for o in _list(obj.get("organizations")) if isinstance(o, dict)]
+        if not org_ids and obj.get("organization_id"):
+            org_ids = [obj["organization_id"]]
+        links = obj.get("links") or []
+        url = _text(obj.get("url"))
+        link_urls = {link.get("url") for link in links if isinstance(link, dict)}
+        row = {**self.record(obj, ours=ours), "url": "" if url in link_urls else url, "status": "active",
+               "waiting_time": _text(obj.get("wait_time"))[:200],
+               "organization_ids": org_ids,
+               "role_ids": [r.get("id") for r in _list(obj.get("roles")) if isinstance(r, dict)]}
+        if obj.get("status") not in (None, "active"):
+            self.notes.add(f"{where}: status '{obj.get('status')}' wordt 'active' (de kaart kent alleen lopend aanbod)")
+        if isinstance(obj.get("last_modified"), str) and ours:
+            self.modified[str(obj.get("id"))] = obj["last_modified"]
+        self.add("services", row)
+        self.terms(obj, "service", where)
+        self.children(obj, "service_id", where)
+        for sal in _list(obj.get("service_at_locations")):
+            if isinstance(sal, dict) and self.location(sal.get("location"), org_ids[0] if org_ids else None):
+                self.add("service_at_locations", {"id": sal.get("id"), "service_id": obj.get("id"),
+                                                  "location_id": sal["location"].get("id")})
+        self._ignored(obj, _KNOWN_SERVICE, "aanbod")
+
+    def service_at_location(self, obj: Any, where: str, *, ours: bool) -> None:
+        if not isinstance(obj, dict):
+            return
+        service = obj.get("service") if isinstance(obj.get("service"), dict) else None
+        if service is None:
+            self.notes.add(f"{where}: aanbod op locatie zonder aanbod; overgeslagen")
+            return
+        self.service(service, f"{where}.service", ours=ours)
+        orgs = [o.get("id") for o in _list(service.get("organizations")) if isinstance(o, dict)]
+        org = service.get("organization_id") or (service.get("organization") or {}).get("id") or (orgs or [None])[0]
+        if self.location(obj.get("location"), org):
+            self.add("service_at_locations", {"id": obj.get("id"), "service_id": service.get("id"),
+                                              "location_id": obj["location"].get("id")})
+
+    def _ignored(self, obj: dict[str, Any], known: set[str], what: str) -> None:
+        extra = sorted(k for k, v in obj.items() if k not in known and v not in (None, "", [], {}))
+        if extra:
+            self.notes.add(f"{what}: niet overgenomen (geen plaats in de kaart): {', '.join(extra)}")
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def hsds_to_tables(document: Any) -> tuple[dict[str, Any] | None, list[str], list[str]]:
+    """(tables, problems, notes) for an HSDS document; tables None when its shape is not HSDS at all."""
+    if isinstance(document, dict) and document.get("format") == FORMAT:
+        return document, [], []
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        objects = [(f"contents[{i}]", o) for i, o in enumerate(document["contents"])]
+    elif isinstance(document, list):
+        objects = [(f"[{i}]", o) for i, o in enumerate(document)]
+    elif isinstance(document, dict) and "id" in document:
+        objects = [("(document)", document)]
+    else:
+        return None, ["(document): geen HSDS 3.0-document (een aanbod, organisatie of aanbod op locatie, of een "
+                      "gepagineerde lijst daarvan met 'contents')"], []
+    ours = isinstance(document, dict) and isinstance(document.get("organizations"), list)
+    extras = [(f"organizations[{i}]", o) for i, o in enumerate(document["organizations"])] if ours else []
+    problems: list[str] = []
+    for where, obj in objects + extras:
+        if not isinstance(obj, dict):
+            problems.append(f"{where}: geen JSON-object")
+            continue
+        kind = "organization" if where.startswith("organizations[") else _kind(obj)
+        problems.extend(_schema_problems(obj, kind, where))
+    tables = _Tables()
+    if ours:
+        for wijk in _list(document.get("wijken")):
+            if isinstance(wijk, dict):
+                tables.add("wijken", {"id": wijk.get("id"), "slug": wijk.get("slug"), "name": wijk.get("name"),
+                                      "description": _text(wijk.get("description")), "sources": wijk.get("sources") or []})
+        for term in _list(document.get("taxonomy_terms")):
+            if isinstance(term, dict):
+                description = _text(term.get("description"))
+                tables.add("taxonomy_terms", {"id": term.get("id"), "code": term.get("code"), "name": term.get("name"),
+                                              "taxonomy": term.get("taxonomy"),
+                                              "description": "" if description == term.get("name") else description})
+        for i, role in enumerate(_list(document.get("roles"))):
+            if isinstance(role, dict):
+                tables.add("roles", {**tables.record(role, ours=True), "website": _text(role.get("url"))})
+                tables.terms(role, "role", f"roles[{i}]")
+        # parents first: an organisation's services come from the contents, not its brief services[]
+        for where, obj in extras:
+            tables.organization({**obj, "services": []} if isinstance(obj, dict) else obj, where, ours=True)
+    for where, obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        kind = _kind(obj)
+        getattr(tables, kind)(obj, where, ours=ours)
+    for row in tables.doc["roles"]:
+        if row["links"] and row["website"] in {link.get("url") for link in row["links"] if isinstance(link, dict)}:
+            row["website"] = ""
+    for row in tables.doc["organizations"]:
+        if row["links"] and row["website"] in {link.get("url") for link in row["links"] if isinstance(link, dict)}:
+            row["website"] = ""
+    tables.doc["_last_modified"] = tables.modified
+    return tables.doc, problems, sorted(tables.notes)
+
+
+def import_from(path: Path | str) -> tuple[dict[str, int] | None, list[str], list[str]]:
+    """Validate fully, then import all-or-nothing. Returns (counts, problems, notes); counts None on failure."""
     document, problems = read_document(path)
+    notes: list[str] = []
+    tables = None
     if not problems:
-        problems = validate_document(document)
-    if problems:
-        return None, problems
-    return import_document(document), []
+        problems.extend(_unstorable_strings(document))
+        if not problems:
+            tables, problems, notes = hsds_to_tables(document)
+    if tables is not None:
+        modified = tables.pop("_last_modified", {})
+        # the tables' checks run after schema problems too: one run lists every problem
+        problems = problems + [p for p in validate_document(tables) if p not in problems]
+        if not any(tables.get(t) for t in ("services", "organizations", "roles")):
+            problems.append("(document): geen aanbod, organisaties of rollen; een lege kaart wordt niet geïmporteerd")
+        if not problems:
+            with transaction.atomic():
+                counts = import_document(tables)
+                _restore_modified(modified)
+            return counts, [], notes
+    return None, problems, notes
+
+
+def _restore_modified(modified: dict[str, str]) -> None:
+    """Keep each service's last_modified from the file (auto_now would stamp the import time)."""
+    from datetime import datetime
+
+    for sid, stamp in modified.items():
+        try:
+            value = datetime.fromisoformat(stamp)
+        except ValueError:
+            continue
+        Service.objects.filter(id=sid).update(updated_at=value)

@@ -1,7 +1,8 @@
-"""`wegwijzer import hsds FILE`: replace the whole social map with an HSDS document, all or nothing.
+"""`wegwijzer import hsds FILE`: replace the whole social map with an HSDS 3.0 document, all or nothing.
 
-The document is validated fully first (JSON schema, references, vocabulary codes); on any problem every
-problem is reported, the exit status is 1 and the database is unchanged.
+The document is validated fully first (the official HSDS schemas, references, cycles, vocabulary codes); on
+any problem every problem is reported, the exit status is 1 and the database is unchanged. What the map has
+no place for is reported as LET OP (docs/hsds.md).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("format", choices=["hsds"], help="Formaat (alleen hsds).")
-        parser.add_argument("file", help="Het JSON-bestand (zoals gemaakt door 'wegwijzer export hsds').")
+        parser.add_argument("file", help="Het HSDS 3.0-JSON-bestand (zoals gemaakt door 'wegwijzer export hsds', of een officieel HSDS-voorbeeld).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from wegwijzer.socialmap import hsds
 
-        counts, problems = hsds.import_from(options["file"])
+        counts, problems, notes = hsds.import_from(options["file"])
+        for note in notes:
+            self.stderr.write(f"LET OP: {note}")
         if problems:
             self.stderr.write(f"Import geweigerd: {len(problems)} probleem/problemen gevonden; de database is niet gewijzigd.")
             for problem in problems:
