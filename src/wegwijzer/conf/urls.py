@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from wegwijzer.accounts.admin_site import require_two_factor
 from wegwijzer.conf import api
+from wegwijzer.socialmap import views as socialmap_views
 
 require_two_factor(admin.site)
 
@@ -16,7 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("beheer/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("wegwijzer.core.urls")),
+    path("", include(([path("", socialmap_views.home, name="home")], "core"))),  # the map is the home page
     path("kaart/", include("wegwijzer.socialmap.urls")),
     path("route/", include("wegwijzer.routes.urls")),
     path("gezinsplan/", include("wegwijzer.plans.urls")),

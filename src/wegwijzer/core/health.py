@@ -1,8 +1,9 @@
 """Readiness checks (reads only): can this process serve real requests?
 
 Liveness (`/api/v1/health`) only says the process answers; readiness (`/api/v1/health/ready`) checks the
-database, the content (social map records, route rules) and the search index. Each check answers, never
-raises: a readiness probe that crashes tells an operator less than one that names what is missing.
+database and whatever the apps register (social map records, route rules, search index) from their
+AppConfig.ready with `register_check`: core imports no app. Each check answers, never raises: a
+readiness probe that crashes tells an operator less than one that names what is missing.
 """
 
 from __future__ import annotations
@@ -39,36 +40,20 @@ def _database(alias: str) -> Check:
     return Check("database", True, _("De database is bereikbaar."))
 
 
-def _social_map() -> Check:
-    from wegwijzer.socialmap.models import Organization, Role, Service
-
-    counts = {model.__name__: model.objects.count() for model in (Service, Organization, Role)}
-    if not counts["Service"] and not counts["Organization"]:
-        return Check("social_map", False, _("De sociale kaart is leeg: laad de inhoud ('wegwijzer content load')."))
-    return Check(
-        "social_map",
-        True,
-        _("De sociale kaart heeft %(services)d aanbod, %(orgs)d organisaties en %(roles)d rollen.")
-        % {"services": counts["Service"], "orgs": counts["Organization"], "roles": counts["Role"]},
-    )
+@dataclass(frozen=True)
+class _Registered:
+    order: int
+    name: str
+    check: Callable[[], Check]
+    needs_database: bool
 
 
-def _route_rules() -> Check:
-    from wegwijzer.routes.service import ruleset
-
-    rules = ruleset()
-    if not rules.rules:
-        return Check("route_rules", False, _("Er zijn geen routeregels geladen."))
-    return Check("route_rules", True, _("%(n)d routeregels geladen.") % {"n": len(rules.rules)})
+_registry: dict[str, _Registered] = {}
 
 
-def _search_index() -> Check:
-    from wegwijzer.socialmap.search.index import current
-
-    index = current()
-    if not index.size:
-        return Check("search_index", False, _("De zoekindex is leeg."))
-    return Check("search_index", True, _("De zoekindex bevat %(n)d records.") % {"n": index.size})
+def register_check(name: str, check: Callable[[], Check], *, order: int, needs_database: bool = True) -> None:
+    """Add a readiness check (apps call this from AppConfig.ready); `order` fixes its place in the report."""
+    _registry[name] = _Registered(order, name, check, needs_database)
 
 
 def _guarded(name: str, check: Callable[[], Check]) -> Check:
@@ -86,11 +71,11 @@ def readiness(alias: str = "default") -> tuple[bool, list[Check]]:
     """(ready, checks). Without a database the content checks are reported as not checkable."""
     database = _database(alias)
     checks = [database]
-    for name, check in (("social_map", _social_map), ("route_rules", _route_rules), ("search_index", _search_index)):
-        if name != "route_rules" and not database.ok:  # route rules are files; the others need the database
-            checks.append(Check(name, False, _("Niet te controleren: de database is niet bereikbaar.")))
+    for item in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
+        if item.needs_database and not database.ok:
+            checks.append(Check(item.name, False, _("Niet te controleren: de database is niet bereikbaar.")))
         else:
-            checks.append(_guarded(name, check))
+            checks.append(_guarded(item.name, item.check))
     return all(c.ok for c in checks), checks
 
 

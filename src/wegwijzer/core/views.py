@@ -18,13 +18,6 @@ TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 RETRY_AFTER_SECONDS = 30
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    # The home page is the social map's search entry; socialmap.views.home renders it.
-    from wegwijzer.socialmap.views import home as socialmap_home
-
-    return socialmap_home(request)
-
-
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 

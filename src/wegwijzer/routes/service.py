@@ -8,6 +8,9 @@ import logging
 import threading
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from wegwijzer.core.health import Check
 from wegwijzer.core.vocabulary import clear as clear_vocabulary
 from wegwijzer.core.vocabulary import vocabulary as shared_vocabulary
 from wegwijzer.socialmap import selectors
@@ -107,3 +110,11 @@ def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
     if tally:
         _tally(situation, result.content_version)
     return advice
+
+
+def readiness_check() -> Check:
+    """Readiness: route rules are loaded (files only, no database)."""
+    rules = ruleset()
+    if not rules.rules:
+        return Check("route_rules", False, _("Er zijn geen routeregels geladen."))
+    return Check("route_rules", True, _("%(n)d routeregels geladen.") % {"n": len(rules.rules)})

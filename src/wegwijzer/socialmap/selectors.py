@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wegwijzer.core.health import Check
+
 from .models import Organization, Phone, Role, Service, Taxonomy, TaxonomyTerm, Wijk
 from .search import service as search_service
 from .search.documents import KINDS, TERM_FIELDS, detail_url, kind_of, term_codes  # noqa: F401  (re-exported)
@@ -819,6 +821,22 @@ def home_context() -> dict[str, Any]:
             "organisations": Organization.objects.count(),
         },
     }
+
+
+# ---------------------------------------------------------------- readiness (registered in apps.py)
+
+
+def readiness_check() -> Check:
+    """Readiness: the social map has records."""
+    counts = {model.__name__: model.objects.count() for model in (Service, Organization, Role)}
+    if not counts["Service"] and not counts["Organization"]:
+        return Check("social_map", False, _("De sociale kaart is leeg: laad de inhoud ('wegwijzer content load')."))
+    return Check(
+        "social_map",
+        True,
+        _("De sociale kaart heeft %(services)d aanbod, %(orgs)d organisaties en %(roles)d rollen.")
+        % {"services": counts["Service"], "orgs": counts["Organization"], "roles": counts["Role"]},
+    )
 
 
 # ---------------------------------------------------------------- HSDS API reads (socialmap/api.py)

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
+from django.utils.translation import gettext as _
+
+from wegwijzer.core.health import Check
 
 from ..snapshot import map_stamp as map_tables_stamp
 from . import synonyms as synonyms_mod
@@ -417,3 +420,10 @@ def _connect_signals() -> None:
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"search-{model.__name__}-delete")
     m2m_changed.connect(_on_change, dispatch_uid="search-m2m")
 
+
+def readiness_check() -> Check:
+    """Readiness: this process's index builds and holds records."""
+    index = current()
+    if not index.size:
+        return Check("search_index", False, _("De zoekindex is leeg."))
+    return Check("search_index", True, _("De zoekindex bevat %(n)d records.") % {"n": index.size})

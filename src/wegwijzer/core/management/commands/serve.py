@@ -21,9 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=os.environ.get("WEB_THREADS", "4"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.wsgi import get_wsgi_application
         from gunicorn.app.base import BaseApplication
 
-        from wegwijzer.conf.wsgi import application
+        application = get_wsgi_application()  # what wegwijzer.conf.wsgi builds, without core importing conf
 
         if not 1 <= options["port"] <= 65535:
             raise CommandError(f"De poort moet tussen 1 en 65535 liggen (nu {options['port']}).")

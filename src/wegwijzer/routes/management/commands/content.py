@@ -4,6 +4,8 @@
   route vignette; exit 1 with one line per problem.
 - load [--if-empty] [--replace]: load the social map files into the database.
 - diff OLD NEW: which vignettes change outcome between two rule directories.
+
+Lives in the routes app (which already builds on the social map) so that core imports no app.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+
+from wegwijzer.routes import content as route_content
+from wegwijzer.socialmap import content as map_content
 
 
 class Command(BaseCommand):
@@ -30,9 +35,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "check":
-            from wegwijzer.routes import content as route_content
-            from wegwijzer.socialmap import content as map_content
-
             problems = [*map_content.check(), *route_content.check()]
             for problem in problems:
                 self.stderr.write(f"FOUT: {problem}")
@@ -40,13 +42,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{len(problems)} probleem/problemen in de inhoud.", returncode=1)
             self.stdout.write(self.style.SUCCESS("Inhoud in orde: " + route_content.summary()))
         elif action == "load":
-            from wegwijzer.socialmap import content as map_content
-
             message = map_content.load(if_empty=options["if_empty"], replace=options["replace"])
             self.stdout.write(message)
         elif action == "diff":
-            from wegwijzer.routes import content as route_content
-
             for folder in (options["old"], options["new"]):
                 if not folder.is_dir():
                     raise CommandError(f"Map met regels niet gevonden: {folder}", returncode=2)
