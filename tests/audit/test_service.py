@@ -14,6 +14,8 @@ from django.utils import timezone
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import LOGGER_NAME, access_log_for_case, access_log_write, client_address
 
+Action = AccessLogEntry.Action
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,7 +30,7 @@ def test_entry_records_who_what_when_where(rf: RequestFactory):
     request = rf.get("/gezinsplan/x/", REMOTE_ADDR="203.0.113.5")
     before = timezone.now()
     entry = access_log_write(
-        request=request, user=user, action="read", case_id="k7Fq", object_type="agreement", object_id="12",
+        request=request, user=user, action=Action.READ, case_id="k7Fq", object_type="agreement", object_id="12",
         detail="tab=team",
     )
     assert isinstance(entry.event_id, uuid.UUID)
@@ -45,7 +47,7 @@ def test_entry_records_who_what_when_where(rf: RequestFactory):
 
 def test_entry_survives_deleting_the_user():
     user = _user(username="vertrokken")
-    entry = access_log_write(request=None, user=user, action="read", case_id="c")
+    entry = access_log_write(request=None, user=user, action=Action.READ, case_id="c")
     user.delete()
     entry = AccessLogEntry.objects.get(pk=entry.pk)
     assert entry.username == "vertrokken" and entry.user_id is not None
@@ -61,13 +63,13 @@ def test_anonymous_and_denied(rf):
 
 def test_unknown_outcome_is_a_programming_error():
     with pytest.raises(ValueError):
-        access_log_write(request=None, user=None, action="read", outcome="maybe")
+        access_log_write(request=None, user=None, action=Action.READ, outcome="maybe")
     with pytest.raises(ValueError):
         access_log_write(request=None, user=None, action="")
 
 
 def test_long_values_are_cut_not_refused():
-    entry = access_log_write(request=None, user=None, action="read", case_id="c" * 100, detail="d" * 500)
+    entry = access_log_write(request=None, user=None, action=Action.READ, case_id="c" * 100, detail="d" * 500)
     assert len(entry.case_id) == 64 and len(entry.detail) == 200
 
 
@@ -78,7 +80,7 @@ def test_x_forwarded_for_is_ignored_unless_trusted(rf, settings):
     settings.TRUST_X_FORWARDED_FOR = True
     # The right-most entry is the one our own proxy appended; the rest is client-supplied.
     assert client_address(request) == "203.0.113.9"
-    entry = access_log_write(request=request, user=None, action="read")
+    entry = access_log_write(request=request, user=None, action=Action.READ)
     assert entry.client_address == "203.0.113.9"
 
 
@@ -101,12 +103,12 @@ def test_client_address_edge_cases(rf, settings, meta, expected):
 
 
 def test_no_request_means_no_address():
-    assert access_log_write(request=None, user=None, action="read").client_address is None
+    assert access_log_write(request=None, user=None, action=Action.READ).client_address is None
 
 
 def test_entry_is_emitted_on_the_audit_logger(caplog):
     with caplog.at_level(logging.INFO, logger=LOGGER_NAME):
-        entry = access_log_write(request=None, user=None, action="export", case_id="c9", object_type="fhir")
+        entry = access_log_write(request=None, user=None, action=Action.EXPORT, case_id="c9", object_type="fhir")
     records = [r for r in caplog.records if r.name == LOGGER_NAME]
     assert len(records) == 1
     payload = json.loads(records[0].getMessage())
@@ -116,12 +118,19 @@ def test_entry_is_emitted_on_the_audit_logger(caplog):
 
 
 def test_access_log_for_case_is_newest_first_and_only_that_case():
-    old = access_log_write(request=None, user=None, action="create", case_id="A")
+    old = access_log_write(request=None, user=None, action=Action.CREATE, case_id="A")
     AccessLogEntry.objects.create(action="read", case_id="A", occurred_at=timezone.now() + timedelta(seconds=5))
-    access_log_write(request=None, user=None, action="read", case_id="B")
-    newer = access_log_write(request=None, user=None, action="update", case_id="A")
+    access_log_write(request=None, user=None, action=Action.READ, case_id="B")
+    newer = access_log_write(request=None, user=None, action=Action.UPDATE, case_id="A")
     entries = list(access_log_for_case("A"))
     assert [e.case_id for e in entries] == ["A", "A", "A"]
     assert entries[-1] == old
     assert entries.index(newer) == 1
     assert [e.occurred_at for e in entries] == sorted((e.occurred_at for e in entries), reverse=True)
+
+
+def test_action_must_be_one_of_the_enum():
+    with pytest.raises(ValueError, match="Unknown action"):
+        access_log_write(request=None, user=None, action="raed")  # type: ignore[arg-type]
+    # A string that is an enum value is the same action (callers being moved to the enum still work).
+    assert access_log_write(request=None, user=None, action="read").action == Action.READ  # type: ignore[arg-type]

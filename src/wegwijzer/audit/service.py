@@ -1,6 +1,6 @@
 """Writing and reading the access log. Every case-data access in the application goes through here.
 
-    access_log_write(request=request, user=request.user, action="read", case_id=case.public_id,
+    access_log_write(request=request, user=request.user, action=AccessLogEntry.Action.READ, case_id=case.public_id,
                      object_type="agreement", object_id=str(agreement.pk))
 
 Each entry is also emitted as one structured event on the logger "wegwijzer.audit" (for shipping to a
@@ -81,7 +81,7 @@ def access_log_write(
     *,
     request: HttpRequest | None,
     user: Any,
-    action: str,
+    action: AccessLogEntry.Action,
     case_id: str = "",
     object_type: str = "",
     object_id: str = "",
@@ -96,13 +96,15 @@ def access_log_write(
     """
     if outcome not in OUTCOMES:
         raise ValueError(f"Unknown outcome {outcome!r}; use one of {sorted(OUTCOMES)}.")
-    if not action:
-        raise ValueError("An access log entry needs an action.")
+    try:  # the enum, or a string that is one of its values: a typo must fail loudly, not log a new action
+        action = AccessLogEntry.Action(action)
+    except ValueError:
+        raise ValueError(f"Unknown action {action!r}; use AccessLogEntry.Action.") from None
     fields = _user_fields(user)
     if not fields["username"] and username:
         fields["username"] = username[:150]
     entry = AccessLogEntry(
-        action=action[:32],
+        action=action.value,
         outcome=outcome,
         case_id=str(case_id or "")[:64],
         object_type=str(object_type or "")[:64],

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_for_case, access_log_write
 
 from . import policy
@@ -25,11 +26,14 @@ from .models import (
     Feedback,
     Handover,
     Meeting,
+    MeetingDecision,
     Membership,
     PlanSection,
     Regie,
     Step,
 )
+
+Action = AccessLogEntry.Action
 
 NOT_FOUND = "Casus niet gevonden."
 
@@ -67,7 +71,7 @@ def casus_get_for_user(user: Any, casus_id: Any, *, request: HttpRequest | None 
             entry = {
                 "request": request,
                 "user": user,
-                "action": "read" if request.method in ("GET", "HEAD") else "update",
+                "action": Action.READ if request.method in ("GET", "HEAD") else Action.UPDATE,
                 "case_id": str(casus.pk),
                 "object_type": "casus",
                 "outcome": "denied",
@@ -82,7 +86,7 @@ def casus_get_for_user(user: Any, casus_id: Any, *, request: HttpRequest | None 
 def case_log(
     request: HttpRequest | None,
     user: Any,
-    action: str,
+    action: AccessLogEntry.Action,
     casus: Casus,
     object_type: str = "casus",
     object_id: Any = "",
@@ -107,7 +111,7 @@ def casus_read(
     casus_id: Any,
     object_type: str = "casus",
     object_id: str = "",
-    action: str = "read",
+    action: AccessLogEntry.Action = AccessLogEntry.Action.READ,
     detail: str = "",
 ) -> Casus:
     """Check need-to-know and log the read ("read", or "export" for exports). Http404 for non-members.
@@ -122,7 +126,8 @@ def casus_read(
 
 
 def _is_head(request: HttpRequest | None) -> bool:
-    return request is not None and request.method == "HEAD"
+    # The API middleware runs a HEAD as GET and marks it (`_ww_head_as_get`); the web views see HEAD itself.
+    return request is not None and (request.method == "HEAD" or getattr(request, "_ww_head_as_get", False))
 
 
 def casus_list_read(*, request: HttpRequest | None, user: Any) -> list[Casus]:
@@ -132,7 +137,7 @@ def casus_list_read(*, request: HttpRequest | None, user: Any) -> list[Casus]:
         access_log_write(
             request=request,
             user=user,
-            action="read",
+            action=Action.READ,
             case_id=str(casus.pk),
             object_type="casus",
             detail="lijst",
@@ -146,7 +151,14 @@ def casus_list_read(*, request: HttpRequest | None, user: Any) -> list[Casus]:
 def regie_for_casus(casus: Casus) -> Regie | None:
     return (
         Regie.objects.filter(casus=casus)
-        .select_related("updated_by", "lead_member__user", "support_member__user")
+        .select_related(
+            "updated_by",
+            "lead_member__user",
+            "support_member__user",
+            "records_member__user",
+            "monitors_member__user",
+            "informs_member__user",
+        )
         .first()
     )
 
@@ -216,7 +228,8 @@ def consent_get(casus: Casus, consent_id: Any) -> Consent:
 
 def meetings_for_casus(casus: Casus) -> QuerySet[Meeting]:
     return Meeting.objects.filter(casus=casus).prefetch_related(
-        Prefetch("participants", queryset=Membership.objects.select_related("user")), "decisions"
+        Prefetch("participants", queryset=Membership.objects.select_related("user")),
+        Prefetch("decisions", queryset=MeetingDecision.objects.select_related("agreement")),
     )
 
 

@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from wegwijzer.accounts.roles import is_professional
+from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 from wegwijzer.routes.engine.situation import SituationError
 from wegwijzer.routes.service import advise
@@ -42,6 +43,8 @@ from .models import (
     Step,
 )
 from .selectors import case_log as _log
+
+Action = AccessLogEntry.Action
 
 
 class ConflictError(Exception):
@@ -143,7 +146,7 @@ def casus_create(
         [PlanSection(casus=casus, step=step, updated_at=now) for step in Step.values]
     )
     Regie.objects.create(casus=casus, updated_by=actor, updated_at=now)
-    _log(request, actor, "create", casus)
+    _log(request, actor, Action.CREATE, casus)
     return casus
 
 
@@ -198,7 +201,7 @@ def casus_update(*, actor: Any, request: HttpRequest | None = None, casus: Casus
     _validate_codes(phase=casus.phase, wijk=casus.wijk)
     _clean(casus)
     casus.save()
-    _log(request, actor, "update", casus, detail="velden=" + ",".join(sorted(changes)))
+    _log(request, actor, Action.UPDATE, casus, detail="velden=" + ",".join(sorted(changes)))
     return casus
 
 
@@ -208,7 +211,7 @@ def casus_close(*, actor: Any, request: HttpRequest | None = None, casus: Casus)
     casus.status = Casus.Status.CLOSED
     casus.closed_at = timezone.now()
     casus.save(update_fields=["status", "closed_at"])
-    _log(request, actor, "update", casus, detail="gesloten")
+    _log(request, actor, Action.UPDATE, casus, detail="gesloten")
     return casus
 
 
@@ -263,7 +266,7 @@ def member_add(
         raise DuplicateMemberError(
             {"username": ["Deze professional is al lid van het team (of wordt dat al in deze periode)."]}
         ) from exc
-    _log(request, actor, "member_add", casus, "membership", membership.pk, detail=f"user={user.username}")
+    _log(request, actor, Action.MEMBER_ADD, casus, "membership", membership.pk, detail=f"user={user.username}")
     return membership
 
 
@@ -285,7 +288,7 @@ def member_remove(
     _log(
         request,
         actor,
-        "member_remove",
+        Action.MEMBER_REMOVE,
         casus,
         "membership",
         membership.pk,
@@ -365,7 +368,7 @@ def regie_set(
             "outcome": outcome,
             "detail": f"conflict version={expected_version} stored={regie.version}",
         }
-        for action, outcome in (("update", "failure"), ("read", "success"))
+        for action, outcome in ((Action.UPDATE, "failure"), (Action.READ, "success"))
     ]
     for entry in entries:
         access_log_write(**entry)
@@ -439,7 +442,7 @@ def _regie_write(
     regie.version = expected_version + 1
     _clean(regie)
     regie.save()  # the row is ours (locked, version already bumped); save() also writes the history row
-    _log(request, actor, "update", casus, "regie", casus.pk, detail=f"version={regie.version}")
+    _log(request, actor, Action.UPDATE, casus, "regie", casus.pk, detail=f"version={regie.version}")
     return regie, True, mine
 
 
@@ -496,7 +499,7 @@ def plan_section_update(
             "outcome": outcome,
             "detail": f"conflict version={expected_version} stored={section.version}",
         }
-        for action, outcome in (("update", "failure"), ("read", "success"))
+        for action, outcome in ((Action.UPDATE, "failure"), (Action.READ, "success"))
     ]
     for entry in entries:
         access_log_write(**entry)
@@ -543,7 +546,7 @@ def _plan_section_write(
     # by our UPDATE) so the history gets this version with its author.
     section._history_user = actor  # type: ignore[attr-defined]
     section.save()
-    _log(request, actor, "update", casus, "plansection", step, detail=f"version={section.version}")
+    _log(request, actor, Action.UPDATE, casus, "plansection", step, detail=f"version={section.version}")
     return section, True, mine
 
 
@@ -586,7 +589,7 @@ def agreement_create(
     )
     _clean(agreement)
     agreement.save()
-    _log(request, actor, "create", casus, "agreement", agreement.pk)
+    _log(request, actor, Action.CREATE, casus, "agreement", agreement.pk)
     return agreement
 
 
@@ -626,7 +629,7 @@ def agreement_update(
     agreement.updated_at = timezone.now()
     _clean(agreement)
     agreement.save()
-    _log(request, actor, "update", casus, "agreement", agreement.pk, detail="velden=" + ",".join(changed))
+    _log(request, actor, Action.UPDATE, casus, "agreement", agreement.pk, detail="velden=" + ",".join(changed))
     return agreement
 
 
@@ -657,7 +660,7 @@ def consent_record(
     )
     _clean(consent)
     consent.save()
-    _log(request, actor, "create", casus, "consent", consent.pk)
+    _log(request, actor, Action.CREATE, casus, "consent", consent.pk)
     return consent
 
 
@@ -676,7 +679,7 @@ def consent_withdraw(
         raise ValidationError({"withdrawn_on": ["De datum van intrekking ligt in de toekomst."]})
     _clean(consent)
     consent.save()
-    _log(request, actor, "update", casus, "consent", consent.pk, detail="ingetrokken")
+    _log(request, actor, Action.UPDATE, casus, "consent", consent.pk, detail="ingetrokken")
     return consent
 
 
@@ -733,7 +736,7 @@ def meeting_plan(
                 {"decisions": [f"Besluit {position + 1}: " + "; ".join(exc.messages)]}
             ) from exc
         decision.save()
-    _log(request, actor, "create", casus, "meeting", meeting.pk)
+    _log(request, actor, Action.CREATE, casus, "meeting", meeting.pk)
     return meeting
 
 
@@ -756,7 +759,7 @@ def meeting_record_minutes(
         decision = MeetingDecision(meeting=meeting, text=(text or "").strip(), position=start + offset)
         _clean(decision, exclude=["meeting"])
         decision.save()
-    _log(request, actor, "update", casus, "meeting", meeting.pk)
+    _log(request, actor, Action.UPDATE, casus, "meeting", meeting.pk)
     return meeting
 
 
@@ -881,7 +884,7 @@ def handover(
     _log(
         request,
         actor,
-        "handover",
+        Action.HANDOVER,
         casus,
         "handover",
         record.pk,
@@ -935,7 +938,7 @@ def feedback_send(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[feedback.recipient_email],
     ).send(fail_silently=False)
-    _log(request, actor, "create", casus, "feedback", feedback.pk, detail=f"aan={recipient_role}")
+    _log(request, actor, Action.CREATE, casus, "feedback", feedback.pk, detail=f"aan={recipient_role}")
     return feedback
 
 
@@ -1010,4 +1013,4 @@ def _purge(casus: Casus, now: dt.datetime) -> None:
     meetings.update(location="", other_participants="", minutes="")
     Handover.objects.filter(casus=casus).update(note="")
     Feedback.objects.filter(casus=casus).update(message="", recipient_email="verwijderd@invalid")
-    _log(None, None, "retention", casus, detail="persoonsgegevens verwijderd")
+    _log(None, None, Action.RETENTION, casus, detail="persoonsgegevens verwijderd")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegwijzer.accounts.auth import otp_required
+from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.routes import wizard
 from wegwijzer.routes.engine.situation import SituationError
 from wegwijzer.routes.service import advise
@@ -698,7 +699,7 @@ def meeting(request: HttpRequest, case_id: Any, meeting_id: Any) -> HttpResponse
 
 @case_view("GET")
 def meeting_ics(request: HttpRequest, case_id: Any, meeting_id: Any) -> HttpResponse:
-    casus = _read(request, case_id, "meeting", object_id=str(meeting_id), action="export", detail="ics")
+    casus = _read(request, case_id, "meeting", object_id=str(meeting_id), action=AccessLogEntry.Action.EXPORT, detail="ics")
     mdo = selectors.meeting_get(casus, meeting_id)
     response = HttpResponse(services.meeting_ical(mdo), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mdo-{mdo.starts_at:%Y%m%d}.ics"'
@@ -815,13 +816,13 @@ def audit(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @case_view("GET")
 def print_plan(request: HttpRequest, case_id: Any) -> HttpResponse:
-    casus = _read(request, case_id, "print", action="export", detail="afdruk")
+    casus = _read(request, case_id, "print", action=AccessLogEntry.Action.EXPORT, detail="afdruk")
     return _render(request, "print.html", exports.plan_print_context(casus))
 
 
 @case_view("GET")
 def export_fhir(request: HttpRequest, case_id: Any) -> HttpResponse:
-    casus = _read(request, case_id, "fhir", action="export", detail="fhir")
+    casus = _read(request, case_id, "fhir", action=AccessLogEntry.Action.EXPORT, detail="fhir")
     bundle = exports.plan_fhir_bundle(casus)
     response = HttpResponse(
         json.dumps(bundle, ensure_ascii=False, indent=2), content_type="application/fhir+json; charset=utf-8"
