@@ -260,16 +260,11 @@ def taxonomy_term_list(request: HttpRequest, filters: Query[schemas.TaxonomyTerm
 
 @router.get(
     "/taxonomy_terms/{id}", response={200: schemas.TaxonomyTermDetailOut, **errors(400, 404)},
-    url_name="api-taxonomy-term", summary="HSDS: één taxonomieterm (id of taxonomie/code)", exclude_none=True,
+    url_name="api-taxonomy-term", summary="HSDS: één taxonomieterm", exclude_none=True,
 )
 def taxonomy_term_detail(request: HttpRequest, id: str) -> Any:
-    term = None
-    if "/" in id:
-        taxonomy, _sep, code = id.partition("/")
-        term = TaxonomyTerm.objects.filter(taxonomy=taxonomy[:20], code=code[:64]).first()
-    else:
-        key = _uuid_or_none(id)
-        term = TaxonomyTerm.objects.filter(id=key).first() if key else None
+    key = _uuid_or_none(id)
+    term = TaxonomyTerm.objects.filter(id=key).first() if key else None
     if term is None:
         raise _not_found(_("Taxonomieterm"), id)
     return term

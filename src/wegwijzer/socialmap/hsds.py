@@ -863,6 +863,8 @@ class _Tables:
         org_ids = [o.get("id") for o in _list(obj.get("organizations")) if isinstance(o, dict)]
         if not org_ids and obj.get("organization_id"):
             org_ids = [obj["organization_id"]]
+        if not org_ids and isinstance(obj.get("organization"), dict) and obj["organization"].get("id"):
+            org_ids = [obj["organization"]["id"]]
         links = obj.get("links") or []
         url = _text(obj.get("url"))
         link_urls = {link.get("url") for link in links if isinstance(link, dict)}
@@ -957,6 +959,13 @@ def hsds_to_tables(document: Any) -> tuple[dict[str, Any] | None, list[str], lis
             continue
         kind = _kind(obj)
         getattr(tables, kind)(obj, where, ours=ours)
+    if not ours:  # another publisher's parent outside the file: the map cannot hold it
+        for row in tables.doc["organizations"]:
+            parent = row.get("parent_organization_id")
+            if parent and parent not in tables.seen["organizations"] and parent != row.get("id"):
+                tables.notes.add(f"organisatie '{str(row.get('name'))[:60]}': bovenliggende organisatie {str(parent)[:40]} "
+                                 "staat niet in het bestand; verband overgeslagen")
+                row["parent_organization_id"] = None
     for row in tables.doc["roles"]:
         if row["links"] and row["website"] in {link.get("url") for link in row["links"] if isinstance(link, dict)}:
             row["website"] = ""
