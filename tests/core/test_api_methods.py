@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from wegwijzer.core.api import declared_methods
 
 CANDIDATES = ("PROPFIND", "PUT", "DELETE", "PATCH", "POST", "GET")
-FILL = {"uuid": str(uuid.UUID(int=1)), "int": "1", "str": "x", "slug": "x", "path": "x"}
+FILL = {"uuid": str(uuid.UUID(int=1)), "uuidstr": str(uuid.UUID(int=1)), "int": "1", "str": "x", "slug": "x", "path": "x"}
 
 
 def _walk(patterns, prefix: str = ""):
@@ -36,7 +36,7 @@ def _concrete(route: str) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?\w+>", fill, route)
 
 
-API_ROUTES = sorted((r, cb) for r, cb in _walk(get_resolver().url_patterns) if r.startswith("api/v1/"))
+API_ROUTES = sorted({r: cb for r, cb in _walk(get_resolver().url_patterns) if r.startswith("api/v1/")}.items())
 
 
 def test_the_walk_finds_every_app_and_the_new_health_endpoints():

@@ -1,5 +1,6 @@
 """Need-to-know, generated from the URL list: every case URL of the plans app (API and web) × every kind of
-caller → the expected status. A new URL in plans/api_urls.py or plans/urls.py is picked up automatically;
+caller → the expected status. A new operation in plans/api.py (found on the composed django-ninja API in
+the URL resolver) or URL in plans/urls.py is picked up automatically;
 a write route without a sample body below makes this test fail, so nothing can escape the matrix.
 
     member → 2xx · former member, other professional, administrator (superuser), policy staff,
@@ -16,12 +17,13 @@ import uuid
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from ninja.operation import PathView
 
 from accounts.helpers import bearer, verified_client
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.plans import api_urls
+from wegwijzer.plans import api as plans_api
 from wegwijzer.plans import urls as web_urls
 from wegwijzer.plans.models import Regie
 
@@ -38,17 +40,43 @@ def _flatten(patterns, namespace: str = ""):
             yield namespace, p
 
 
+def _operations(callback) -> list:
+    """The django-ninja operations behind a URL view (the view closes over its PathView)."""
+    for cell in getattr(callback, "__closure__", None) or ():
+        if isinstance(cell.cell_contents, PathView):
+            return list(cell.cell_contents.operations)
+    return []
+
+
+def _api_patterns():
+    """Every URL of the served API (the root resolver's "api" namespace) with an operation of plans/api.py."""
+    [resolver] = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api"]
+    found = []
+    for _ns, pattern in _flatten(resolver.url_patterns):
+        operations = _operations(pattern.callback)
+        if any(op.view_func.__module__ == plans_api.__name__ for op in operations):
+            found.append(pattern)
+    return found
+
+
 def _routes(kind: str):
     if kind == "api":
-        patterns, namespace = api_urls.urlpatterns, ""
+        patterns, namespace = _api_patterns(), "api:"
+        # ninja gives each operation of a path its own URL entry; every one must carry the path's name
+        for pattern in patterns:
+            assert pattern.name, f"unnamed plans operation {pattern.pattern}: give it url_name= for the matrix"
     else:
         patterns, namespace = web_urls.urlpatterns, web_urls.app_name + ":"
     out = []
+    seen = set()
     for ns, pattern in _flatten(patterns, namespace):
         assert pattern.name, f"unnamed plans route {pattern.pattern}: name it so the matrix can reach it"
         params = sorted(pattern.pattern.converters)
         methods = getattr(pattern.callback, "allowed_methods", ("GET",))
-        out.append((kind, ns + pattern.name, tuple(params), tuple(methods)))
+        route = (kind, ns + pattern.name, tuple(params), tuple(methods))
+        if route not in seen:  # one entry per path (ninja: one URL entry per operation of the path)
+            seen.add(route)
+            out.append(route)
     return out
 
 
@@ -151,9 +179,10 @@ def api_request(client, team: Team, name: str, params, method: str, persona: str
     extra = bearer(user) if user else {}
     if method == "GET":
         return client.get(url, **extra)
-    if (name, method) not in SAMPLES:
+    sample = (name.removeprefix("api:"), method)
+    if sample not in SAMPLES:
         pytest.fail(f"route {name} {method} has no sample body in SAMPLES: add one so the matrix covers it")
-    body = SAMPLES[(name, method)](team)
+    body = SAMPLES[sample](team)
     data = "" if body is None else json.dumps(body)
     return client.generic(method, url, data=data, content_type="application/json", **extra)
 
@@ -164,13 +193,17 @@ CASES = [(name, params, method) for _kind, name, params, methods in CASE_API_ROU
 def test_matrix_covers_the_api():
     names = {name for _k, name, _p, _m in CASE_API_ROUTES}
     assert {
-        "api-case",
-        "api-case-members",
-        "api-case-plan-step",
-        "api-case-audit",
-        "api-case-export-fhir",
+        "api:api-case",
+        "api:api-case-members",
+        "api:api-case-plan-step",
+        "api:api-case-audit",
+        "api:api-case-export-fhir",
     } <= names
     assert len(CASES) >= 30
+    # Every operation of plans/api.py is served (none lost between the router and the resolver).
+    served = {op.view_func.__name__ for p in _api_patterns() for op in _operations(p.callback)}
+    declared = {op.view_func.__name__ for view in plans_api.router.path_operations.values() for op in view.operations}
+    assert served == declared and len(declared) >= 33
 
 
 @pytest.mark.parametrize(("name", "params", "method"), CASES, ids=[f"{m} {n}" for n, _p, m in CASES])
@@ -192,16 +225,16 @@ def test_api_matrix(client, name, params, method):
 
 def test_case_collection(client):
     team = Team()
-    assert client.get(reverse("api-cases")).status_code == 401
-    assert client.post(reverse("api-cases"), data="{}", content_type="application/json").status_code == 401
+    assert client.get(reverse("api:api-cases")).status_code == 401
+    assert client.post(reverse("api:api-cases"), data="{}", content_type="application/json").status_code == 401
     for persona in ("former", "other", "admin", "policy", "editor"):
-        response = client.get(reverse("api-cases"), **bearer(_user(team, persona)))
+        response = client.get(reverse("api:api-cases"), **bearer(_user(team, persona)))
         assert response.status_code == 200 and response.json()["results"] == [], persona
-    response = client.get(reverse("api-cases"), **bearer(team.member))
+    response = client.get(reverse("api:api-cases"), **bearer(team.member))
     assert [c["id"] for c in response.json()["results"]] == [str(team.casus.pk)]
     for persona in ("admin", "policy", "editor"):
         response = client.post(
-            reverse("api-cases"),
+            reverse("api:api-cases"),
             data=json.dumps({"label": "Gezin"}),
             content_type="application/json",
             **bearer(_user(team, persona)),
@@ -268,17 +301,17 @@ def test_every_read_is_logged(client):
 
 def test_list_reads_are_logged(client):
     team = Team()
-    client.get(reverse("api-cases"), **bearer(team.member))
+    client.get(reverse("api:api-cases"), **bearer(team.member))
     assert AccessLogEntry.objects.filter(case_id=str(team.casus.pk), action="read", detail="lijst").exists()
 
 
 def test_former_member_via_handover_has_no_access_even_as_owner_of_old_data(client):
     team = Team()
     assert (
-        client.get(reverse("api-case", kwargs={"case_id": team.casus.pk}), **bearer(team.former)).status_code
+        client.get(reverse("api:api-case", kwargs={"case_id": team.casus.pk}), **bearer(team.former)).status_code
         == 404
     )
     fresh = professional("nieuw")
     assert (
-        client.get(reverse("api-case", kwargs={"case_id": team.casus.pk}), **bearer(fresh)).status_code == 404
+        client.get(reverse("api:api-case", kwargs={"case_id": team.casus.pk}), **bearer(fresh)).status_code == 404
     )

@@ -19,6 +19,7 @@ from wegwijzer.core import apikit
 from wegwijzer.core.api import COMMON_RESPONSES, allow_methods, document_common_errors, json_response
 from wegwijzer.core.api_views import router as core_router
 from wegwijzer.core.openapi import build_document
+from wegwijzer.plans.api import router as plans_router
 from wegwijzer.routes.api import router as routes_router
 from wegwijzer.socialmap.search.api import router as socialmap_router
 
@@ -37,6 +38,7 @@ api = NinjaAPI(
 apikit.install(api)
 api.add_router("", accounts_router)
 api.add_router("", core_router)
+api.add_router("", plans_router)
 api.add_router("", routes_router)
 api.add_router("", socialmap_router)
 

@@ -1,7 +1,3 @@
 """The /api/v1/ views not yet on the one API (wegwijzer.conf.api); core's own are on its router now."""
 
-from django.urls import include, path
-
-urlpatterns = [
-    path("", include("wegwijzer.plans.api_urls")),
-]
+urlpatterns: list = []

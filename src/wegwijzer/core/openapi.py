@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-CONTRIBUTORS = ["wegwijzer.plans"]
+CONTRIBUTORS: list[str] = []
 
 ERROR_SCHEMA = {
     "type": "object",
