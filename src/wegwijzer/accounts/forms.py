@@ -12,10 +12,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 
 from .lockout import locked_by
 from .services import enrolment_code_check, otp_enrolment_confirm, otp_token_verify
+
+Action = AccessLogEntry.Action
 
 WRONG_TOTP = _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer het opnieuw.")
 THROTTLED = _("Te veel onjuiste codes. Wacht even en probeer het daarna opnieuw.")
@@ -47,10 +50,10 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             username = self.cleaned_data.get("username", "")
             if getattr(self.request, "axes_locked_out", False):
-                access_log_write(request=self.request, user=None, action="login_failed", outcome="denied",
+                access_log_write(request=self.request, user=None, action=Action.LOGIN_FAILED, outcome="denied",
                                  detail=f"locked={locked_by(self.request) or 'username'}", username=username)
             else:
-                access_log_write(request=self.request, user=None, action="login_failed", outcome="failure",
+                access_log_write(request=self.request, user=None, action=Action.LOGIN_FAILED, outcome="failure",
                                  detail="password", username=username)
             raise
 
