@@ -123,3 +123,12 @@ def test_the_docs_page_lists_the_generated_operations_in_dutch(client, document)
     for path, _method, _op in operations(document):
         assert f"/api/v1{path}" in page, path
     assert "<script>" not in page and "style=" not in page  # CSP: script-src 'self' + nonce, style-src 'self'
+
+
+def test_no_hand_written_openapi_module_remains():
+    from pathlib import Path
+
+    import wegwijzer
+
+    root = Path(wegwijzer.__file__).parent
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("openapi.py")) == []

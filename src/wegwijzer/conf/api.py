@@ -18,7 +18,6 @@ from wegwijzer.accounts.api import router as accounts_router
 from wegwijzer.core import apikit
 from wegwijzer.core.api import COMMON_RESPONSES, allow_methods, document_common_errors, json_response
 from wegwijzer.core.api_views import router as core_router
-from wegwijzer.core.openapi import build_document
 from wegwijzer.plans.api import router as plans_router
 from wegwijzer.routes.api import router as routes_router
 from wegwijzer.socialmap.search.api import router as socialmap_router
@@ -30,7 +29,7 @@ api = NinjaAPI(
     + COMMON_RESPONSES,
     servers=[{"url": "/api/v1"}],
     urls_namespace="api",
-    openapi_url=None,  # served below, joined with the endpoints not yet on the routers
+    openapi_url=None,  # served below (URL name api-openapi), with the common error answers added
     docs_url=None,  # the human-readable page is /api/v1/docs/ (server-rendered, CSP-safe)
     renderer=apikit.DutchJSONRenderer(),
     parser=apikit.StrictJSONParser(),
@@ -56,16 +55,8 @@ def urls() -> tuple[list[Any], str, str]:
 
 
 def openapi_document() -> dict[str, Any]:
-    """The generated document; endpoints still described by hand (being moved onto routers) are joined in."""
-    document = api.get_openapi_schema(path_prefix="")
-    by_hand = build_document()
-    paths = dict(by_hand["paths"])
-    paths.update(document["paths"])
-    document["paths"] = dict(sorted(paths.items()))
-    components = document.setdefault("components", {})
-    components["schemas"] = {**by_hand["components"]["schemas"], **components.get("schemas", {})}
-    components["securitySchemes"] = {**by_hand["components"]["securitySchemes"], **components.get("securitySchemes", {})}
-    return document_common_errors(document, "#/components/schemas/ErrorOut")
+    """The generated document, with the error answers the API layer gives on every operation."""
+    return document_common_errors(api.get_openapi_schema(path_prefix=""), "#/components/schemas/ErrorOut")
 
 
 @allow_methods("GET")

@@ -13,7 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/openapi.json", api.openapi_view, name="api-openapi"),
     path("api/v1/docs/", api.docs_view, name="api-docs"),
     path("api/v1/", api.urls()),
-    path("api/v1/", include("wegwijzer.core.api_urls")),
     path("beheer/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
