@@ -21,8 +21,6 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Test transactions roll back without signals: the search index must re-check the map every time.
     settings.SEARCH_STAMP_SECONDS = 0
-    # Tests read the tally right after an advice: write it at once (tests/routes/test_tally.py covers batching).
-    settings.ROUTES_TALLY_FLUSH_SECONDS = 0
 
 
 @pytest.fixture

@@ -6,12 +6,9 @@ The object-level policy of the plans app builds on `is_professional`.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-from django.conf import settings
+from wegwijzer.core.vocabulary import vocabulary
 
 from .models import User
 
@@ -23,21 +20,12 @@ STAFF_ROLES: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=4)
-def _vocabulary_roles(path: str, mtime: float) -> dict[str, str]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    roles = data.get("roles") or {}
-    return {str(code): str(label) for code, label in roles.items()}
-
-
 def professional_roles() -> dict[str, str]:
-    """Vocabulary role codes → Dutch labels, from CONTENT_DIR/vocabulary.yaml (re-read when it changes)."""
-    path = Path(settings.CONTENT_DIR) / "vocabulary.yaml"
+    """Vocabulary role codes → Dutch labels, from the one cached vocabulary (empty when it cannot load)."""
     try:
-        mtime = path.stat().st_mtime
-    except OSError:
+        return dict(vocabulary().roles)
+    except (OSError, ValueError):  # a missing or broken content folder (VocabularyError is a ValueError)
         return {}
-    return dict(_vocabulary_roles(str(path), mtime))
 
 
 def all_roles() -> dict[str, str]:

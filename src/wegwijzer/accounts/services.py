@@ -32,11 +32,9 @@ def token_hash(raw: str) -> str:
 
 
 def known_organisation_slugs() -> set[str] | None:
-    """Slugs of the social map's organisations, or None when the social map is not available."""
-    try:
-        from wegwijzer.socialmap.models import Organization
-    except ImportError:  # pragma: no cover - the social map app is always installed
-        return None
+    """Slugs of the social map's organisations."""
+    from wegwijzer.socialmap.models import Organization
+
     return set(Organization.objects.values_list("slug", flat=True))
 
 

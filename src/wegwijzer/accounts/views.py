@@ -25,7 +25,7 @@ from django.forms import Form, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -59,10 +59,7 @@ def _with_next(name: str, next_url: str) -> str:
 
 
 def _default_target() -> str:
-    try:
-        return resolve_url(settings.LOGIN_REDIRECT_URL)
-    except NoReverseMatch:
-        return "/"
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _locked_message(request: HttpRequest) -> str:

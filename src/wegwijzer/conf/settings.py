@@ -226,9 +226,6 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "wegwijzer@localhost")
 # How often (seconds) a process checks whether another process changed the social map (search index).
 SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))
 
-# The anonymous advice tally is written in batches off the request path (0 = write at once).
-ROUTES_TALLY_FLUSH_SECONDS = float(env("ROUTES_TALLY_FLUSH_SECONDS", "1"))
-
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
