@@ -15,7 +15,7 @@ TABLE = AccessLogEntry._meta.db_table  # "audit_accesslogentry", literal in the 
 
 @pytest.fixture
 def entry():
-    return access_log_write(request=None, user=None, action="read", case_id="case-1", object_type="case")
+    return access_log_write(context=None, user=None, action="read", case_id="case-1", object_type="case")
 
 
 def test_insert_works(entry):
@@ -180,7 +180,7 @@ def test_sqlite_triggers_are_installed_and_come_back_after_migrate():
 def test_flush_between_transactional_tests_still_works():
     # This test commits a row; the test runner's flush afterwards must be able to empty the table
     # (TRUNCATE on PostgreSQL, the audit app's `flush` on SQLite). A failing flush errors at teardown.
-    access_log_write(request=None, user=None, action="read", case_id="committed")
+    access_log_write(context=None, user=None, action="read", case_id="committed")
     assert AccessLogEntry.objects.filter(case_id="committed").count() == 1
 
 

@@ -61,7 +61,7 @@ def rows():
 
     from wegwijzer.audit.seal import seal_pending
 
-    entry = access_log_write(request=None, user=None, action="read", case_id="case-rt")
+    entry = access_log_write(context=None, user=None, action="read", case_id="case-rt")
     seal_pending(horizon=dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
     seal = AccessLogSeal.objects.get()
     return {"audit_accesslogentry": entry.pk, "audit_accesslogseal": seal.pk}

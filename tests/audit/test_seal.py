@@ -19,7 +19,7 @@ NOW_PLUS = dt.timedelta(seconds=5)
 
 
 def _write(n, case="case-s"):
-    return [access_log_write(request=None, user=None, action="read", case_id=f"{case}-{i}") for i in range(n)]
+    return [access_log_write(context=None, user=None, action="read", case_id=f"{case}-{i}") for i in range(n)]
 
 
 def _seal_all(max_rows=1000):
@@ -61,7 +61,7 @@ def test_rows_younger_than_the_horizon_wait():
     now = timezone.now()
     young = AccessLogEntry(action="read", case_id="young", occurred_at=now + dt.timedelta(minutes=10))
     young.save()
-    later = access_log_write(request=None, user=None, action="read", case_id="later")
+    later = access_log_write(context=None, user=None, action="read", case_id="later")
     assert later.pk > young.pk
     seal_pending(horizon=dt.timedelta(minutes=5), now=now - dt.timedelta(minutes=5))
     assert not AccessLogSeal.objects.exists()

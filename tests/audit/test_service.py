@@ -11,8 +11,9 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from wegwijzer.audit.context import AccessContext, access_context, client_address
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.audit.service import LOGGER_NAME, access_log_for_case, access_log_write, client_address
+from wegwijzer.audit.service import LOGGER_NAME, access_log_for_case, access_log_write
 
 Action = AccessLogEntry.Action
 
@@ -30,7 +31,7 @@ def test_entry_records_who_what_when_where(rf: RequestFactory):
     request = rf.get("/gezinsplan/x/", REMOTE_ADDR="203.0.113.5")
     before = timezone.now()
     entry = access_log_write(
-        request=request, user=user, action=Action.READ, case_id="k7Fq", object_type="agreement", object_id="12",
+        context=access_context(request), user=user, action=Action.READ, case_id="k7Fq", object_type="agreement", object_id="12",
         detail="tab=team",
     )
     assert isinstance(entry.event_id, uuid.UUID)
@@ -47,7 +48,7 @@ def test_entry_records_who_what_when_where(rf: RequestFactory):
 
 def test_entry_survives_deleting_the_user():
     user = _user(username="vertrokken")
-    entry = access_log_write(request=None, user=user, action=Action.READ, case_id="c")
+    entry = access_log_write(context=None, user=user, action=Action.READ, case_id="c")
     user.delete()
     entry = AccessLogEntry.objects.get(pk=entry.pk)
     assert entry.username == "vertrokken" and entry.user_id is not None
@@ -56,20 +57,20 @@ def test_entry_survives_deleting_the_user():
 def test_anonymous_and_denied(rf):
     from django.contrib.auth.models import AnonymousUser
 
-    entry = access_log_write(request=rf.get("/"), user=AnonymousUser(), action="read", case_id="c",
+    entry = access_log_write(context=access_context(rf.get("/")), user=AnonymousUser(), action="read", case_id="c",
                              outcome="denied")
     assert entry.user_id is None and entry.username == "" and entry.outcome == "denied"
 
 
 def test_unknown_outcome_is_a_programming_error():
     with pytest.raises(ValueError):
-        access_log_write(request=None, user=None, action=Action.READ, outcome="maybe")
+        access_log_write(context=None, user=None, action=Action.READ, outcome="maybe")
     with pytest.raises(ValueError):
-        access_log_write(request=None, user=None, action="")
+        access_log_write(context=None, user=None, action="")
 
 
 def test_long_values_are_cut_not_refused():
-    entry = access_log_write(request=None, user=None, action=Action.READ, case_id="c" * 100, detail="d" * 500)
+    entry = access_log_write(context=None, user=None, action=Action.READ, case_id="c" * 100, detail="d" * 500)
     assert len(entry.case_id) == 64 and len(entry.detail) == 200
 
 
@@ -80,7 +81,7 @@ def test_x_forwarded_for_is_ignored_unless_trusted(rf, settings):
     settings.TRUST_X_FORWARDED_FOR = True
     # The right-most entry is the one our own proxy appended; the rest is client-supplied.
     assert client_address(request) == "203.0.113.9"
-    entry = access_log_write(request=request, user=None, action=Action.READ)
+    entry = access_log_write(context=access_context(request), user=None, action=Action.READ)
     assert entry.client_address == "203.0.113.9"
 
 
@@ -103,12 +104,12 @@ def test_client_address_edge_cases(rf, settings, meta, expected):
 
 
 def test_no_request_means_no_address():
-    assert access_log_write(request=None, user=None, action=Action.READ).client_address is None
+    assert access_log_write(context=None, user=None, action=Action.READ).client_address is None
 
 
 def test_entry_is_emitted_on_the_audit_logger(caplog):
     with caplog.at_level(logging.INFO, logger=LOGGER_NAME):
-        entry = access_log_write(request=None, user=None, action=Action.EXPORT, case_id="c9", object_type="fhir")
+        entry = access_log_write(context=None, user=None, action=Action.EXPORT, case_id="c9", object_type="fhir")
     records = [r for r in caplog.records if r.name == LOGGER_NAME]
     assert len(records) == 1
     payload = json.loads(records[0].getMessage())
@@ -118,10 +119,10 @@ def test_entry_is_emitted_on_the_audit_logger(caplog):
 
 
 def test_access_log_for_case_is_newest_first_and_only_that_case():
-    old = access_log_write(request=None, user=None, action=Action.CREATE, case_id="A")
+    old = access_log_write(context=None, user=None, action=Action.CREATE, case_id="A")
     AccessLogEntry.objects.create(action="read", case_id="A", occurred_at=timezone.now() + timedelta(seconds=5))
-    access_log_write(request=None, user=None, action=Action.READ, case_id="B")
-    newer = access_log_write(request=None, user=None, action=Action.UPDATE, case_id="A")
+    access_log_write(context=None, user=None, action=Action.READ, case_id="B")
+    newer = access_log_write(context=None, user=None, action=Action.UPDATE, case_id="A")
     entries = list(access_log_for_case("A"))
     assert [e.case_id for e in entries] == ["A", "A", "A"]
     assert entries[-1] == old
@@ -131,6 +132,29 @@ def test_access_log_for_case_is_newest_first_and_only_that_case():
 
 def test_action_must_be_one_of_the_enum():
     with pytest.raises(ValueError, match="Unknown action"):
-        access_log_write(request=None, user=None, action="raed")  # type: ignore[arg-type]
+        access_log_write(context=None, user=None, action="raed")  # type: ignore[arg-type]
     # A string that is an enum value is the same action (callers being moved to the enum still work).
-    assert access_log_write(request=None, user=None, action="read").action == Action.READ  # type: ignore[arg-type]
+    assert access_log_write(context=None, user=None, action="read").action == Action.READ  # type: ignore[arg-type]
+
+
+def test_access_context_from_a_request(rf):
+    context = access_context(rf.post("/", REMOTE_ADDR="192.0.2.8"))
+    assert context == AccessContext(client_address="192.0.2.8", method="POST")
+    assert not context.is_read and not context.is_head
+    assert access_context(rf.get("/")).is_read
+
+
+def test_access_context_marks_a_head_also_when_the_api_runs_it_as_get(rf):
+    assert access_context(rf.head("/")).is_head
+    request = rf.get("/")
+    assert not access_context(request).is_head
+    request._ww_head_as_get = True  # set by core.middleware for a ninja view
+    context = access_context(request)
+    assert context.is_head and context.is_read and context.method == "HEAD"
+
+
+def test_access_context_is_frozen_and_empty_without_a_request():
+    context = access_context(None)
+    assert context == AccessContext() and context.client_address is None and context.method == ""
+    with pytest.raises(AttributeError):
+        context.client_address = "10.0.0.1"  # type: ignore[misc]

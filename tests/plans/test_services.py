@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 
+from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.plans import policy, selectors, services
 from wegwijzer.plans.models import Agreement, Casus, Consent, Membership, PlanSection, Regie
@@ -100,10 +100,31 @@ def test_member_add_rejects_period_in_wrong_order(team):
 
 def test_non_members_cannot_change(team):
     for outsider in (team.other, team.former, team.admin, team.policy):
-        with pytest.raises(Http404):
+        with pytest.raises(policy.NotAMember):
             services.member_add(actor=outsider, casus=team.casus, username=team.other.username)
-        with pytest.raises(Http404):
+        with pytest.raises(policy.NotAMember):
             services.agreement_create(actor=outsider, casus=team.casus, what="x")
+
+
+def test_a_refusal_is_a_domain_error_carrying_its_denied_entry(team):
+    context = AccessContext(client_address="192.0.2.44", method="PATCH")
+    with pytest.raises(policy.NotAMember) as exc:
+        selectors.casus_get_for_user(team.other, team.casus.pk, context=context)
+    assert isinstance(exc.value, LookupError) and str(exc.value) == "Casus niet gevonden."
+    entry = exc.value.access_log
+    assert entry is not None and entry["context"] is context and entry["action"] == AccessLogEntry.Action.UPDATE
+    logged = AccessLogEntry.objects.get(case_id=str(team.casus.pk), outcome="denied")
+    assert (logged.client_address, logged.action, logged.username) == ("192.0.2.44", "update", team.other.username)
+    # Without a context (the command line) nothing is logged, and an unknown id carries no entry either.
+    with pytest.raises(policy.NotAMember) as exc:
+        selectors.casus_get_for_user(team.other, team.casus.pk)
+    assert exc.value.access_log is None
+    with pytest.raises(policy.NotAMember) as exc:
+        selectors.casus_get_for_user(team.member, "geen-uuid", context=context)
+    assert exc.value.access_log is None
+    assert AccessLogEntry.objects.filter(outcome="denied").count() == 1
+    with pytest.raises(policy.NotFound):
+        selectors.section_get(team.casus, 9)
 
 
 def test_member_remove_ends_access_now(team):

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 
@@ -50,10 +51,10 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             username = self.cleaned_data.get("username", "")
             if getattr(self.request, "axes_locked_out", False):
-                access_log_write(request=self.request, user=None, action=Action.LOGIN_FAILED, outcome="denied",
+                access_log_write(context=access_context(self.request), user=None, action=Action.LOGIN_FAILED, outcome="denied",
                                  detail=f"locked={locked_by(self.request) or 'username'}", username=username)
             else:
-                access_log_write(request=self.request, user=None, action=Action.LOGIN_FAILED, outcome="failure",
+                access_log_write(context=access_context(self.request), user=None, action=Action.LOGIN_FAILED, outcome="failure",
                                  detail="password", username=username)
             raise
 

@@ -118,7 +118,7 @@ def user_create(
     user.set_password(password)
     user.save()
     access_log_write(
-        request=None, user=created_by, action=Action.USER_CREATE, object_type="user", object_id=str(user.pk),
+        context=None, user=created_by, action=Action.USER_CREATE, object_type="user", object_id=str(user.pk),
     )
     return user
 
@@ -149,7 +149,7 @@ def api_token_issue(*, user: User, issued_by: Any = None, name: str = "cli", day
         created_by=issued_by if getattr(issued_by, "pk", None) else None,
     )
     access_log_write(
-        request=None, user=issued_by, action=Action.TOKEN_ISSUE, object_type="api_token", object_id=str(token.pk),
+        context=None, user=issued_by, action=Action.TOKEN_ISSUE, object_type="api_token", object_id=str(token.pk),
         detail=f"user_id={user.pk}",
     )
     return token, raw
@@ -163,7 +163,7 @@ def api_token_revoke(*, token: ApiToken, revoked_by: Any) -> ApiToken:
         token.revoked_by = revoked_by if getattr(revoked_by, "pk", None) else None
         token.save(update_fields=["revoked_at", "revoked_by"])
         access_log_write(
-            request=None, user=revoked_by, action=Action.TOKEN_REVOKE, object_type="api_token",
+            context=None, user=revoked_by, action=Action.TOKEN_REVOKE, object_type="api_token",
             object_id=str(token.pk), detail=f"user_id={token.user_id}",
         )
     return token
@@ -243,7 +243,7 @@ def backup_codes_issue(*, user: Any, issued_by: Any) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     access_log_write(
-        request=None, user=issued_by, action=Action.OTP_SETUP, object_type="user", object_id=str(user.pk),
+        context=None, user=issued_by, action=Action.OTP_SETUP, object_type="user", object_id=str(user.pk),
         detail=f"backup=issued;count={BACKUP_CODE_COUNT}",
     )
     return [f"{code[:4]} {code[4:]}" for code in codes]
@@ -302,7 +302,7 @@ def enrolment_code_issue(
         created_by=issued_by if getattr(issued_by, "pk", None) else None,
     )
     access_log_write(
-        request=None, user=issued_by, action=Action.OTP_SETUP, object_type="user", object_id=str(user.pk),
+        context=None, user=issued_by, action=Action.OTP_SETUP, object_type="user", object_id=str(user.pk),
         detail=f"enrolment=issued;devices_removed={removed}",
     )
     return code, "-".join(raw[i : i + 4] for i in range(0, ENROLMENT_LENGTH, 4))
@@ -361,7 +361,7 @@ def otp_enrolment_confirm(*, user: Any, enrolment_id: int, token: str) -> tuple[
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     access_log_write(
-        request=None, user=user, action=Action.OTP_SETUP, object_type="user", object_id=str(user.pk),
+        context=None, user=user, action=Action.OTP_SETUP, object_type="user", object_id=str(user.pk),
         detail="enrolment=used",
     )
     return "ok", device

@@ -37,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.views.core import BackupTokensView, LoginView, SetupView
 from two_factor.views.utils import IdempotentSessionWizardView
 
+from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 
@@ -210,7 +211,7 @@ class WegwijzerLoginView(LoginView):
     def process_step(self, form: Any) -> Any:
         if self.steps.current == self.AUTH_STEP and form.is_valid():
             user = form.get_user()
-            access_log_write(request=self.request, user=user, action=Action.LOGIN, detail="factor=password")
+            access_log_write(context=access_context(self.request), user=user, action=Action.LOGIN, detail="factor=password")
         return super().process_step(form)
 
     def render_next_step(self, form: Any, **kwargs: Any) -> HttpResponse:
@@ -223,7 +224,7 @@ class WegwijzerLoginView(LoginView):
         if form.is_bound and form.errors and self.steps.current in (self.TOKEN_STEP, self.BACKUP_STEP):
             user = self.get_user()
             detail = "backup" if self.steps.current == self.BACKUP_STEP else "verify"
-            access_log_write(request=self.request, user=user or None, action=Action.OTP_FAILED, outcome="failure",
+            access_log_write(context=access_context(self.request), user=user or None, action=Action.OTP_FAILED, outcome="failure",
                              detail=detail)
         return _bad_request_if_invalid(super().render(form, **kwargs), form)
 
@@ -248,7 +249,7 @@ class WegwijzerLoginView(LoginView):
             detail = f"factor=backup;remaining={backup_codes_remaining(user=user)}"
         else:
             detail = "factor=totp"
-        access_log_write(request=self.request, user=user, action=Action.LOGIN, detail=detail)
+        access_log_write(context=access_context(self.request), user=user, action=Action.LOGIN, detail=detail)
         return HttpResponseRedirect(next_url or _default_target())
 
 
@@ -334,7 +335,7 @@ class WegwijzerSetupView(SetupView):
         form = form or self.get_form()
         if form.is_bound and form.errors:
             detail = "setup" if self.steps.current == self.GENERATOR_STEP else "enrolment_code"
-            access_log_write(request=self.request, user=self.request.user, action=Action.OTP_FAILED,
+            access_log_write(context=access_context(self.request), user=self.request.user, action=Action.OTP_FAILED,
                              outcome="failure", detail=detail)
             if getattr(form, "enrolment_expired", False):
                 # The enrolment code was used up elsewhere or expired: start again at step 1.
@@ -364,7 +365,7 @@ class WegwijzerSetupView(SetupView):
         validated = self.storage.validated_step_data.get(self.GENERATOR_STEP) or {}
         device = TOTPDevice.objects.get(user=user, pk=validated["device_id"], confirmed=True)
         otp_login(self.request, device)
-        access_log_write(request=self.request, user=user, action=Action.LOGIN, detail="factor=totp")
+        access_log_write(context=access_context(self.request), user=user, action=Action.LOGIN, detail="factor=totp")
         codes = backup_codes_issue(user=user, issued_by=user)
         response = TemplateResponse(self.request, "accounts/setup_complete.html", {
             "codes": codes, "next": self.get_redirect_url() or _default_target(),
@@ -430,7 +431,7 @@ backup_codes = otp_required(WegwijzerBackupCodesView.as_view())
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        access_log_write(request=request, user=request.user, action=Action.LOGOUT)
+        access_log_write(context=access_context(request), user=request.user, action=Action.LOGOUT)
     auth.logout(request)
     return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
 

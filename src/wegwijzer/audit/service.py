@@ -1,6 +1,6 @@
 """Writing and reading the access log. Every case-data access in the application goes through here.
 
-    access_log_write(request=request, user=request.user, action=AccessLogEntry.Action.READ, case_id=case.public_id,
+    access_log_write(context=access_context(request), user=request.user, action=AccessLogEntry.Action.READ, case_id=case.public_id,
                      object_type="agreement", object_id=str(agreement.pk))
 
 Each entry is also emitted as one structured event on the logger "wegwijzer.audit" (for shipping to a
@@ -9,15 +9,13 @@ SIEM); the database row is the record of truth.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
 import structlog
-from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
+from .context import AccessContext
 from .models import AccessLogEntry
 
 LOGGER_NAME = "wegwijzer.audit"
@@ -34,38 +32,6 @@ OUTCOMES = {choice.value for choice in AccessLogEntry.Outcome}
 DETAIL_MAX = AccessLogEntry._meta.get_field("detail").max_length or 200
 
 
-def _valid_ip(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.startswith("[") and "]" in value:  # [::1]:1234
-        value = value[1 : value.index("]")]
-    elif value.count(":") == 1:  # 10.0.0.1:1234
-        value = value.split(":", 1)[0]
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    """The client's IP address: REMOTE_ADDR, or, behind a trusted proxy, the address that proxy saw.
-
-    X-Forwarded-For is only honoured with settings.TRUST_X_FORWARDED_FOR; then its right-most entry
-    (the one our own proxy appended) is used, because everything left of it is client-supplied.
-    """
-    if request is None:
-        return None
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        entries = [e.strip() for e in forwarded.split(",") if e.strip()]
-        if entries:
-            address = _valid_ip(entries[-1])
-            if address:
-                return address
-    return _valid_ip(request.META.get("REMOTE_ADDR"))
-
-
 def _user_fields(user: Any) -> dict[str, Any]:
     if user is None or not getattr(user, "is_authenticated", False):
         return {"user_id": None, "username": "", "role": "", "organisation_slug": ""}
@@ -79,7 +45,7 @@ def _user_fields(user: Any) -> dict[str, Any]:
 
 def access_log_write(
     *,
-    request: HttpRequest | None,
+    context: AccessContext | None,
     user: Any,
     action: AccessLogEntry.Action,
     case_id: str = "",
@@ -91,7 +57,8 @@ def access_log_write(
 ) -> AccessLogEntry:
     """Append one entry to the access log and emit it on the "wegwijzer.audit" logger.
 
-    `user` may be None or anonymous (e.g. a failed login; then `username` is recorded empty unless
+    `context` (from `audit.context.access_context(request)`; None from the command line) gives the
+    client address. `user` may be None or anonymous (e.g. a failed login; then `username` is recorded empty unless
     `username` is given). `detail` is short and structural: never free text about a family.
     """
     if outcome not in OUTCOMES:
@@ -109,7 +76,7 @@ def access_log_write(
         case_id=str(case_id or "")[:64],
         object_type=str(object_type or "")[:64],
         object_id=str(object_id or "")[:64],
-        client_address=client_address(request),
+        client_address=context.client_address if context else None,
         detail=str(detail or "")[:DETAIL_MAX],
         **fields,
     )

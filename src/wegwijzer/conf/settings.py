@@ -161,7 +161,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_ADDRESS_FAILURE_LIMIT = int(env("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_HANDLER = "wegwijzer.accounts.lockout.UsernameAndAddressHandler"
 # The same client address as the access log (right-most X-Forwarded-For only with TRUST_X_FORWARDED_FOR).
-AXES_CLIENT_IP_CALLABLE = "wegwijzer.audit.service.client_address"
+AXES_CLIENT_IP_CALLABLE = "wegwijzer.audit.context.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wegwijzer.accounts.views.lockout_response"
 # One-time codes an administrator gives for setting up two-factor login expire after this many days.

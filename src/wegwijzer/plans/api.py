@@ -20,12 +20,13 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Body, Router
 from ninja.responses import Status
 
 from wegwijzer.accounts.auth import API_AUTH
+from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 from wegwijzer.core.api import json_response
@@ -94,11 +95,10 @@ def _relog_after_rollback(view: Callable[..., Any], request: HttpRequest, kwargs
     try:
         with transaction.atomic():
             return view(request, **kwargs)
-    except Http404 as exc:
+    except policy.NotFound as exc:
         # The denied attempt was logged inside the rolled-back transaction: log it again.
-        entry = getattr(exc, "access_log", None)
-        if entry:
-            access_log_write(**entry)
+        if exc.access_log:
+            access_log_write(**exc.access_log)
         raise
     except services.ConflictError as exc:
         for entry in exc.access_log_entries:
@@ -116,6 +116,9 @@ def case_operation(view: Callable[..., Any]) -> Callable[..., Any]:
             if request.method in SAFE:
                 return view(request, **kwargs)
             return _relog_after_rollback(view, request, kwargs)
+        except policy.NotFound as exc:
+            # The same answer as for an unknown id: nobody can tell a case (or a part of it) exists.
+            raise ApiError(404, _("Niet gevonden.")) from exc
         except services.DuplicateMemberError as exc:
             raise ApiError(409, _("Deze professional is al lid van het team."), _errors_of(exc)) from exc
         except ValidationError as exc:
@@ -138,7 +141,7 @@ def _read(
     request: HttpRequest, case_id: UUID, object_type: str, object_id: Any = "", action: Action = Action.READ
 ) -> Casus:
     return selectors.casus_read(
-        request=request,
+        context=access_context(request),
         user=request.user,
         casus_id=case_id,
         object_type=object_type,
@@ -148,7 +151,7 @@ def _read(
 
 
 def _for_change(request: HttpRequest, case_id: UUID) -> Casus:
-    return selectors.casus_get_for_user(request.user, case_id, request=request)
+    return selectors.casus_get_for_user(request.user, case_id, context=access_context(request))
 
 
 # ---- cases ----
@@ -157,7 +160,7 @@ def _for_change(request: HttpRequest, case_id: UUID) -> Casus:
 @router.get("/cases", response=CasesOut, url_name="api-cases", summary="Mijn gezinsplannen")
 @case_operation
 def cases_get(request: HttpRequest) -> dict[str, Any]:
-    cases = selectors.casus_list_read(request=request, user=request.user)
+    cases = selectors.casus_list_read(context=access_context(request), user=request.user)
     return {"count": len(cases), "results": cases}
 
 
@@ -170,7 +173,7 @@ def cases_get(request: HttpRequest) -> dict[str, Any]:
 @case_operation
 def cases_post(request: HttpRequest, payload: CaseIn = Body(None)) -> Status[Casus]:  # noqa: B008
     body = CaseIn.check(payload)
-    casus = services.casus_create(actor=request.user, request=request, **body.model_dump())
+    casus = services.casus_create(actor=request.user, context=access_context(request), **body.model_dump())
     return Status(201, casus)
 
 
@@ -187,7 +190,7 @@ def case_get(request: HttpRequest, case_id: UUID) -> Casus:
 def case_patch(request: HttpRequest, case_id: UUID, payload: CasePatch = Body(None)) -> Casus:  # noqa: B008
     casus = _for_change(request, case_id)
     body = CasePatch.check(payload)
-    return services.casus_update(actor=request.user, request=request, casus=casus, **body.given())
+    return services.casus_update(actor=request.user, context=access_context(request), casus=casus, **body.given())
 
 
 @router.post(
@@ -197,7 +200,7 @@ def case_patch(request: HttpRequest, case_id: UUID, payload: CasePatch = Body(No
 def case_close_post(request: HttpRequest, case_id: UUID, payload: CloseIn = Body(None)) -> Casus:  # noqa: B008
     casus = _for_change(request, case_id)
     CloseIn.check(payload)
-    return services.casus_close(actor=request.user, request=request, casus=casus)
+    return services.casus_close(actor=request.user, context=access_context(request), casus=casus)
 
 
 # ---- team ----
@@ -222,7 +225,7 @@ def members_post(request: HttpRequest, case_id: UUID, payload: TeamMemberIn = Bo
     body = TeamMemberIn.check(payload)
     membership = services.member_add(
         actor=request.user,
-        request=request,
+        context=access_context(request),
         casus=casus,
         username=body.username,
         role=body.role,
@@ -242,7 +245,7 @@ def members_post(request: HttpRequest, case_id: UUID, payload: TeamMemberIn = Bo
 def member_delete(request: HttpRequest, case_id: UUID, username: str) -> Any:
     casus = _for_change(request, case_id)
     membership = selectors.member_get_current(casus, username)
-    return services.member_remove(actor=request.user, request=request, casus=casus, membership=membership)
+    return services.member_remove(actor=request.user, context=access_context(request), casus=casus, membership=membership)
 
 
 # ---- regie and plan ----
@@ -269,7 +272,7 @@ def regie_put(request: HttpRequest, case_id: UUID, payload: RegieIn = Body(None)
     body = RegieIn.check(payload, casus=casus)
     services.regie_set(
         actor=request.user,
-        request=request,
+        context=access_context(request),
         casus=casus,
         lead=body.lead,
         expected_version=body.version,
@@ -292,7 +295,7 @@ def plan_get(request: HttpRequest, case_id: UUID) -> dict[str, Any]:
 )
 @case_operation
 def plan_step_get(request: HttpRequest, case_id: UUID, step: int) -> Any:
-    casus = selectors.casus_get_for_user(request.user, case_id, request=request)
+    casus = selectors.casus_get_for_user(request.user, case_id, context=access_context(request))
     section = selectors.section_get(casus, step)
     _read(request, case_id, "plansection", step)
     return section
@@ -308,11 +311,11 @@ def plan_step_get(request: HttpRequest, case_id: UUID, step: int) -> Any:
 def plan_step_put(request: HttpRequest, case_id: UUID, step: int, payload: StepIn = Body(None)) -> Any:  # noqa: B008
     casus = _for_change(request, case_id)
     if step not in Step.values:
-        raise Http404
+        raise policy.NotFound("Onbekende stap.")
     body = StepIn.check(payload)
     return services.plan_section_update(
         actor=request.user,
-        request=request,
+        context=access_context(request),
         casus=casus,
         step=step,
         content=body.content,
@@ -344,7 +347,7 @@ def agreements_post(request: HttpRequest, case_id: UUID, payload: AgreementIn = 
     casus = _for_change(request, case_id)
     body = AgreementIn.check(payload, casus=casus)
     agreement = services.agreement_create(
-        actor=request.user, request=request, casus=casus, what=body.what, owner=body.owner, due_date=body.due_date
+        actor=request.user, context=access_context(request), casus=casus, what=body.what, owner=body.owner, due_date=body.due_date
     )
     return Status(201, agreement)
 
@@ -357,7 +360,7 @@ def agreements_post(request: HttpRequest, case_id: UUID, payload: AgreementIn = 
 )
 @case_operation
 def agreement_get(request: HttpRequest, case_id: UUID, agreement_id: UUID) -> Any:
-    casus = selectors.casus_get_for_user(request.user, case_id, request=request)
+    casus = selectors.casus_get_for_user(request.user, case_id, context=access_context(request))
     agreement = selectors.agreement_get(casus, agreement_id)
     _read(request, case_id, "agreement", agreement.pk)
     return agreement
@@ -379,7 +382,7 @@ def agreement_patch(
     casus = _for_change(request, case_id)
     agreement = selectors.agreement_get(casus, agreement_id)
     body = AgreementPatch.check(payload, casus=casus)
-    return services.agreement_update(actor=request.user, request=request, agreement=agreement, **body.given())
+    return services.agreement_update(actor=request.user, context=access_context(request), agreement=agreement, **body.given())
 
 
 @router.get(f"{C}/consents", response={200: ConsentsOut, **READ}, url_name="api-case-consents", summary="Toestemmingen")
@@ -401,7 +404,7 @@ def consents_post(request: HttpRequest, case_id: UUID, payload: ConsentIn = Body
     body = ConsentIn.check(payload)
     consent = services.consent_record(
         actor=request.user,
-        request=request,
+        context=access_context(request),
         casus=casus,
         what=body.what,
         with_whom=body.with_whom,
@@ -428,7 +431,7 @@ def consent_withdraw_post(
     consent = selectors.consent_get(casus, consent_id)
     body = WithdrawIn.check(payload)
     return services.consent_withdraw(
-        actor=request.user, request=request, consent=consent, withdrawn_on=body.withdrawn_on
+        actor=request.user, context=access_context(request), consent=consent, withdrawn_on=body.withdrawn_on
     )
 
 
@@ -454,7 +457,7 @@ def meetings_post(request: HttpRequest, case_id: UUID, payload: MeetingIn = Body
     body = MeetingIn.check(payload, casus=casus)
     meeting = services.meeting_plan(
         actor=request.user,
-        request=request,
+        context=access_context(request),
         casus=casus,
         starts_at=body.starts_at,
         duration_minutes=body.duration_minutes,
@@ -473,7 +476,7 @@ def meetings_post(request: HttpRequest, case_id: UUID, payload: MeetingIn = Body
 )
 @case_operation
 def meeting_get(request: HttpRequest, case_id: UUID, meeting_id: UUID) -> Any:
-    casus = selectors.casus_get_for_user(request.user, case_id, request=request)
+    casus = selectors.casus_get_for_user(request.user, case_id, context=access_context(request))
     meeting = selectors.meeting_get(casus, meeting_id)
     _read(request, case_id, "meeting", meeting.pk)
     return meeting
@@ -497,7 +500,7 @@ def meeting_patch(
     body = MeetingPatch.check(payload)
     minutes = meeting.minutes if body.minutes is None else body.minutes
     services.meeting_record_minutes(
-        actor=request.user, request=request, meeting=meeting, minutes=minutes, decisions=body.decisions
+        actor=request.user, context=access_context(request), meeting=meeting, minutes=minutes, decisions=body.decisions
     )
     return selectors.meeting_get(casus, meeting.pk)
 
@@ -511,7 +514,7 @@ def meeting_patch(
 )
 @case_operation
 def meeting_ics_get(request: HttpRequest, case_id: UUID, meeting_id: UUID) -> HttpResponse:
-    casus = selectors.casus_get_for_user(request.user, case_id, request=request)
+    casus = selectors.casus_get_for_user(request.user, case_id, context=access_context(request))
     meeting = selectors.meeting_get(casus, meeting_id)
     _read(request, case_id, "meeting", meeting.pk, action=Action.EXPORT)
     response = HttpResponse(services.meeting_ical(meeting), content_type="text/calendar; charset=utf-8")
@@ -536,7 +539,7 @@ def meeting_agreements_post(
     meeting = selectors.meeting_get(casus, meeting_id)
     body = DecisionsIn.check(payload, casus=casus)
     items = [{"decision": i.decision, "owner": i.owner, "due_date": i.due_date} for i in body.items]
-    agreements = services.decisions_to_agreements(actor=request.user, request=request, meeting=meeting, items=items)
+    agreements = services.decisions_to_agreements(actor=request.user, context=access_context(request), meeting=meeting, items=items)
     return Status(201, {"results": agreements})
 
 
@@ -567,7 +570,7 @@ def handovers_post(request: HttpRequest, case_id: UUID, payload: HandoverIn = Bo
         raise ApiError(422, _("De invoer is niet geldig."), {"leaving": [_("Kies wie vertrekt.")]})
     record = services.handover(
         actor=request.user,
-        request=request,
+        context=access_context(request),
         casus=casus,
         leaving=leaving,
         successor_username=body.successor,
@@ -598,7 +601,7 @@ def feedback_post(request: HttpRequest, case_id: UUID, payload: FeedbackIn = Bod
     body = FeedbackIn.check(payload)
     feedback = services.feedback_send(
         actor=request.user,
-        request=request,
+        context=access_context(request),
         casus=casus,
         recipient_role=body.recipient_role,
         recipient_email=body.recipient_email,

@@ -3,7 +3,8 @@
 Only *current* members of a case's care team see or change anything of it: an active professional
 (`accounts.roles.is_professional`) with a Membership whose period covers now. Everyone else — other
 professionals, former members, superusers/administrators, policy staff, content editors, anonymous —
-is treated as if the case does not exist (Http404), so nobody can tell a case exists by probing.
+is treated as if the case does not exist (`NotAMember`, which views answer as 404 and the API as its 404,
+exactly as for an unknown id), so nobody can tell a case exists by probing.
 
 Check with `can(user, "view", casus)` or `rules.has_perm("plans.view_casus", user, casus)`. Do NOT use
 `user.has_perm(...)`: Django's PermissionsMixin answers True for every active superuser before any
@@ -15,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.http import Http404
 
 from wegwijzer.accounts.roles import is_professional
 
@@ -64,10 +64,30 @@ class ClosedCaseError(Exception):
     """A member tried to change a closed or purged case."""
 
 
+class NotFound(LookupError):
+    """Something of a case that does not exist or that the caller may not see; views and the API answer 404.
+
+    `access_log` is the "denied" entry (keyword arguments of `access_log_write`) already written for
+    this refusal, or None: a caller that rolls its transaction back writes it again afterwards.
+    """
+
+    def __init__(self, message: str, *, access_log: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.access_log = access_log
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAMember(NotFound):
+    """The case does not exist, or the caller is not a current member of its team (indistinguishable)."""
+
+
 def require(user: Any, action: str, casus: Casus) -> None:
-    """Raise Http404 for non-members, ClosedCaseError for a member changing a closed case."""
+    """Raise NotAMember for non-members, ClosedCaseError for a member changing a closed case."""
     if not is_current_member(user, casus):
-        raise Http404("Casus niet gevonden.")
+        raise NotAMember("Casus niet gevonden.")
     if not can(user, action, casus):
         raise ClosedCaseError("Deze casus is gesloten en kan niet meer worden gewijzigd.")
 

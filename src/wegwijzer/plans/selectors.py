@@ -1,8 +1,10 @@
 """Reads of gezinsplan data. Every function takes the caller and returns only what a current member may see.
 
-Use `casus_read(...)` in every view/endpoint that shows case data: it checks need-to-know (Http404 for
-anyone who is not a current member) and writes the "read" entry of the access log. `casus_get_for_user`
-only checks (no log entry) and is meant for write paths, whose service writes its own entry.
+Use `casus_read(...)` in every view/endpoint that shows case data: it checks need-to-know (`policy.NotAMember`
+for anyone who is not a current member) and writes the "read" entry of the access log. `casus_get_for_user`
+only checks (no log entry) and is meant for write paths, whose service writes its own entry. A missing
+part of a case raises `policy.NotFound`. Nothing here sees the HTTP request: the caller passes an
+`AccessContext` (client address, method) built once with `audit.context.access_context(request)`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_for_case, access_log_write
 
@@ -56,35 +58,34 @@ def casus_list_for_user(user: Any) -> QuerySet[Casus]:
     return Casus.objects.filter(pk__in=current.values("casus_id")).order_by("-created_at")
 
 
-def casus_get_for_user(user: Any, casus_id: Any, *, request: HttpRequest | None = None) -> Casus:
-    """The case if the user is a current member; Http404 otherwise (also for malformed ids).
+def casus_get_for_user(user: Any, casus_id: Any, *, context: AccessContext | None = None) -> Casus:
+    """The case if the user is a current member; `policy.NotAMember` otherwise (also for malformed ids).
 
-    With `request`, a refused look at an existing case is logged as outcome "denied" in that case's log.
+    With `context`, a refused look at an existing case is logged as outcome "denied" in that case's log.
     """
     pk = _uuid(casus_id)
     casus = Casus.objects.filter(pk=pk).first() if pk else None
     if casus is None:
-        raise Http404(NOT_FOUND)
+        raise policy.NotAMember(NOT_FOUND)
     if not policy.can(user, "view", casus):
-        denied = Http404(NOT_FOUND)
-        if request is not None:
+        entry: dict[str, Any] | None = None
+        if context is not None:
             entry = {
-                "request": request,
+                "context": context,
                 "user": user,
-                "action": Action.READ if request.method in ("GET", "HEAD") else Action.UPDATE,
+                "action": Action.READ if context.is_read else Action.UPDATE,
                 "case_id": str(casus.pk),
                 "object_type": "casus",
                 "outcome": "denied",
             }
             access_log_write(**entry)
-            # A caller that rolls back its transaction on this 404 re-writes the entry afterwards.
-            denied.access_log = entry  # type: ignore[attr-defined]
-        raise denied
+        # A caller that rolls back its transaction on this refusal re-writes the entry afterwards.
+        raise policy.NotAMember(NOT_FOUND, access_log=entry)
     return casus
 
 
 def case_log(
-    request: HttpRequest | None,
+    context: AccessContext | None,
     user: Any,
     action: AccessLogEntry.Action,
     casus: Casus,
@@ -94,7 +95,7 @@ def case_log(
 ) -> None:
     """One access-log entry about a case: the single place reads (here) and writes (services) log through."""
     access_log_write(
-        request=request,
+        context=context,
         user=user,
         action=action,
         case_id=str(casus.pk),
@@ -106,7 +107,7 @@ def case_log(
 
 def casus_read(
     *,
-    request: HttpRequest | None,
+    context: AccessContext | None,
     user: Any,
     casus_id: Any,
     object_type: str = "casus",
@@ -114,28 +115,27 @@ def casus_read(
     action: AccessLogEntry.Action = AccessLogEntry.Action.READ,
     detail: str = "",
 ) -> Casus:
-    """Check need-to-know and log the read ("read", or "export" for exports). Http404 for non-members.
+    """Check need-to-know and log the read ("read", or "export" for exports). `policy.NotAMember` for non-members.
 
     A HEAD request is checked the same way but not logged: its answer carries no case data (the server
     sends headers only), and the log records who saw what. A refused HEAD is still logged as denied.
     """
-    casus = casus_get_for_user(user, casus_id, request=request)
-    if not _is_head(request):
-        case_log(request, user, action, casus, object_type, object_id, detail)
+    casus = casus_get_for_user(user, casus_id, context=context)
+    if not _is_head(context):
+        case_log(context, user, action, casus, object_type, object_id, detail)
     return casus
 
 
-def _is_head(request: HttpRequest | None) -> bool:
-    # The API middleware runs a HEAD as GET and marks it (`_ww_head_as_get`); the web views see HEAD itself.
-    return request is not None and (request.method == "HEAD" or getattr(request, "_ww_head_as_get", False))
+def _is_head(context: AccessContext | None) -> bool:
+    return context is not None and context.is_head
 
 
-def casus_list_read(*, request: HttpRequest | None, user: Any) -> list[Casus]:
+def casus_list_read(*, context: AccessContext | None, user: Any) -> list[Casus]:
     """The user's cases, each listing logged as a read (labels are case data)."""
     cases = list(casus_list_for_user(user))
-    for casus in [] if _is_head(request) else cases:
+    for casus in [] if _is_head(context) else cases:
         access_log_write(
-            request=request,
+            context=context,
             user=user,
             action=Action.READ,
             case_id=str(casus.pk),
@@ -174,7 +174,7 @@ def members_all(casus: Casus) -> QuerySet[Membership]:
 def member_get_current(casus: Casus, username: str) -> Membership:
     membership = members_current(casus).filter(user__username=username).first()
     if membership is None:
-        raise Http404("Teamlid niet gevonden.")
+        raise policy.NotFound("Teamlid niet gevonden.")
     return membership
 
 
@@ -188,12 +188,12 @@ def section_get(casus: Casus, step: Any) -> PlanSection:
     try:
         step = int(step)
     except (TypeError, ValueError):
-        raise Http404("Onbekende stap.") from None
+        raise policy.NotFound("Onbekende stap.") from None
     if step not in Step.values:
-        raise Http404("Onbekende stap.")
+        raise policy.NotFound("Onbekende stap.")
     section = PlanSection.objects.filter(casus=casus, step=step).select_related("author").first()
     if section is None:
-        raise Http404("Onbekende stap.")
+        raise policy.NotFound("Onbekende stap.")
     return section
 
 
@@ -211,7 +211,7 @@ def agreement_get(casus: Casus, agreement_id: Any) -> Agreement:
         agreements_for_casus(casus).filter(pk=str(agreement_id)).first() if _uuid(agreement_id) else None
     )
     if agreement is None:
-        raise Http404("Afspraak niet gevonden.")
+        raise policy.NotFound("Afspraak niet gevonden.")
     return agreement
 
 
@@ -222,7 +222,7 @@ def consents_for_casus(casus: Casus) -> QuerySet[Consent]:
 def consent_get(casus: Casus, consent_id: Any) -> Consent:
     consent = consents_for_casus(casus).filter(pk=str(consent_id)).first() if _uuid(consent_id) else None
     if consent is None:
-        raise Http404("Toestemming niet gevonden.")
+        raise policy.NotFound("Toestemming niet gevonden.")
     return consent
 
 
@@ -236,7 +236,7 @@ def meetings_for_casus(casus: Casus) -> QuerySet[Meeting]:
 def meeting_get(casus: Casus, meeting_id: Any) -> Meeting:
     meeting = meetings_for_casus(casus).filter(pk=str(meeting_id)).first() if _uuid(meeting_id) else None
     if meeting is None:
-        raise Http404("MDO niet gevonden.")
+        raise policy.NotFound("MDO niet gevonden.")
     return meeting
 
 

@@ -1,8 +1,9 @@
 """Every change to a gezinsplan: one function per action, keyword-only, atomic, and it writes its own
 access-log entry in the same transaction (the Zulip `do_<action>` pattern).
 
-Each function takes `actor` (who acts) and `request` (for the client address in the log; None from the
-command line), checks need-to-know through `policy.require` (Http404 for non-members), validates (Django
+Each function takes `actor` (who acts) and `context` (an `audit.context.AccessContext` with the client
+address for the log, built by the caller from its request; None from the command line), never the HTTP
+request; it checks need-to-know through `policy.require` (`policy.NotAMember` for non-members), validates (Django
 ValidationError with Dutch messages per field) and never stores half a change.
 """
 
@@ -18,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from wegwijzer.accounts.roles import is_professional
+from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 from wegwijzer.routes.engine.situation import SituationError
@@ -106,7 +107,7 @@ def _membership_of(
 def casus_create(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     label: str,
     phase: str = "",
     wijk: str = "",
@@ -146,7 +147,7 @@ def casus_create(
         [PlanSection(casus=casus, step=step, updated_at=now) for step in Step.values]
     )
     Regie.objects.create(casus=casus, updated_by=actor, updated_at=now)
-    _log(request, actor, Action.CREATE, casus)
+    _log(context, actor, Action.CREATE, casus)
     return casus
 
 
@@ -154,7 +155,7 @@ def casus_create(
 def casus_from_advice(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     label: str,
     situation: dict,
     advice: dict | None = None,
@@ -173,7 +174,7 @@ def casus_from_advice(
     situation = situation or {}
     return casus_create(
         actor=actor,
-        request=request,
+        context=context,
         label=label,
         phase=str(situation.get("phase") or ""),
         wijk=str(situation.get("wijk") or ""),
@@ -189,7 +190,7 @@ CASUS_EDITABLE = ("label", "phase", "wijk", "contact_name", "contact_phone", "co
 
 
 @transaction.atomic
-def casus_update(*, actor: Any, request: HttpRequest | None = None, casus: Casus, **changes: Any) -> Casus:
+def casus_update(*, actor: Any, context: AccessContext | None = None, casus: Casus, **changes: Any) -> Casus:
     """Change the label, phase, wijk or contact data."""
     policy.require(actor, "change", casus)
     unknown = set(changes) - set(CASUS_EDITABLE)
@@ -201,17 +202,17 @@ def casus_update(*, actor: Any, request: HttpRequest | None = None, casus: Casus
     _validate_codes(phase=casus.phase, wijk=casus.wijk)
     _clean(casus)
     casus.save()
-    _log(request, actor, Action.UPDATE, casus, detail="velden=" + ",".join(sorted(changes)))
+    _log(context, actor, Action.UPDATE, casus, detail="velden=" + ",".join(sorted(changes)))
     return casus
 
 
 @transaction.atomic
-def casus_close(*, actor: Any, request: HttpRequest | None = None, casus: Casus) -> Casus:
+def casus_close(*, actor: Any, context: AccessContext | None = None, casus: Casus) -> Casus:
     policy.require(actor, "close", casus)
     casus.status = Casus.Status.CLOSED
     casus.closed_at = timezone.now()
     casus.save(update_fields=["status", "closed_at"])
-    _log(request, actor, Action.UPDATE, casus, detail="gesloten")
+    _log(context, actor, Action.UPDATE, casus, detail="gesloten")
     return casus
 
 
@@ -222,7 +223,7 @@ def casus_close(*, actor: Any, request: HttpRequest | None = None, casus: Casus)
 def member_add(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     username: str,
     role: str = "",
@@ -266,13 +267,13 @@ def member_add(
         raise DuplicateMemberError(
             {"username": ["Deze professional is al lid van het team (of wordt dat al in deze periode)."]}
         ) from exc
-    _log(request, actor, Action.MEMBER_ADD, casus, "membership", membership.pk, detail=f"user={user.username}")
+    _log(context, actor, Action.MEMBER_ADD, casus, "membership", membership.pk, detail=f"user={user.username}")
     return membership
 
 
 @transaction.atomic
 def member_remove(
-    *, actor: Any, request: HttpRequest | None = None, casus: Casus, membership: Membership
+    *, actor: Any, context: AccessContext | None = None, casus: Casus, membership: Membership
 ) -> Membership:
     """End a membership now: the member's access to the case ends at once. The last member cannot leave."""
     policy.require(actor, "change", casus)
@@ -286,7 +287,7 @@ def member_remove(
     membership.valid_to = max(timezone.now(), membership.valid_from)
     membership.save(update_fields=["valid_to"])
     _log(
-        request,
+        context,
         actor,
         Action.MEMBER_REMOVE,
         casus,
@@ -321,7 +322,7 @@ def regie_as_dict(regie: Regie) -> dict[str, Any]:
 def regie_set(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     lead: str,
     expected_version: int,
@@ -341,7 +342,7 @@ def regie_set(
     """
     regie, saved, mine = _regie_write(
         actor=actor,
-        request=request,
+        context=context,
         casus=casus,
         lead=lead,
         expected_version=expected_version,
@@ -359,7 +360,7 @@ def regie_set(
         return regie
     entries = [
         {
-            "request": request,
+            "context": context,
             "user": actor,
             "action": action,
             "case_id": str(casus.pk),
@@ -381,7 +382,7 @@ def regie_set(
 def _regie_write(
     *,
     actor: Any,
-    request: HttpRequest | None,
+    context: AccessContext | None,
     casus: Casus,
     lead: str,
     expected_version: int,
@@ -442,7 +443,7 @@ def _regie_write(
     regie.version = expected_version + 1
     _clean(regie)
     regie.save()  # the row is ours (locked, version already bumped); save() also writes the history row
-    _log(request, actor, Action.UPDATE, casus, "regie", casus.pk, detail=f"version={regie.version}")
+    _log(context, actor, Action.UPDATE, casus, "regie", casus.pk, detail=f"version={regie.version}")
     return regie, True, mine
 
 
@@ -464,7 +465,7 @@ def section_as_dict(section: PlanSection) -> dict[str, Any]:
 def plan_section_update(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     step: int,
     content: str,
@@ -479,7 +480,7 @@ def plan_section_update(
     """
     section, saved, mine = _plan_section_write(
         actor=actor,
-        request=request,
+        context=context,
         casus=casus,
         step=step,
         content=content,
@@ -490,7 +491,7 @@ def plan_section_update(
         return section
     entries = [
         {
-            "request": request,
+            "context": context,
             "user": actor,
             "action": action,
             "case_id": str(casus.pk),
@@ -512,7 +513,7 @@ def plan_section_update(
 def _plan_section_write(
     *,
     actor: Any,
-    request: HttpRequest | None,
+    context: AccessContext | None,
     casus: Casus,
     step: int,
     content: str,
@@ -546,7 +547,7 @@ def _plan_section_write(
     # by our UPDATE) so the history gets this version with its author.
     section._history_user = actor  # type: ignore[attr-defined]
     section.save()
-    _log(request, actor, Action.UPDATE, casus, "plansection", step, detail=f"version={section.version}")
+    _log(context, actor, Action.UPDATE, casus, "plansection", step, detail=f"version={section.version}")
     return section, True, mine
 
 
@@ -562,7 +563,7 @@ def _check_due_date(casus: Casus, due_date: dt.date | None) -> None:
 def agreement_create(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     what: str,
     owner: Any = None,
@@ -589,7 +590,7 @@ def agreement_create(
     )
     _clean(agreement)
     agreement.save()
-    _log(request, actor, Action.CREATE, casus, "agreement", agreement.pk)
+    _log(context, actor, Action.CREATE, casus, "agreement", agreement.pk)
     return agreement
 
 
@@ -600,7 +601,7 @@ _UNSET: Any = object()
 def agreement_update(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     agreement: Agreement,
     what: str = _UNSET,
     owner: Any = _UNSET,
@@ -629,7 +630,7 @@ def agreement_update(
     agreement.updated_at = timezone.now()
     _clean(agreement)
     agreement.save()
-    _log(request, actor, Action.UPDATE, casus, "agreement", agreement.pk, detail="velden=" + ",".join(changed))
+    _log(context, actor, Action.UPDATE, casus, "agreement", agreement.pk, detail="velden=" + ",".join(changed))
     return agreement
 
 
@@ -640,7 +641,7 @@ def agreement_update(
 def consent_record(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     what: str,
     with_whom: str,
@@ -660,13 +661,13 @@ def consent_record(
     )
     _clean(consent)
     consent.save()
-    _log(request, actor, Action.CREATE, casus, "consent", consent.pk)
+    _log(context, actor, Action.CREATE, casus, "consent", consent.pk)
     return consent
 
 
 @transaction.atomic
 def consent_withdraw(
-    *, actor: Any, request: HttpRequest | None = None, consent: Consent, withdrawn_on: dt.date | None = None
+    *, actor: Any, context: AccessContext | None = None, consent: Consent, withdrawn_on: dt.date | None = None
 ) -> Consent:
     casus = consent.casus
     policy.require(actor, "change", casus)
@@ -679,7 +680,7 @@ def consent_withdraw(
         raise ValidationError({"withdrawn_on": ["De datum van intrekking ligt in de toekomst."]})
     _clean(consent)
     consent.save()
-    _log(request, actor, Action.UPDATE, casus, "consent", consent.pk, detail="ingetrokken")
+    _log(context, actor, Action.UPDATE, casus, "consent", consent.pk, detail="ingetrokken")
     return consent
 
 
@@ -690,7 +691,7 @@ def consent_withdraw(
 def meeting_plan(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     starts_at: dt.datetime,
     duration_minutes: int = 60,
@@ -736,7 +737,7 @@ def meeting_plan(
                 {"decisions": [f"Besluit {position + 1}: " + "; ".join(exc.messages)]}
             ) from exc
         decision.save()
-    _log(request, actor, Action.CREATE, casus, "meeting", meeting.pk)
+    _log(context, actor, Action.CREATE, casus, "meeting", meeting.pk)
     return meeting
 
 
@@ -744,7 +745,7 @@ def meeting_plan(
 def meeting_record_minutes(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     meeting: Meeting,
     minutes: str,
     decisions: list[str] | None = None,
@@ -759,7 +760,7 @@ def meeting_record_minutes(
         decision = MeetingDecision(meeting=meeting, text=(text or "").strip(), position=start + offset)
         _clean(decision, exclude=["meeting"])
         decision.save()
-    _log(request, actor, Action.UPDATE, casus, "meeting", meeting.pk)
+    _log(context, actor, Action.UPDATE, casus, "meeting", meeting.pk)
     return meeting
 
 
@@ -767,7 +768,7 @@ def meeting_record_minutes(
 def decisions_to_agreements(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     meeting: Meeting,
     items: list[dict[str, Any]],
 ) -> list[Agreement]:
@@ -786,7 +787,7 @@ def decisions_to_agreements(
         created.append(
             agreement_create(
                 actor=actor,
-                request=request,
+                context=context,
                 casus=casus,
                 what=decision.text,
                 owner=item.get("owner"),
@@ -829,7 +830,7 @@ def meeting_ical(meeting: Meeting) -> str:
 def handover(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     leaving: Membership,
     successor_username: str = "",
@@ -848,7 +849,7 @@ def handover(
             Membership.objects.current().filter(casus=casus, user__username=successor_username).first()
         )
         if successor is None:
-            successor = member_add(actor=actor, request=request, casus=casus, username=successor_username)
+            successor = member_add(actor=actor, context=context, casus=casus, username=successor_username)
     elif successor.casus_id != casus.pk or not successor.is_current():
         raise ValidationError({"successor": ["De opvolger is geen huidig teamlid van deze casus."]})
     if successor.pk == leaving.pk or successor.user_id == leaving.user_id:
@@ -882,7 +883,7 @@ def handover(
             regie.updated_at = record.at
             regie.save()
     _log(
-        request,
+        context,
         actor,
         Action.HANDOVER,
         casus,
@@ -900,7 +901,7 @@ def handover(
 def feedback_send(
     *,
     actor: Any,
-    request: HttpRequest | None = None,
+    context: AccessContext | None = None,
     casus: Casus,
     recipient_role: str,
     recipient_email: str,
@@ -938,7 +939,7 @@ def feedback_send(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[feedback.recipient_email],
     ).send(fail_silently=False)
-    _log(request, actor, Action.CREATE, casus, "feedback", feedback.pk, detail=f"aan={recipient_role}")
+    _log(context, actor, Action.CREATE, casus, "feedback", feedback.pk, detail=f"aan={recipient_role}")
     return feedback
 
 

@@ -19,12 +19,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegwijzer.accounts.auth import otp_required
+from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.routes import wizard
 from wegwijzer.routes.engine.situation import SituationError
@@ -41,15 +42,22 @@ SITUATION_KEYS = ("phase", "reporter", "wijk", "concerns")
 def case_view(*methods: str) -> Callable:
     """otp_required, then the method check (after login, so anonymous callers are always sent to log in).
 
-    A closed case answers every write with a clear message instead of a form error.
+    A closed case answers every write with a clear message instead of a form error; the selectors' and
+    services' `policy.NotFound` (not a member, or no such case or part) becomes Django's 404 page.
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return checked(request, *args, **kwargs)
+            except policy.NotFound as exc:
+                raise Http404(str(exc)) from exc
+
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
                 if "case_id" in kwargs:  # never reveal that a case exists to a non-member
-                    selectors.casus_get_for_user(request.user, kwargs["case_id"], request=request)
+                    selectors.casus_get_for_user(request.user, kwargs["case_id"], context=access_context(request))
                 return HttpResponseNotAllowed(methods)
             try:
                 return view(request, *args, **kwargs)
@@ -64,12 +72,12 @@ def case_view(*methods: str) -> Callable:
 
 def _read(request: HttpRequest, case_id: Any, object_type: str = "casus", **kwargs: Any) -> Casus:
     return selectors.casus_read(
-        request=request, user=request.user, casus_id=case_id, object_type=object_type, **kwargs
+        context=access_context(request), user=request.user, casus_id=case_id, object_type=object_type, **kwargs
     )
 
 
 def _check(request: HttpRequest, case_id: Any) -> Casus:
-    return selectors.casus_get_for_user(request.user, case_id, request=request)
+    return selectors.casus_get_for_user(request.user, case_id, context=access_context(request))
 
 
 def _context(request: HttpRequest, casus: Casus, active: str, **extra: Any) -> dict[str, Any]:
@@ -106,7 +114,7 @@ def _still_member(request: HttpRequest, casus: Casus) -> bool:
 
 @otp_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    cases = selectors.casus_list_read(request=request, user=request.user)
+    cases = selectors.casus_list_read(context=access_context(request), user=request.user)
     actions = selectors.my_actions(request.user)
     today = timezone.localdate()
     return _render(
@@ -159,7 +167,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 if situation is not None:
                     casus = services.casus_from_advice(
                         actor=request.user,
-                        request=request,
+                        context=access_context(request),
                         label=data["label"],
                         situation=situation,
                         advice=advice,
@@ -168,7 +176,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 else:
                     casus = services.casus_create(
                         actor=request.user,
-                        request=request,
+                        context=access_context(request),
                         label=data["label"],
                         phase=data.get("phase", ""),
                         wijk=data.get("wijk", ""),
@@ -243,7 +251,7 @@ def step(request: HttpRequest, case_id: Any, step: int) -> HttpResponse:
             try:
                 services.plan_section_update(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     step=section.step,
                     content=form.cleaned_data["content"],
@@ -305,7 +313,7 @@ def team(request: HttpRequest, case_id: Any) -> HttpResponse:
             try:
                 membership = services.member_add(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     username=form.cleaned_data["username"],
                     role=form.cleaned_data.get("role") or "",
@@ -348,7 +356,7 @@ def team_remove(request: HttpRequest, case_id: Any, membership_id: Any) -> HttpR
         messages.error(request, _("Dit is geen huidig teamlid van deze casus."))
         return redirect("plans:team", case_id=casus.pk)
     try:
-        services.member_remove(actor=request.user, request=request, casus=casus, membership=membership)
+        services.member_remove(actor=request.user, context=access_context(request), casus=casus, membership=membership)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -413,7 +421,7 @@ def regie(request: HttpRequest, case_id: Any) -> HttpResponse:
             try:
                 services.regie_set(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     lead=data["lead"],
                     expected_version=data["version"],
@@ -468,7 +476,7 @@ def agreements(request: HttpRequest, case_id: Any) -> HttpResponse:
             try:
                 services.agreement_create(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     what=data["what"],
                     owner=data.get("owner") or None,
@@ -508,7 +516,7 @@ def agreement_update(request: HttpRequest, case_id: Any, agreement_id: Any) -> H
     if form.is_valid():
         try:
             services.agreement_update(
-                actor=request.user, request=request, agreement=agreement, status=form.cleaned_data["status"]
+                actor=request.user, context=access_context(request), agreement=agreement, status=form.cleaned_data["status"]
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -531,7 +539,7 @@ def consent(request: HttpRequest, case_id: Any) -> HttpResponse:
             try:
                 services.consent_record(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     what=data["what"],
                     with_whom=data["with_whom"],
@@ -570,7 +578,7 @@ def consent_withdraw(request: HttpRequest, case_id: Any, consent_id: Any) -> Htt
     try:
         services.consent_withdraw(
             actor=request.user,
-            request=request,
+            context=access_context(request),
             consent=record,
             withdrawn_on=form.cleaned_data.get("withdrawn_on"),
         )
@@ -595,7 +603,7 @@ def meetings(request: HttpRequest, case_id: Any) -> HttpResponse:
             try:
                 meeting = services.meeting_plan(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     starts_at=starts_at,
                     duration_minutes=data["duration_minutes"],
@@ -639,7 +647,7 @@ def meeting(request: HttpRequest, case_id: Any, meeting_id: Any) -> HttpResponse
                 try:
                     services.decisions_to_agreements(
                         actor=request.user,
-                        request=request,
+                        context=access_context(request),
                         meeting=mdo,
                         items=[
                             {
@@ -666,7 +674,7 @@ def meeting(request: HttpRequest, case_id: Any, meeting_id: Any) -> HttpResponse
                 try:
                     services.meeting_record_minutes(
                         actor=request.user,
-                        request=request,
+                        context=access_context(request),
                         meeting=mdo,
                         minutes=minutes_form.cleaned_data["minutes"],
                         decisions=minutes_form.cleaned_data.get("decisions") or [],
@@ -722,7 +730,7 @@ def handover(request: HttpRequest, case_id: Any) -> HttpResponse:
             try:
                 record = services.handover(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     leaving=by_id[data["leaving"]],
                     successor=by_id.get(data.get("successor") or ""),
@@ -769,7 +777,7 @@ def feedback(request: HttpRequest, case_id: Any) -> HttpResponse:
             try:
                 services.feedback_send(
                     actor=request.user,
-                    request=request,
+                    context=access_context(request),
                     casus=casus,
                     recipient_role=data["recipient_role"],
                     recipient_email=data["recipient_email"],
@@ -838,7 +846,7 @@ def close(request: HttpRequest, case_id: Any) -> HttpResponse:
     if request.method == "POST":
         casus = _check(request, case_id)
         if form.is_valid():
-            services.casus_close(actor=request.user, request=request, casus=casus)
+            services.casus_close(actor=request.user, context=access_context(request), casus=casus)
             messages.success(request, _("Het gezinsplan is gesloten."))
             return redirect("plans:detail", case_id=casus.pk)
         status = 400
