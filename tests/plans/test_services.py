@@ -316,14 +316,15 @@ def test_meeting_ical_parses(team):
     assert team.casus.label not in text
 
 
-def test_feedback_sends_minimal_mail(team):
-    fb = services.feedback_send(
-        actor=team.member,
-        casus=team.casus,
-        recipient_role="huisarts",
-        recipient_email="ha@example.org",
-        message="Buurtteam is betrokken.",
-    )
+def test_feedback_sends_minimal_mail(team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        fb = services.feedback_send(
+            actor=team.member,
+            casus=team.casus,
+            recipient_role="huisarts",
+            recipient_email="ha@example.org",
+            message="Buurtteam is betrokken.",
+        )
     assert fb.pk
     [message] = mail.outbox
     assert message.to == ["ha@example.org"]

@@ -559,11 +559,12 @@ def test_handover_errors_store_nothing(member_client, team, extra, message):
 # ---- feedback ----
 
 
-def test_feedback_sends_mail(member_client, team):
-    response = member_client.post(
-        url("feedback", team),
-        {"recipient_role": "huisarts", "recipient_email": "ha@example.org", "message": "Graag uw blik"},
-    )
+def test_feedback_sends_mail(member_client, team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            url("feedback", team),
+            {"recipient_role": "huisarts", "recipient_email": "ha@example.org", "message": "Graag uw blik"},
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ha@example.org"]
     assert team.casus.label not in mail.outbox[0].body
@@ -637,15 +638,21 @@ def test_post_only_routes_refuse_get(member_client, team):
     assert member_client.get(url("consent-withdraw", team, consent_id=team.consent.pk)).status_code == 405
 
 
-def test_feedback_mail_failure_stores_nothing(member_client, team, monkeypatch):
+def test_feedback_mail_failure_stores_the_feedback_and_shows_it(
+    member_client, team, monkeypatch, django_capture_on_commit_callbacks
+):
     def broken(self, fail_silently=False):
         raise OSError("mail server down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
-    response = member_client.post(
-        url("feedback", team),
-        {"recipient_role": "jgz", "recipient_email": "jgz@example.org", "message": "Hallo"},
-    )
-    assert response.status_code == 503
-    assert "kon niet worden verstuurd" in response.content.decode()
-    assert team.casus.feedback.count() == 0
+    logged = AccessLogEntry.objects.filter(case_id=str(team.casus.pk), object_type="feedback")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            url("feedback", team),
+            {"recipient_role": "jgz", "recipient_email": "jgz@example.org", "message": "Hallo"},
+        )
+    assert response.status_code == 302
+    [feedback] = team.casus.feedback.all()
+    assert feedback.mail_status == "failed"
+    assert list(logged.values_list("action", "detail")) == [("create", "aan=jgz")]
+    assert "Versturen mislukt" in member_client.get(url("feedback", team)).content.decode()

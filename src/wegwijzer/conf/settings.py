@@ -222,6 +222,8 @@ THEME_CLASS = env("WEGWIJZER_THEME_CLASS", "voorbeeld-theme")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "wegwijzer@localhost")
+# Side effects (the feedback mail) run as Django Tasks on commit, in-process; see docs/architecture.md.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # How often (seconds) a process checks whether another process changed the social map (search index).
 SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))

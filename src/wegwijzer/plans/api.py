@@ -607,6 +607,10 @@ def feedback_post(request: HttpRequest, case_id: UUID, payload: FeedbackIn = Bod
         recipient_email=body.recipient_email,
         message=body.message,
     )
+    # case_operation commits after this returns and ninja serialises after that. The mail task's on_commit
+    # was registered first, so this one reloads its outcome (sent/failed) into the answer; with a queueing
+    # backend the row still says queued, which is then the truth.
+    transaction.on_commit(lambda: feedback.refresh_from_db(fields=["mail_status", "mail_sent_at"]))
     return Status(201, feedback)
 
 

@@ -521,6 +521,11 @@ class Feedback(models.Model):
         HUISARTS = "huisarts", _("Huisarts")
         JGZ = "jgz", _("Jeugdgezondheidszorg (JGZ)")
 
+    class MailStatus(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        SENT = "sent", _("Verstuurd")
+        FAILED = "failed", _("Versturen mislukt")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     casus = models.ForeignKey(
         Casus, verbose_name=_("casus"), on_delete=models.CASCADE, related_name="feedback"
@@ -537,6 +542,11 @@ class Feedback(models.Model):
         blank=True,
         related_name="+",
     )
+    # The mail goes out in a Django Task after commit; the outcome is recorded here so the page tells the truth.
+    mail_status = models.CharField(
+        _("e-mailstatus"), max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED
+    )
+    mail_sent_at = models.DateTimeField(_("e-mail verstuurd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("terugkoppeling")

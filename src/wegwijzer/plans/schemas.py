@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from uuid import UUID
 
 import pydantic
@@ -29,6 +29,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     PlainSerializer,
     PlainValidator,
     PrivateAttr,
@@ -727,10 +728,19 @@ class FeedbackOut(Schema):
     message: str
     sent_at: Timestamp | None
     sent_by: str | None
+    mail_status: Literal["queued", "sent", "failed"] = Field(
+        description="De e-mail gaat na het opslaan uit: queued (nog niet verstuurd), sent of failed."
+    )
+    mail_status_label: str = Field(description="De e-mailstatus in het Nederlands, zoals de pagina hem toont.")
+    mail_sent_at: Timestamp | None
 
     @staticmethod
     def resolve_sent_by(obj: Any) -> str | None:
         return _username(obj.sent_by)
+
+    @staticmethod
+    def resolve_mail_status_label(obj: Any) -> str:
+        return str(obj.get_mail_status_display())
 
 
 class FeedbackListOut(Schema):

@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -28,7 +27,7 @@ from wegwijzer.audit.service import access_log_write
 from wegwijzer.routes.engine.situation import SituationError
 from wegwijzer.routes.service import advise
 
-from . import policy, vocab
+from . import policy, tasks, vocab
 from .models import (
     PURGED_LABEL,
     Agreement,
@@ -907,8 +906,9 @@ def feedback_send(
     recipient_email: str,
     message: str,
 ) -> Feedback:
-    """Record feedback to the GP or JGZ and e-mail it (Django's mail backend). The mail carries no label
-    or contact data of the family: only the sender, the case reference and the message the member wrote."""
+    """Record feedback to the GP or JGZ and, after commit, e-mail it in a Django Task (`plans.tasks`). The
+    mail carries no label or contact data of the family: only the sender, the case reference and the message
+    the member wrote. The feedback starts as `mail_status=queued`; the task sets sent or failed."""
     policy.require(actor, "change", casus)
     if recipient_role not in Feedback.Recipient.values:
         raise ValidationError({"recipient_role": ["Kies huisarts of jgz."]})
@@ -924,21 +924,10 @@ def feedback_send(
     if not feedback.message:
         raise ValidationError({"message": ["Schrijf een bericht."]})
     feedback.save()
-    sender = str(actor)
-    organisation = getattr(actor, "organisation_slug", "") or "onbekend"
-    body = (
-        f"Terugkoppeling uit een gezinsplan in Wegwijzer.\n\n"
-        f"Van: {sender} ({getattr(actor, 'role', '')}, {organisation})\n"
-        f"Referentie: {casus.pk}\n\n"
-        f"{feedback.message}\n\n"
-        "Dit bericht bevat bewust zo min mogelijk persoonsgegevens. Neem contact op met de afzender voor meer."
-    )
-    EmailMessage(
-        subject="Terugkoppeling gezinsplan",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[feedback.recipient_email],
-    ).send(fail_silently=False)
+    # The mail goes out after commit (plans.tasks): a mail outage no longer loses the feedback, and a
+    # rolled-back feedback never sends a mail. The task records sent/failed on the feedback.
+    feedback_id = str(feedback.pk)
+    transaction.on_commit(lambda: tasks.feedback_mail_send.enqueue(feedback_id=feedback_id))
     _log(context, actor, Action.CREATE, casus, "feedback", feedback.pk, detail=f"aan={recipient_role}")
     return feedback
 
