@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
-from .api import declared_methods, method_not_allowed
+from .api import declared_methods, json_error, method_not_allowed, unstorable_url_parts
 from .views import DATABASE_UNAVAILABLE, TOO_LARGE, request_too_large, service_unavailable
 
 logger = logging.getLogger("wegwijzer.core")
@@ -50,6 +51,9 @@ class ApiMethodMiddleware:
     ) -> HttpResponse | None:
         if not request.path.startswith("/api/"):
             return None
+        bad = unstorable_url_parts(request)
+        if bad:
+            return json_error(400, _("Het adres bevat een ongeldig teken."), bad)
         match = getattr(request, "resolver_match", None)
         if match is not None and match.namespace == "api":
             # A django-ninja operation: it answers its own 405 (made Dutch in __call__); HEAD runs as GET.
