@@ -119,15 +119,13 @@ def _no_constant(name: str) -> Any:
 
 
 def unstorable_url_parts(request: HttpRequest) -> dict[str, list[str]]:
-    """Query parameters (and the path) holding NUL or a lone surrogate, which no database stores or matches.
+    """Query parameters holding NUL or a lone surrogate, which no database stores or matches.
 
-    PostgreSQL refuses NUL in a text comparison with a DataError, so `?search=%00` or `/services/%00` would
-    be a 500; they are a 400 naming the parameter instead.
+    PostgreSQL refuses NUL in a text comparison with a DataError, so `?search=%00` would be a 500; it is a
+    400 naming the parameter instead. (A path with NUL names no record: the endpoint's own 404.)
     """
     message = _("Bevat een ongeldig teken (een NUL-teken of een losse UTF-16-surrogaat).")
     errors: dict[str, list[str]] = {}
-    if not _storable(request.path):
-        errors["path"] = [message]
     for key, values in request.GET.lists():
         if not _storable(key) or not _storable(values):
             errors[key.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")[:100] or "?"] = [message]
