@@ -115,3 +115,20 @@ def test_serve_with_a_bad_port_variable_gives_a_usage_error_not_a_traceback(tmp_
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "--port" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["content", "check"], ["users", "roles"]])
+def test_commands_work_on_a_fresh_checkout_before_the_data_folder_exists(tmp_path, command):
+    """The embedded default: commands that never migrate (content check, users roles) ran Django's system
+    checks, which open the SQLite file, and failed with 'unable to open database file' without ./var."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    wegwijzer = Path(sys.executable).parent / "wegwijzer"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["WEGWIJZER_VAR_DIR"] = str(tmp_path / "not-yet-there")
+    result = subprocess.run([wegwijzer, *command], capture_output=True, env=env, check=False)
+    assert b"Traceback" not in result.stderr, result.stderr.decode()[-2000:]
+    assert result.returncode == 0, result.stderr.decode()[-2000:]

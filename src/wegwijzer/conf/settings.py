@@ -118,6 +118,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder; every command (even `content check`, through Django's
+    # system checks) opens it, so the embedded default makes its own folder on first use.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the threaded server read while a write is in flight.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
