@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from wegwijzer.routes.engine import evaluate, load_ruleset, load_vocabulary, validate_situation  # noqa: E402
-from wegwijzer.routes.engine.situation import WEEKS_BY_PHASE  # noqa: E402
+from wegwijzer.routeguide.engine import evaluate, load_ruleset, load_vocabulary, validate_situation  # noqa: E402
+from wegwijzer.routeguide.engine.situation import WEEKS_BY_PHASE  # noqa: E402
 
 CONTENT = REPO / "content"
 RESULTS = REPO / "bench" / "results" / "engine.json"
@@ -79,7 +79,7 @@ def summarise(samples_ns: list[int]) -> dict:
 def run(n: int, seed: int) -> dict:
     t0 = time.perf_counter()
     vocab = load_vocabulary(CONTENT / "vocabulary.yaml")
-    ruleset = load_ruleset(CONTENT / "routes" / "rules", vocab, CONTENT / "routes" / "schema" / "rules.schema.json")
+    ruleset = load_ruleset(CONTENT / "routeguide" / "rules", vocab, CONTENT / "routeguide" / "schema" / "rules.schema.json")
     load_ms = (time.perf_counter() - t0) * 1000
     rng = random.Random(seed)
     raw = [random_situation(rng, vocab) for _ in range(n)]

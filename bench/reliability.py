@@ -252,7 +252,7 @@ def create_users(env: dict, count: int) -> list[dict]:
         role = ROLES[i % len(ROLES)]
         run([WW, "users", "create", username, "--role", role], env={**env, "WEGWIJZER_PASSWORD": uuid.uuid4().hex})
         token = run([WW, "users", "token", username, "--name", "reliability"], env=env).strip().splitlines()[-1]
-        users.append({"username": username, "role": role, "token": token, "cases": []})
+        users.append({"username": username, "role": role, "token": token, "gezinsplannen": []})
     return users
 
 
@@ -262,22 +262,22 @@ def create_cases(port: int, users: list[dict], count: int) -> list[str]:
     n = len(users)
     for c in range(count):
         owner = users[c % n]
-        status, body = request(port, "POST", "/api/v1/cases", body={"label": f"betrouwbaarheid {c}"},
+        status, body = request(port, "POST", "/api/v1/gezinsplannen", body={"label": f"betrouwbaarheid {c}"},
                                token=owner["token"])
         if status != 201:
             raise SystemExit(f"creating a case failed: {status} {body}")
-        case_id = body["id"]  # type: ignore[index]
-        owner["cases"].append(case_id)
+        gezinsplan_id = body["id"]  # type: ignore[index]
+        owner["gezinsplannen"].append(gezinsplan_id)
         for k in (1, 2):
             member = users[(c + k) % n]
-            if member is owner or case_id in member["cases"]:
+            if member is owner or gezinsplan_id in member["gezinsplannen"]:
                 continue
-            status, body = request(port, "POST", f"/api/v1/cases/{case_id}/members",
+            status, body = request(port, "POST", f"/api/v1/gezinsplannen/{gezinsplan_id}/members",
                                    body={"username": member["username"]}, token=owner["token"])
             if status != 201:
                 raise SystemExit(f"adding a member failed: {status} {body}")
-            member["cases"].append(case_id)
-        cases.append(case_id)
+            member["gezinsplannen"].append(gezinsplan_id)
+        cases.append(gezinsplan_id)
     return cases
 
 
@@ -352,7 +352,7 @@ class Client(threading.Thread):
                 self.conn.close()
 
     def case(self) -> str:
-        return self.rng.choice(self.user["cases"])
+        return self.rng.choice(self.user["gezinsplannen"])
 
     def do_search(self) -> None:
         self.call("search", "GET", "/api/v1/search?q=" + quote(self.rng.choice(SEARCH_QUERIES)))
@@ -363,12 +363,12 @@ class Client(threading.Thread):
     def do_case_read(self) -> None:
         case = self.case()
         sub = self.rng.choices(["", "/plan", "/agreements", "/members"], [4, 3, 1, 2])[0]
-        self.call("case_read", "GET", f"/api/v1/cases/{case}{sub}", auth=True)
+        self.call("case_read", "GET", f"/api/v1/gezinsplannen/{case}{sub}", auth=True)
 
     def do_agreement_create(self) -> None:
         case = self.case()
         what = f"afspraak {uuid.uuid4().hex[:12]}"
-        status, data = self.call("agreement_create", "POST", f"/api/v1/cases/{case}/agreements",
+        status, data = self.call("agreement_create", "POST", f"/api/v1/gezinsplannen/{case}/agreements",
                                  body={"what": what}, auth=True)
         if status is not None and 200 <= status < 300:
             self.rec.ack("agreement_create", {"case": case, "id": data["id"], "what": what,
@@ -376,11 +376,11 @@ class Client(threading.Thread):
 
     def do_plan_step_put(self) -> None:
         case, step = self.case(), self.rng.randint(1, 5)
-        status, data = self.call("plan_step_read", "GET", f"/api/v1/cases/{case}/plan/{step}", auth=True)
+        status, data = self.call("plan_step_read", "GET", f"/api/v1/gezinsplannen/{case}/plan/{step}", auth=True)
         if status != 200:
             return
         content = f"stap {step} door {self.user['username']} {uuid.uuid4().hex[:12]}"
-        status, data = self.call("plan_step_put", "PUT", f"/api/v1/cases/{case}/plan/{step}",
+        status, data = self.call("plan_step_put", "PUT", f"/api/v1/gezinsplannen/{case}/plan/{step}",
                                  body={"content": content, "version": data["version"]}, auth=True)
         if status is not None and 200 <= status < 300:
             self.rec.ack("plan_step_put", {"case": case, "step": step, "version": data["version"],
@@ -388,7 +388,7 @@ class Client(threading.Thread):
 
     def do_case_create(self) -> None:
         label = "lading " + "".join(self.rng.choices("abcdefghjkmnpqrstuvwxyz", k=12))  # no 9-digit runs (BSN guard)
-        status, data = self.call("case_create", "POST", "/api/v1/cases", body={"label": label}, auth=True)
+        status, data = self.call("case_create", "POST", "/api/v1/gezinsplannen", body={"label": label}, auth=True)
         if status is not None and 200 <= status < 300:
             self.rec.ack("case_create", {"id": data["id"], "label": label, "by": self.user["username"]})
 
@@ -504,7 +504,7 @@ def verify(port: int, users: list[dict], acked: dict[str, list[dict]]) -> dict:
     for a in acked["agreement_create"]:
         by_case[a["case"]].append(a)
     for case, items in by_case.items():
-        status, body = get_retry(port, f"/api/v1/cases/{case}/agreements", tokens[items[0]["by"]])
+        status, body = get_retry(port, f"/api/v1/gezinsplannen/{case}/agreements", tokens[items[0]["by"]])
         stored = {r["id"]: r["what"] for r in body["results"]} if status == 200 else {}  # type: ignore[index]
         for a in items:
             if stored.get(a["id"]) != a["what"]:
@@ -519,7 +519,7 @@ def verify(port: int, users: list[dict], acked: dict[str, list[dict]]) -> dict:
     plans: dict[str, dict[int, dict]] = {}
     for (case, _step), p in best.items():
         if case not in plans:
-            status, body = get_retry(port, f"/api/v1/cases/{case}/plan", tokens[p["by"]])
+            status, body = get_retry(port, f"/api/v1/gezinsplannen/{case}/plan", tokens[p["by"]])
             plans[case] = {s["step"]: s for s in body["steps"]} if status == 200 else {}  # type: ignore[index]
     for (case, step), p in best.items():
         s = plans[case].get(step)
@@ -531,7 +531,7 @@ def verify(port: int, users: list[dict], acked: dict[str, list[dict]]) -> dict:
 
     # created cases: readable by their creator with the label they were given
     for c in acked["case_create"]:
-        status, body = get_retry(port, f"/api/v1/cases/{c['id']}", tokens[c["by"]])
+        status, body = get_retry(port, f"/api/v1/gezinsplannen/{c['id']}", tokens[c["by"]])
         if status != 200 or body.get("label") != c["label"]:  # type: ignore[union-attr]
             lost["case_create"].append({**c, "read_status": status})
 
@@ -753,7 +753,7 @@ def main() -> None:
                        "bind": f"{HOST}:<free port>", "workers_at_end": len(server_workers_end)},
             "clients": args.clients,
             "users": args.users,
-            "cases": args.cases,
+            "gezinsplannen": args.cases,
             "duration_s": round(elapsed, 1),
             "mix_weights": MIX,
             "faults": {"enabled": args.faults, "events": faults.events if faults else [],

@@ -38,7 +38,7 @@ def http_violations(source: str) -> list[str]:
 
 def test_the_layer_modules_are_found():
     names = {str(p.relative_to(SRC)) for p in layer_modules()}
-    assert {"plans/services.py", "plans/selectors.py", "accounts/services.py", "audit/service.py"} <= names
+    assert {"gezinsplan/services.py", "gezinsplan/selectors.py", "accounts/services.py", "audit/service.py"} <= names
 
 
 @pytest.mark.parametrize("path", layer_modules(), ids=lambda p: str(p.relative_to(SRC)))
@@ -52,7 +52,7 @@ def test_no_http_in_services_and_selectors(path: Path):
         "from django.http import Http404\n",
         "from django.http import HttpRequest as R\n",
         "import django.http\ndef f():\n    raise django.http.Http404\n",
-        "def casus_close(*, actor, request=None):\n    pass\n",
+        "def gezinsplan_close(*, actor, request=None):\n    pass\n",
         "def case_log(request, user):\n    pass\n",
         "def f(x: HttpRequest):\n    pass\n",
     ],
@@ -62,4 +62,4 @@ def test_the_check_catches_each_kind(source: str):
 
 
 def test_a_context_parameter_is_fine():
-    assert http_violations("def casus_close(*, actor, context=None, casus):\n    return context\n") == []
+    assert http_violations("def gezinsplan_close(*, actor, context=None, casus):\n    return context\n") == []

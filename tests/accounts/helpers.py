@@ -5,10 +5,10 @@ Import from any test module (tests/ is on sys.path through tests/conftest.py):
     from accounts.helpers import make_professional, verified_client, bearer
 
     def test_case_list(client):
-        alice = make_professional("alice", role="jgz", organisation_slug="")
+        alice = make_professional("alice", role="jgz", organization_slug="")
         verified_client(client, alice)           # logged in + second factor, like a real browser session
         client.get("/gezinsplan/")
-        client.get("/api/v1/cases", **bearer(alice))   # or headers=bearer_headers(alice)
+        client.get("/api/v1/gezinsplannen", **bearer(alice))   # or headers=bearer_headers(alice)
 """
 
 from __future__ import annotations
@@ -22,18 +22,18 @@ from wegwijzer.accounts.services import api_token_issue, enrolment_code_issue
 PASSWORD = "Zeer-geheim-wachtwoord-42"
 
 
-def make_user(username: str, *, role: str = "", organisation_slug: str = "", password: str = PASSWORD, **extra):
+def make_user(username: str, *, role: str = "", organization_slug: str = "", password: str = PASSWORD, **extra):
     """A user straight in the database (no vocabulary/organisation validation: tests need no social map)."""
     User = get_user_model()
-    user = User(username=username, role=role, organisation_slug=organisation_slug, **extra)
+    user = User(username=username, role=role, organization_slug=organization_slug, **extra)
     user.set_password(password)
     user.save()
     return user
 
 
-def make_professional(username: str, role: str = "jgz", organisation_slug: str = "", **extra):
+def make_professional(username: str, role: str = "jgz", organization_slug: str = "", **extra):
     """A professional: `role` is a vocabulary role code (jgz, verloskundige, huisarts, ...)."""
-    return make_user(username, role=role, organisation_slug=organisation_slug, **extra)
+    return make_user(username, role=role, organization_slug=organization_slug, **extra)
 
 
 def make_policy_staff(username: str = "beleid", **extra):

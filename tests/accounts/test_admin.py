@@ -57,19 +57,19 @@ def test_tokens_cannot_be_edited_or_deleted(client, admin_verified):
     assert ApiToken.objects.get(pk=token.pk).name == token.name
 
 
-def test_user_admin_has_role_and_organisation(client, admin_verified):
+def test_user_admin_has_role_and_organization(client, admin_verified):
     user = make_professional("wijkzuster", role="jgz")
     page = client.get(f"{USERS}{user.pk}/change/").content.decode()
-    assert 'name="role"' in page and 'name="organisation_slug"' in page
+    assert 'name="role"' in page and 'name="organization_slug"' in page
     assert '<option value="jgz" selected>' in page
     listing = client.get(f"{USERS}?role=jgz").content.decode()
     assert "wijkzuster" in listing
 
 
-def test_user_admin_refuses_unknown_organisation(client, admin_verified):
+def test_user_admin_refuses_unknown_organization(client, admin_verified):
     user = make_professional("org-test", role="jgz")
     data = {
-        "username": user.username, "role": "jgz", "organisation_slug": "bestaat-niet",
+        "username": user.username, "role": "jgz", "organization_slug": "bestaat-niet",
         "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
         "api_tokens-TOTAL_FORMS": "0", "api_tokens-INITIAL_FORMS": "0",
     }
@@ -84,20 +84,20 @@ def test_admin_without_second_factor_cannot_manage_users_or_tokens(client):
         assert client.get(url).status_code in (302, 403)
 
 
-def test_add_user_in_admin_with_role_and_organisation(client, admin_verified):
+def test_add_user_in_admin_with_role_and_organization(client, admin_verified):
     from wegwijzer.accounts.models import User
     from wegwijzer.socialmap.models import Organization
 
     Organization.objects.create(slug="kraamzorg-utrecht", name="Kraamzorg Utrecht")
     response = client.post(f"{USERS}add/", {
-        "username": "nieuw", "role": "kraamzorg", "organisation_slug": "kraamzorg-utrecht",
+        "username": "nieuw", "role": "kraamzorg", "organization_slug": "kraamzorg-utrecht",
         "usable_password": "true", "password1": "Lange-zin-als-wachtwoord-77", "password2": "Lange-zin-als-wachtwoord-77",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(username="nieuw")
-    assert (user.role, user.organisation_slug) == ("kraamzorg", "kraamzorg-utrecht")
+    assert (user.role, user.organization_slug) == ("kraamzorg", "kraamzorg-utrecht")
     bad = client.post(f"{USERS}add/", {
-        "username": "nieuw2", "role": "tandarts", "organisation_slug": "",
+        "username": "nieuw2", "role": "tandarts", "organization_slug": "",
         "usable_password": "true", "password1": "Lange-zin-als-wachtwoord-77", "password2": "Lange-zin-als-wachtwoord-77",
     })
     assert bad.status_code == 200 and not User.objects.filter(username="nieuw2").exists()

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 def test_me_with_token():
     from django.test import Client
 
-    user = make_professional("api-anna", role="jgz", organisation_slug="jgz-utrecht")
+    user = make_professional("api-anna", role="jgz", organization_slug="jgz-utrecht")
     response = Client().get("/api/v1/me", **bearer(user))
     assert response.status_code == 200
     body = response.json()
-    assert body["username"] == "api-anna" and body["role"] == "jgz" and body["organisation"] == "jgz-utrecht"
+    assert body["username"] == "api-anna" and body["role"] == "jgz" and body["organization"] == "jgz-utrecht"
     assert body["professional"] is True and body["auth"] == "token" and body["token_expires_at"]
 
 

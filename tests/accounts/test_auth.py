@@ -81,7 +81,7 @@ def test_otp_required_lets_verified_user_in(rf, client):
 
 def test_api_valid_token(rf):
     user = make_professional("api-user")
-    response = _api_view(rf.get("/api/v1/cases", **bearer(user)))
+    response = _api_view(rf.get("/api/v1/gezinsplannen", **bearer(user)))
     assert response.status_code == 200
     assert _json(response) == {"user": "api-user", "method": "token"}
 
@@ -99,7 +99,7 @@ def _assert_401(response):
 def test_api_missing_or_garbage_token_is_401(rf, header):
     make_professional("someone")
     meta = {} if header is None else {"HTTP_AUTHORIZATION": header}
-    _assert_401(_api_view(rf.get("/api/v1/cases", **meta)))
+    _assert_401(_api_view(rf.get("/api/v1/gezinsplannen", **meta)))
 
 
 def test_api_expired_token_is_401(rf):
@@ -153,11 +153,11 @@ def test_only_hash_of_token_is_stored():
 def test_api_accepts_verified_session_and_enforces_csrf_on_unsafe_methods(rf, client):
     user = make_professional("browser")
     verified_client(client, user)
-    response = _api_view(_with_session(rf.get("/api/v1/cases"), client))
+    response = _api_view(_with_session(rf.get("/api/v1/gezinsplannen"), client))
     assert response.status_code == 200
     assert _json(response)["method"] == "session"
     # POST without a CSRF token from a cookie session: refused with a JSON 403.
-    request = _with_session(rf.post("/api/v1/cases", data="{}", content_type="application/json"), client)
+    request = _with_session(rf.post("/api/v1/gezinsplannen", data="{}", content_type="application/json"), client)
     response = _api_view(request)
     assert response.status_code == 403
     assert "CSRF" in _json(response)["detail"]
@@ -166,4 +166,4 @@ def test_api_accepts_verified_session_and_enforces_csrf_on_unsafe_methods(rf, cl
 def test_api_refuses_session_without_second_factor(rf, client):
     user = make_professional("halfway")
     client.force_login(user)
-    _assert_401(_api_view(_with_session(rf.get("/api/v1/cases"), client)))
+    _assert_401(_api_view(_with_session(rf.get("/api/v1/gezinsplannen"), client)))

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 GOOD = "Lange-zin-als-wachtwoord-77"
 
 
-def _organisation(slug: str):
+def _organization(slug: str):
     from wegwijzer.socialmap.models import Organization
 
     return Organization.objects.create(slug=slug, name=slug.replace("-", " ").title())
@@ -36,19 +36,19 @@ def _errors(excinfo) -> dict[str, list[str]]:
     return excinfo.value.message_dict
 
 
-def test_user_create_with_known_organisation():
-    _organisation("jgz-utrecht")
-    user = user_create(username="sanne", role="jgz", organisation_slug="jgz-utrecht", password=GOOD,
+def test_user_create_with_known_organization():
+    _organization("jgz-utrecht")
+    user = user_create(username="sanne", role="jgz", organization_slug="jgz-utrecht", password=GOOD,
                        email="sanne@example.nl")
     assert user.pk and user.is_active and not user.is_staff
     assert user.check_password(GOOD)
-    assert (user.role, user.organisation_slug, user.email) == ("jgz", "jgz-utrecht", "sanne@example.nl")
+    assert (user.role, user.organization_slug, user.email) == ("jgz", "jgz-utrecht", "sanne@example.nl")
     assert AccessLogEntry.objects.filter(action="user_create", object_id=str(user.pk)).exists()
 
 
-def test_user_create_staff_role_without_organisation():
+def test_user_create_staff_role_without_organization():
     user = user_create(username="beleid1", role="beleid", password=GOOD)
-    assert user.role == "beleid" and user.organisation_slug == ""
+    assert user.role == "beleid" and user.organization_slug == ""
 
 
 def test_user_create_unknown_role_is_refused_in_dutch():
@@ -58,10 +58,10 @@ def test_user_create_unknown_role_is_refused_in_dutch():
     assert not User.objects.filter(username="x1").exists()
 
 
-def test_user_create_unknown_organisation_is_refused_even_with_empty_map():
+def test_user_create_unknown_organization_is_refused_even_with_empty_map():
     with pytest.raises(ValidationError) as excinfo:
-        user_create(username="x2", role="jgz", organisation_slug="bestaat-niet", password=GOOD)
-    assert "Onbekende organisatie ‘bestaat-niet’" in _errors(excinfo)["organisation_slug"][0]
+        user_create(username="x2", role="jgz", organization_slug="bestaat-niet", password=GOOD)
+    assert "Onbekende organisatie ‘bestaat-niet’" in _errors(excinfo)["organization_slug"][0]
 
 
 @pytest.mark.parametrize(

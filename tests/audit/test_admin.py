@@ -14,7 +14,7 @@ CHANGELIST = "/beheer/audit/accesslogentry/"
 
 @pytest.fixture
 def entry():
-    return access_log_write(context=None, user=None, action="read", case_id="case-xyz", object_type="case")
+    return access_log_write(context=None, user=None, action="read", gezinsplan_id="case-xyz", object_type="case")
 
 
 def test_verified_superuser_sees_the_log_read_only(client, entry):

@@ -15,7 +15,7 @@ TABLE = AccessLogEntry._meta.db_table  # "audit_accesslogentry", literal in the 
 
 @pytest.fixture
 def entry():
-    return access_log_write(context=None, user=None, action="read", case_id="case-1", object_type="case")
+    return access_log_write(context=None, user=None, action="read", gezinsplan_id="case-1", object_type="case")
 
 
 def test_insert_works(entry):
@@ -44,7 +44,7 @@ def test_model_delete_is_refused(entry):
         lambda qs: qs.update(action="delete"),
         lambda qs: qs.delete(),
         lambda qs: qs.bulk_update(list(qs), ["action"]),
-        lambda qs: qs.update_or_create(case_id="case-1", defaults={"action": "x"}),
+        lambda qs: qs.update_or_create(gezinsplan_id="case-1", defaults={"action": "x"}),
         lambda qs: AccessLogEntry.objects.update(detail="x"),
         lambda qs: AccessLogEntry.objects.all().delete(),
     ],
@@ -107,9 +107,9 @@ def test_owner_with_pgtrigger_ignore_is_still_refused_by_the_trigger(entry, stat
 def _upsert_sql():
     return (
         "INSERT INTO audit_accesslogentry (id, event_id, action, occurred_at, outcome, username, role, "
-        "organisation_slug, case_id, object_type, object_id, detail) "
+        "organization_slug, gezinsplan_id, object_type, object_id, detail) "
         "VALUES (%s, %s, 'delete', %s, 'success', '', '', '', 'other', '', '', '') "
-        "ON CONFLICT (id) DO UPDATE SET action = excluded.action, case_id = excluded.case_id"
+        "ON CONFLICT (id) DO UPDATE SET action = excluded.action, gezinsplan_id = excluded.gezinsplan_id"
     )
 
 
@@ -122,13 +122,13 @@ def test_upsert_over_an_existing_row_is_refused(entry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_upsert_sql(), [entry.pk, event, timezone.now()])
     fetched = AccessLogEntry.objects.get(pk=entry.pk)
-    assert (fetched.action, fetched.case_id) == ("read", "case-1")
+    assert (fetched.action, fetched.gezinsplan_id) == ("read", "case-1")
 
 
 def _sqlite_insert(verb, *, id_, event_id):
     return (
         f"{verb} INTO audit_accesslogentry (id, event_id, action, occurred_at, outcome, username, role, "
-        "organisation_slug, case_id, object_type, object_id, detail) "
+        "organization_slug, gezinsplan_id, object_type, object_id, detail) "
         f"VALUES ({id_}, '{event_id}', 'delete', '2020-01-01 00:00:00', 'success', '', '', '', 'other', '', '', '')"
     )
 
@@ -145,8 +145,8 @@ def test_sqlite_replace_cannot_rewrite_a_row(entry, verb, clash):
         cursor.execute(_sqlite_insert(verb, id_=id_, event_id=event_id))
     assert "append-only" in str(excinfo.value)
     fetched = AccessLogEntry.objects.get(pk=entry.pk)
-    assert (fetched.action, fetched.case_id) == ("read", "case-1")
-    assert not AccessLogEntry.objects.filter(case_id="other").exists()
+    assert (fetched.action, fetched.gezinsplan_id) == ("read", "case-1")
+    assert not AccessLogEntry.objects.filter(gezinsplan_id="other").exists()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite triggers only")
@@ -155,7 +155,7 @@ def test_sqlite_plain_insert_with_a_new_id_still_works(entry):
 
     with connection.cursor() as cursor:
         cursor.execute(_sqlite_insert("INSERT", id_=entry.pk + 1000, event_id=uuid.uuid4().hex))
-    assert AccessLogEntry.objects.filter(case_id="other").count() == 1
+    assert AccessLogEntry.objects.filter(gezinsplan_id="other").count() == 1
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite triggers only")
@@ -180,10 +180,10 @@ def test_sqlite_triggers_are_installed_and_come_back_after_migrate():
 def test_flush_between_transactional_tests_still_works():
     # This test commits a row; the test runner's flush afterwards must be able to empty the table
     # (TRUNCATE on PostgreSQL, the audit app's `flush` on SQLite). A failing flush errors at teardown.
-    access_log_write(context=None, user=None, action="read", case_id="committed")
-    assert AccessLogEntry.objects.filter(case_id="committed").count() == 1
+    access_log_write(context=None, user=None, action="read", gezinsplan_id="committed")
+    assert AccessLogEntry.objects.filter(gezinsplan_id="committed").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_flush_left_nothing_behind():
-    assert not AccessLogEntry.objects.filter(case_id="committed").exists()
+    assert not AccessLogEntry.objects.filter(gezinsplan_id="committed").exists()

@@ -61,7 +61,7 @@ def rows():
 
     from wegwijzer.audit.seal import seal_pending
 
-    entry = access_log_write(context=None, user=None, action="read", case_id="case-rt")
+    entry = access_log_write(context=None, user=None, action="read", gezinsplan_id="case-rt")
     seal_pending(horizon=dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
     seal = AccessLogSeal.objects.get()
     return {"audit_accesslogentry": entry.pk, "audit_accesslogseal": seal.pk}
@@ -116,14 +116,14 @@ def test_runtime_role_can_insert_and_read_the_log_and_work_on_other_tables(runti
     event = uuid.uuid4()
     runtime_conn.execute(
         "INSERT INTO audit_accesslogentry (event_id, action, occurred_at, outcome, username, role, "
-        "organisation_slug, case_id, object_type, object_id, detail) "
+        "organization_slug, gezinsplan_id, object_type, object_id, detail) "
         "VALUES (%s, 'read', now(), 'success', '', '', '', 'rt-case', '', '', '')",
         [event],
     )
-    assert runtime_conn.execute("SELECT case_id FROM audit_accesslogentry WHERE event_id = %s", [event]).fetchone() == (
+    assert runtime_conn.execute("SELECT gezinsplan_id FROM audit_accesslogentry WHERE event_id = %s", [event]).fetchone() == (
         "rt-case",
     )
-    assert AccessLogEntry.objects.get(event_id=event).case_id == "rt-case"
+    assert AccessLogEntry.objects.get(event_id=event).gezinsplan_id == "rt-case"
     # Ordinary DML elsewhere: the session table (logins), and reading the migration table.
     runtime_conn.execute(
         "INSERT INTO django_session (session_key, session_data, expire_date) VALUES ('k1', 'x', now())"

@@ -19,7 +19,7 @@ NOW_PLUS = dt.timedelta(seconds=5)
 
 
 def _write(n, case="case-s"):
-    return [access_log_write(context=None, user=None, action="read", case_id=f"{case}-{i}") for i in range(n)]
+    return [access_log_write(context=None, user=None, action="read", gezinsplan_id=f"{case}-{i}") for i in range(n)]
 
 
 def _seal_all(max_rows=1000):
@@ -59,9 +59,9 @@ def test_seal_then_verify_is_ok_and_counts():
 def test_rows_younger_than_the_horizon_wait():
     old = _write(2, case="old")
     now = timezone.now()
-    young = AccessLogEntry(action="read", case_id="young", occurred_at=now + dt.timedelta(minutes=10))
+    young = AccessLogEntry(action="read", gezinsplan_id="young", occurred_at=now + dt.timedelta(minutes=10))
     young.save()
-    later = access_log_write(context=None, user=None, action="read", case_id="later")
+    later = access_log_write(context=None, user=None, action="read", gezinsplan_id="later")
     assert later.pk > young.pk
     seal_pending(horizon=dt.timedelta(minutes=5), now=now - dt.timedelta(minutes=5))
     assert not AccessLogSeal.objects.exists()
@@ -74,7 +74,7 @@ def test_rows_younger_than_the_horizon_wait():
 def test_a_changed_row_is_named():
     entries = _write(3)
     _seal_all()
-    _as_owner_bypassing_triggers("UPDATE audit_accesslogentry SET case_id = 'other' WHERE id = %s", [entries[1].pk])
+    _as_owner_bypassing_triggers("UPDATE audit_accesslogentry SET gezinsplan_id = 'other' WHERE id = %s", [entries[1].pk])
     report = verify()
     assert not report.ok
     assert any(f"gewijzigd: regel {entries[1].pk}" in p for p in report.problems), report.problems
@@ -95,7 +95,7 @@ def test_a_row_slipped_into_a_sealed_range_is_named():
     _as_owner_bypassing_triggers("DELETE FROM audit_accesslogentry WHERE id = %s", [gap])
     _seal_all()
     # A later forged row with the freed id, after the seal: "added" would be wrong, it is a change.
-    clone = AccessLogEntry(action="read", case_id="forged")
+    clone = AccessLogEntry(action="read", gezinsplan_id="forged")
     clone.save()
     _as_owner_bypassing_triggers("UPDATE audit_accesslogentry SET id = %s WHERE id = %s", [gap, clone.pk])
     problems = verify().problems
@@ -116,7 +116,7 @@ def test_a_recomputed_chain_is_caught_by_the_external_anchor():
     anchor = _seal_all()[-1].chain_sha256
     # The owner rewrites rows and every seal consistently: only a hash kept elsewhere shows it.
     _as_owner_bypassing_triggers("DELETE FROM audit_accesslogseal")
-    _as_owner_bypassing_triggers("UPDATE audit_accesslogentry SET case_id = 'other'")
+    _as_owner_bypassing_triggers("UPDATE audit_accesslogentry SET gezinsplan_id = 'other'")
     _seal_all()
     assert verify().ok
     problems = verify(expect=anchor).problems

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from wegwijzer.audit.context import AccessContext, access_context, client_address
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.audit.service import LOGGER_NAME, access_log_for_case, access_log_write
+from wegwijzer.audit.service import LOGGER_NAME, access_log_for_gezinsplan, access_log_write
 
 Action = AccessLogEntry.Action
 
@@ -27,19 +27,19 @@ def _user(**kwargs):
 
 
 def test_entry_records_who_what_when_where(rf: RequestFactory):
-    user = _user(role="jgz", organisation_slug="jgz-utrecht")
+    user = _user(role="jgz", organization_slug="jgz-utrecht")
     request = rf.get("/gezinsplan/x/", REMOTE_ADDR="203.0.113.5")
     before = timezone.now()
     entry = access_log_write(
-        context=access_context(request), user=user, action=Action.READ, case_id="k7Fq", object_type="agreement", object_id="12",
+        context=access_context(request), user=user, action=Action.READ, gezinsplan_id="k7Fq", object_type="agreement", object_id="12",
         detail="tab=team",
     )
     assert isinstance(entry.event_id, uuid.UUID)
     assert entry.occurred_at >= before
-    assert (entry.user_id, entry.username, entry.role, entry.organisation_slug) == (
+    assert (entry.user_id, entry.username, entry.role, entry.organization_slug) == (
         user.pk, "anna", "jgz", "jgz-utrecht"
     )
-    assert (entry.action, entry.outcome, entry.case_id, entry.object_type, entry.object_id) == (
+    assert (entry.action, entry.outcome, entry.gezinsplan_id, entry.object_type, entry.object_id) == (
         "read", "success", "k7Fq", "agreement", "12"
     )
     assert entry.client_address == "203.0.113.5"
@@ -48,7 +48,7 @@ def test_entry_records_who_what_when_where(rf: RequestFactory):
 
 def test_entry_survives_deleting_the_user():
     user = _user(username="vertrokken")
-    entry = access_log_write(context=None, user=user, action=Action.READ, case_id="c")
+    entry = access_log_write(context=None, user=user, action=Action.READ, gezinsplan_id="c")
     user.delete()
     entry = AccessLogEntry.objects.get(pk=entry.pk)
     assert entry.username == "vertrokken" and entry.user_id is not None
@@ -57,7 +57,7 @@ def test_entry_survives_deleting_the_user():
 def test_anonymous_and_denied(rf):
     from django.contrib.auth.models import AnonymousUser
 
-    entry = access_log_write(context=access_context(rf.get("/")), user=AnonymousUser(), action="read", case_id="c",
+    entry = access_log_write(context=access_context(rf.get("/")), user=AnonymousUser(), action="read", gezinsplan_id="c",
                              outcome="denied")
     assert entry.user_id is None and entry.username == "" and entry.outcome == "denied"
 
@@ -70,8 +70,8 @@ def test_unknown_outcome_is_a_programming_error():
 
 
 def test_long_values_are_cut_not_refused():
-    entry = access_log_write(context=None, user=None, action=Action.READ, case_id="c" * 100, detail="d" * 500)
-    assert len(entry.case_id) == 64 and len(entry.detail) == 200
+    entry = access_log_write(context=None, user=None, action=Action.READ, gezinsplan_id="c" * 100, detail="d" * 500)
+    assert len(entry.gezinsplan_id) == 64 and len(entry.detail) == 200
 
 
 def test_x_forwarded_for_is_ignored_unless_trusted(rf, settings):
@@ -109,22 +109,22 @@ def test_no_request_means_no_address():
 
 def test_entry_is_emitted_on_the_audit_logger(caplog):
     with caplog.at_level(logging.INFO, logger=LOGGER_NAME):
-        entry = access_log_write(context=None, user=None, action=Action.EXPORT, case_id="c9", object_type="fhir")
+        entry = access_log_write(context=None, user=None, action=Action.EXPORT, gezinsplan_id="c9", object_type="fhir")
     records = [r for r in caplog.records if r.name == LOGGER_NAME]
     assert len(records) == 1
     payload = json.loads(records[0].getMessage())
     assert payload["event"] == "access"
     assert payload["event_id"] == str(entry.event_id)
-    assert (payload["action"], payload["case_id"], payload["object_type"]) == ("export", "c9", "fhir")
+    assert (payload["action"], payload["gezinsplan_id"], payload["object_type"]) == ("export", "c9", "fhir")
 
 
 def test_access_log_for_case_is_newest_first_and_only_that_case():
-    old = access_log_write(context=None, user=None, action=Action.CREATE, case_id="A")
-    AccessLogEntry.objects.create(action="read", case_id="A", occurred_at=timezone.now() + timedelta(seconds=5))
-    access_log_write(context=None, user=None, action=Action.READ, case_id="B")
-    newer = access_log_write(context=None, user=None, action=Action.UPDATE, case_id="A")
-    entries = list(access_log_for_case("A"))
-    assert [e.case_id for e in entries] == ["A", "A", "A"]
+    old = access_log_write(context=None, user=None, action=Action.CREATE, gezinsplan_id="A")
+    AccessLogEntry.objects.create(action="read", gezinsplan_id="A", occurred_at=timezone.now() + timedelta(seconds=5))
+    access_log_write(context=None, user=None, action=Action.READ, gezinsplan_id="B")
+    newer = access_log_write(context=None, user=None, action=Action.UPDATE, gezinsplan_id="A")
+    entries = list(access_log_for_gezinsplan("A"))
+    assert [e.gezinsplan_id for e in entries] == ["A", "A", "A"]
     assert entries[-1] == old
     assert entries.index(newer) == 1
     assert [e.occurred_at for e in entries] == sorted((e.occurred_at for e in entries), reverse=True)

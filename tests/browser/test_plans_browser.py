@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.helpers import PASSWORD, confirmed_device, make_professional, totp_code
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.plans.models import Casus, Consent, Meeting, PlanSection
+from wegwijzer.gezinsplan.models import Consent, Gezinsplan, Meeting, PlanSection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,9 +55,9 @@ def nav(page, name: str) -> None:
 
 
 def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_accessible):
-    midwife = make_professional("vk-anna", role="verloskundige", organisation_slug="verloskundigen-overvecht")
-    nurse = make_professional("jgz-bram", role="jgz", organisation_slug="jgz-utrecht")
-    outsider = make_professional("ha-cees", role="huisarts", organisation_slug="huisartsen-zuid")
+    midwife = make_professional("vk-anna", role="verloskundige", organization_slug="verloskundigen-overvecht")
+    nurse = make_professional("jgz-bram", role="jgz", organization_slug="jgz-utrecht")
+    outsider = make_professional("ha-cees", role="huisarts", organization_slug="huisartsen-zuid")
     midwife_device = confirmed_device(midwife)
     nurse_device = confirmed_device(nurse)
 
@@ -71,9 +71,9 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     page.get_by_label("Label voor dit gezin").fill("Gezin Vlinder")
     page.get_by_role("button", name="Gezinsplan aanmaken").click()
 
-    casus = Casus.objects.get(label="Gezin Vlinder")
-    assert casus.phase == "zwangerschap" and casus.wijk == "overvecht"
-    assert casus.advice_snapshot["situation"]["reporter"] == "verloskundige"
+    gezinsplan = Gezinsplan.objects.get(label="Gezin Vlinder")
+    assert gezinsplan.phase == "zwangerschap" and gezinsplan.wijk == "overvecht"
+    assert gezinsplan.advice_snapshot["situation"]["reporter"] == "verloskundige"
     assert page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
     assert_accessible(page)
 
@@ -96,7 +96,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     page.get_by_role("button", name="Toestemming vastleggen").click()
     assert page.get_by_text("De toestemming is vastgelegd.").is_visible()
     assert_accessible(page)
-    assert Consent.objects.filter(casus=casus).count() == 1
+    assert Consent.objects.filter(gezinsplan=gezinsplan).count() == 1
 
     # The five steps, with their considerations.
     for number, (content, considerations) in STEPS.items():
@@ -107,7 +107,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
         assert page.get_by_text(content).first.is_visible()
         if number == 1:
             assert_accessible(page)
-    assert list(PlanSection.objects.filter(casus=casus).values_list("version", flat=True)) == [1] * 5
+    assert list(PlanSection.objects.filter(gezinsplan=gezinsplan).values_list("version", flat=True)) == [1] * 5
 
     # An MDO with the family, with a decision; download the invitation.
     nav(page, "MDO's")
@@ -127,7 +127,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     assert "BEGIN:VCALENDAR" in Path(download.value.path()).read_text(encoding="utf-8")
     page.get_by_role("button", name="Afspraak maken").click()
     assert page.get_by_text("Het besluit is een afspraak geworden.").is_visible()
-    assert Meeting.objects.get(casus=casus).decisions.get().agreement is not None
+    assert Meeting.objects.get(gezinsplan=gezinsplan).decisions.get().agreement is not None
 
     nav(page, "Afspraken")
     assert page.get_by_role("cell", name="JGZ doet een prenataal huisbezoek (uit MDO").is_visible()
@@ -162,7 +162,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     assert page.url.rstrip("/").endswith("/gezinsplan")
     assert page.get_by_text("U bent geen lid meer van dit team").is_visible()
     assert_accessible(page)
-    response = page.goto(f"{live_server.url}/gezinsplan/{casus.pk}/")
+    response = page.goto(f"{live_server.url}/gezinsplan/{gezinsplan.pk}/")
     assert response.status == 404
 
     # The nurse carries on; a third professional cannot tell the case exists.
@@ -175,7 +175,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     context.close()
     outsider_context = browser.new_context(locale="nl-NL")
     other = outsider_context.new_page()
-    other.goto(f"{live_server.url}/gezinsplan/{casus.pk}/")
+    other.goto(f"{live_server.url}/gezinsplan/{gezinsplan.pk}/")
     log_in(other, outsider, confirmed_device(outsider))
     assert "Gezin Vlinder" not in other.content()
     assert other.goto(f"{live_server.url}/gezinsplan/").ok
@@ -183,20 +183,20 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     outsider_context.close()
 
     # Every look at the case is in its log, including the outsider's refused attempt.
-    log = AccessLogEntry.objects.filter(case_id=str(casus.pk))
+    log = AccessLogEntry.objects.filter(gezinsplan_id=str(gezinsplan.pk))
     assert log.filter(username=nurse.username, action="read").exists()
     assert log.filter(username=midwife.username, action="export").count() >= 2
     assert log.filter(username=outsider.username, outcome="denied").exists()
 
 
 def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_server, assert_accessible):
-    from wegwijzer.plans import services
+    from wegwijzer.gezinsplan import services
 
-    anna = make_professional("bt-anna", role="buurtteam-jeugd-gezin", organisation_slug="buurtteam-overvecht")
-    bram = make_professional("jgz-bram2", role="jgz", organisation_slug="jgz-utrecht")
-    casus = services.casus_create(actor=anna, label="Gezin Reiger", phase="kraamperiode", wijk="zuid")
-    services.member_add(actor=anna, casus=casus, username=bram.username)
-    step_url = f"{live_server.url}/gezinsplan/{casus.pk}/stap/1/"
+    anna = make_professional("bt-anna", role="buurtteam-jeugd-gezin", organization_slug="buurtteam-overvecht")
+    bram = make_professional("jgz-bram2", role="jgz", organization_slug="jgz-utrecht")
+    gezinsplan = services.gezinsplan_create(actor=anna, label="Gezin Reiger", phase="kraamperiode", wijk="zuid")
+    services.member_add(actor=anna, gezinsplan=gezinsplan, username=bram.username)
+    step_url = f"{live_server.url}/gezinsplan/{gezinsplan.pk}/stap/1/"
 
     page.goto(step_url)
     log_in(page, anna, confirmed_device(anna))
@@ -226,7 +226,7 @@ def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_se
     page.get_by_label("Wat is er vastgesteld?").fill("Tekst van Anna en Bram")
     page.get_by_role("button", name="Stap opslaan").click()
     assert page.get_by_text("is opgeslagen").is_visible()
-    section = PlanSection.objects.get(casus=casus, step=1)
+    section = PlanSection.objects.get(gezinsplan=gezinsplan, step=1)
     assert (section.content, section.version) == ("Tekst van Anna en Bram", 2)
 
     # A form error is shown next to its field, and the page stays accessible.

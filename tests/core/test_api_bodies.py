@@ -77,7 +77,7 @@ def test_advice_api_still_takes_json(client):
 @pytest.mark.django_db
 def test_case_api_refuses_text_plain_with_415(client):
     user = make_professional("jgz-415")
-    response = client.post("/api/v1/cases", data=json.dumps({"label": "Gezin"}), content_type="text/plain",
+    response = client.post("/api/v1/gezinsplannen", data=json.dumps({"label": "Gezin"}), content_type="text/plain",
                            **bearer(user))
     assert response.status_code == 415
     assert response.json()["detail"]

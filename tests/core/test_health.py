@@ -68,7 +68,7 @@ def test_ready_with_the_database_down_is_503(loaded, client):
 
 
 def test_ready_with_broken_rules_is_503(loaded, client):
-    with mock.patch("wegwijzer.routes.service.ruleset", side_effect=ValueError("regel r1: onbekende code")):
+    with mock.patch("wegwijzer.routeguide.service.ruleset", side_effect=ValueError("regel r1: onbekende code")):
         response = client.get("/api/v1/health/ready")
     assert response.status_code == 503
     assert response.json()["missing"] == ["route_rules"]

@@ -36,7 +36,7 @@ def api_world(django_db_setup, django_db_blocker):
     """The Utrecht content, a professional with a bearer token, and a case of theirs: made once for the
     module inside a transaction that is rolled back at its end (each test's own `db` transaction nests in it
     as a savepoint), because loading the content for each of ~45 operations cost a minute."""
-    from wegwijzer.plans import services as plans
+    from wegwijzer.gezinsplan import services as plans
     from wegwijzer.socialmap import content
 
     # The WSGI app closes "old" connections at each request's start and end, and a connection inside a test
@@ -48,8 +48,8 @@ def api_world(django_db_setup, django_db_blocker):
             content.load(replace=True)
             user = make_professional("schemathesis-jgz", role="jgz")
             _token, raw = api_token_issue(user=user, name="schemathesis")
-            casus = plans.casus_create(actor=user, label="Gezin Schemathesis", phase="zwangerschap", wijk="overvecht")
-            yield {"token": raw, "case_id": str(casus.pk)}
+            gezinsplan = plans.gezinsplan_create(actor=user, label="Gezin Schemathesis", phase="zwangerschap", wijk="overvecht")
+            yield {"token": raw, "gezinsplan_id": str(gezinsplan.pk)}
             transaction.set_rollback(True)
     finally:
         request_started.connect(close_old_connections)
@@ -80,14 +80,14 @@ def _pick(case, key: str) -> bool:
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_openapi_document(case, api_world, db):
-    if case.path_parameters and "case_id" in case.path_parameters and _pick(case, "case_id"):
-        case.path_parameters["case_id"] = api_world["case_id"]
+    if case.path_parameters and "gezinsplan_id" in case.path_parameters and _pick(case, "gezinsplan_id"):
+        case.path_parameters["gezinsplan_id"] = api_world["gezinsplan_id"]
     case.call_and_validate(headers={"Authorization": f"Bearer {api_world['token']}"}, checks=CHECKS)
 
 
 def test_the_token_and_case_reach_past_authentication(api_world, db, client):
     # what makes the run above exercise the case endpoints beyond 401/404
     auth = {"Authorization": f"Bearer {api_world['token']}"}
-    assert client.get(f"/api/v1/cases/{api_world['case_id']}", headers=auth).status_code == 200
-    assert client.get("/api/v1/cases", headers=auth).status_code == 200
-    assert client.get(f"/api/v1/cases/{api_world['case_id']}").status_code == 401
+    assert client.get(f"/api/v1/gezinsplannen/{api_world['gezinsplan_id']}", headers=auth).status_code == 200
+    assert client.get("/api/v1/gezinsplannen", headers=auth).status_code == 200
+    assert client.get(f"/api/v1/gezinsplannen/{api_world['gezinsplan_id']}").status_code == 401

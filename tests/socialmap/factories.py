@@ -59,7 +59,7 @@ class OrganizationFactory(_RecordFactory):
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"organisatie-{n}")
-    kind = Organization.Kind.ORGANISATION
+    kind = Organization.Kind.ORGANIZATION
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

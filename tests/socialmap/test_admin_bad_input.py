@@ -9,7 +9,7 @@ from wegwijzer.socialmap.models import Contact, Organization
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("bad", ["abc", "1", "00000000-0000-0000-0000-00000000000z", "\x00"])
-def test_contact_change_form_with_a_bad_organisation_id(admin_client, bad):
+def test_contact_change_form_with_a_bad_organization_id(admin_client, bad):
     org = Organization.objects.create(slug="org-a", name="Org A")
     contact = Contact.objects.create(organization=org, name="")
     response = admin_client.post(

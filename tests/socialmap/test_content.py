@@ -120,13 +120,13 @@ def test_content_check_command_fails_with_lines(content_dir, capsys, monkeypatch
     import sys
     import types
 
-    import wegwijzer.routes
+    import wegwijzer.routeguide
 
-    fake = types.ModuleType("wegwijzer.routes.content")
+    fake = types.ModuleType("wegwijzer.routeguide.content")
     fake.check = lambda *a, **k: []
     fake.summary = lambda *a, **k: ""
-    monkeypatch.setitem(sys.modules, "wegwijzer.routes.content", fake)
-    monkeypatch.setattr(wegwijzer.routes, "content", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "wegwijzer.routeguide.content", fake)
+    monkeypatch.setattr(wegwijzer.routeguide, "content", fake, raising=False)
     _edit(content_dir, "socialmap/roles.yaml", lambda d: _record(d, "jgz").update(domain="ruimte"))
     with pytest.raises(CommandError):
         call_command("content", "check")

@@ -160,7 +160,7 @@ def test_public_map_allows_any_origin(client, loaded_map, path):
     assert client.get("/api/v1" + path)["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.parametrize("path", ["/cases", "/me", "/health"])
+@pytest.mark.parametrize("path", ["/gezinsplannen", "/me", "/health"])
 def test_other_endpoints_do_not_allow_any_origin(client, loaded_map, path):
     assert "Access-Control-Allow-Origin" not in client.get("/api/v1" + path)
 

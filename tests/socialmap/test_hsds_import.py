@@ -66,7 +66,7 @@ def test_schema_error_does_not_hide_duplicates_references_or_cycles(loaded_map, 
     assert all(edge in cycle for edge in edges("jgz-utrecht", "lokalis"))
 
 
-def test_two_organisations_parenting_each_other_are_refused(loaded_map, tmp_path, capsys):
+def test_two_organizations_parenting_each_other_are_refused(loaded_map, tmp_path, capsys):
     doc = hsds.export_tables()
     chain(doc, "lokalis", "kraamzorg-utrecht")
     err = run_import(tmp_path, doc, capsys)

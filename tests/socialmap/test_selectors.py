@@ -72,7 +72,7 @@ def test_contacts_for_roles_prefers_the_wijk_team(loaded_map):
     assert set(rows[2]) == {"role", "slug", "name", "kind", "phone", "email", "url"} and rows[2]["email"] == ""
 
 
-def test_contacts_for_roles_falls_back_to_organisations(loaded_map):
+def test_contacts_for_roles_falls_back_to_organizations(loaded_map):
     rows = selectors.contacts_for_roles(["buurtteam-jeugd-gezin", "kraamzorg", "onbekend"], "zuid")
     assert [(r["role"], r["slug"]) for r in rows] == [("buurtteam-jeugd-gezin", "lokalis"),
                                                       ("kraamzorg", "kraamzorg-utrecht")]

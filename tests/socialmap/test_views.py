@@ -296,7 +296,7 @@ def test_service_detail(client, socialmap):
     assert 'class="ww-unknown">onbekend</span>' in html.split("Wachttijd", 1)[1][:300]
 
 
-def test_role_detail_lists_organisations_and_services(client, socialmap):
+def test_role_detail_lists_organizations_and_services(client, socialmap):
     response = client.get(reverse("socialmap:detail", args=["kraamzorg"]))
     assert response.status_code == 200
     html = _text(response)

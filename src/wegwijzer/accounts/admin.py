@@ -21,7 +21,7 @@ from .services import (
     api_token_issue,
     api_token_revoke,
     enrolment_code_issue,
-    known_organisation_slugs,
+    known_organization_slugs,
     otp_device_reset,
 )
 
@@ -53,13 +53,13 @@ def _role_choices():
     return [("", "—")] + sorted(all_roles().items())
 
 
-class RoleOrganisationForm(forms.ModelForm):
+class RoleOrganizationForm(forms.ModelForm):
     role = forms.TypedChoiceField(label=_("rol"), choices=_role_choices, required=False)
 
-    def clean_organisation_slug(self):
-        slug = (self.cleaned_data.get("organisation_slug") or "").strip()
+    def clean_organization_slug(self):
+        slug = (self.cleaned_data.get("organization_slug") or "").strip()
         if slug:
-            known = known_organisation_slugs()
+            known = known_organization_slugs()
             if known is not None and slug not in known:
                 raise ValidationError(
                     _("Onbekende organisatie ‘%(slug)s’. Gebruik de code van een organisatie op de sociale kaart."),
@@ -68,11 +68,11 @@ class RoleOrganisationForm(forms.ModelForm):
         return slug
 
 
-class WegwijzerUserChangeForm(RoleOrganisationForm, UserChangeForm):
+class WegwijzerUserChangeForm(RoleOrganizationForm, UserChangeForm):
     pass
 
 
-class WegwijzerUserCreationForm(RoleOrganisationForm, AdminUserCreationForm):
+class WegwijzerUserCreationForm(RoleOrganizationForm, AdminUserCreationForm):
     pass
 
 
@@ -94,16 +94,16 @@ class ApiTokenInline(admin.TabularInline):
 class WegwijzerUserAdmin(VerifiedOnlyMixin, UserAdmin):
     form = WegwijzerUserChangeForm
     add_form = WegwijzerUserCreationForm
-    list_display = ("username", "get_full_name", "role", "organisation_slug", "is_active", "is_staff", "last_login")
+    list_display = ("username", "get_full_name", "role", "organization_slug", "is_active", "is_staff", "last_login")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
-    search_fields = ("username", "first_name", "last_name", "email", "organisation_slug")
+    search_fields = ("username", "first_name", "last_name", "email", "organization_slug")
     fieldsets = (
         *tuple(UserAdmin.fieldsets or ())[:1],
-        (_("Rol en organisatie"), {"fields": ("role", "organisation_slug")}),
+        (_("Rol en organisatie"), {"fields": ("role", "organization_slug")}),
         *tuple(UserAdmin.fieldsets or ())[1:],
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "role", "organisation_slug", "usable_password",
+        (None, {"classes": ("wide",), "fields": ("username", "role", "organization_slug", "usable_password",
                                                  "password1", "password2")}),
     )
     inlines = [ApiTokenInline]

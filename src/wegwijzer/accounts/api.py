@@ -21,7 +21,7 @@ class MeOut(Schema):
     username: str
     role: str
     role_label: str
-    organisation: str
+    organization: str
     professional: bool
     auth: str
     token_expires_at: datetime | None
@@ -35,7 +35,7 @@ def me(request: HttpRequest) -> MeOut:
         username=user.get_username(),
         role=user.role,
         role_label=str(role_label(user.role)) if user.role else "",
-        organisation=user.organisation_slug,
+        organization=user.organization_slug,
         professional=is_professional(user),
         auth=getattr(request, "auth_method", ""),
         token_expires_at=token.expires_at if token else None,

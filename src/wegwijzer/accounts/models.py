@@ -17,7 +17,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("rol"), max_length=64, blank=True)
     # The social map organisation slug this professional acts on behalf of (validated in services).
-    organisation_slug = models.CharField(_("organisatie"), max_length=100, blank=True)
+    organization_slug = models.CharField(_("organisatie"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("gebruiker")

@@ -57,6 +57,6 @@ def is_policy_staff(user: Any) -> bool:
     return _usable(user) and getattr(user, "role", "") == ROLE_POLICY
 
 
-def may_see_case_content(user: Any) -> bool:
+def may_see_gezinsplan_content(user: Any) -> bool:
     """Coarse gate before any case lookup (membership is checked per case by the plans policy)."""
     return is_professional(user)

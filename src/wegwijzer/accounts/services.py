@@ -31,14 +31,14 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def known_organisation_slugs() -> set[str] | None:
+def known_organization_slugs() -> set[str] | None:
     """Slugs of the social map's organisations."""
     from wegwijzer.socialmap.models import Organization
 
     return set(Organization.objects.values_list("slug", flat=True))
 
 
-def _validate_user_input(*, username: str, role: str, organisation_slug: str, password: str, email: str) -> None:
+def _validate_user_input(*, username: str, role: str, organization_slug: str, password: str, email: str) -> None:
     errors: dict[str, list[str]] = {}
     username_field = User._meta.get_field("username")
     if not username:
@@ -58,18 +58,18 @@ def _validate_user_input(*, username: str, role: str, organisation_slug: str, pa
         errors.setdefault("role", []).append(
             f"Onbekende rol ‘{role}’. Kies een van: {', '.join(sorted(roles))}."
         )
-    if organisation_slug:
-        slugs = known_organisation_slugs()
-        if slugs is not None and organisation_slug not in slugs:
-            errors.setdefault("organisation_slug", []).append(
-                f"Onbekende organisatie ‘{organisation_slug}’. Gebruik de code van een organisatie op de sociale kaart."
+    if organization_slug:
+        slugs = known_organization_slugs()
+        if slugs is not None and organization_slug not in slugs:
+            errors.setdefault("organization_slug", []).append(
+                f"Onbekende organisatie ‘{organization_slug}’. Gebruik de code van een organisatie op de sociale kaart."
             )
     if email:
         try:
             validate_email(email)
         except ValidationError:
             errors.setdefault("email", []).append(f"‘{email}’ is geen geldig e-mailadres.")
-    candidate = User(username=username, email=email, role=role, organisation_slug=organisation_slug)
+    candidate = User(username=username, email=email, role=role, organization_slug=organization_slug)
     try:
         password_validation.validate_password(password, user=candidate)
     except ValidationError as exc:
@@ -99,7 +99,7 @@ def _dutch_password_messages(exc: ValidationError) -> list[str]:
 
 @transaction.atomic
 def user_create(
-    *, username: str, role: str, organisation_slug: str = "", password: str, email: str = "",
+    *, username: str, role: str, organization_slug: str = "", password: str, email: str = "",
     created_by: Any = None,
 ) -> User:
     """Create an active user with a role (vocabulary role code or staff role) and an organisation.
@@ -109,12 +109,12 @@ def user_create(
     """
     username = (username or "").strip()
     role = (role or "").strip()
-    organisation_slug = (organisation_slug or "").strip()
+    organization_slug = (organization_slug or "").strip()
     email = (email or "").strip()
     _validate_user_input(
-        username=username, role=role, organisation_slug=organisation_slug, password=password, email=email
+        username=username, role=role, organization_slug=organization_slug, password=password, email=email
     )
-    user = User(username=username, role=role, organisation_slug=organisation_slug, email=email)
+    user = User(username=username, role=role, organization_slug=organization_slug, email=email)
     user.set_password(password)
     user.save()
     access_log_write(

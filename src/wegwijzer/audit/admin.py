@@ -15,14 +15,14 @@ def _superuser_verified(request) -> bool:
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "username", "role", "organisation_slug", "action", "outcome", "case_id",
+    list_display = ("occurred_at", "username", "role", "organization_slug", "action", "outcome", "gezinsplan_id",
                     "object_type", "object_id", "client_address")
     list_filter = ("action", "outcome", "role")
-    search_fields = ("=case_id", "=username", "=event_id", "=client_address")
+    search_fields = ("=gezinsplan_id", "=username", "=event_id", "=client_address")
     date_hierarchy = "occurred_at"
     ordering = ("-occurred_at", "-id")
     fields = ("event_id", "occurred_at", "action", "outcome", "user_id", "username", "role",
-              "organisation_slug", "case_id", "object_type", "object_id", "client_address", "detail")
+              "organization_slug", "gezinsplan_id", "object_type", "object_id", "client_address", "detail")
     readonly_fields = fields
     actions = None
     show_full_result_count = False

@@ -72,8 +72,8 @@ class AccessLogEntry(models.Model):
     user_id = models.BigIntegerField(_("gebruikers-id"), null=True, blank=True, db_index=True)
     username = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
     role = models.CharField(_("rol"), max_length=64, blank=True)
-    organisation_slug = models.CharField(_("organisatie"), max_length=100, blank=True)
-    case_id = models.CharField(_("casus"), max_length=64, blank=True, db_index=True)
+    organization_slug = models.CharField(_("organisatie"), max_length=100, blank=True)
+    gezinsplan_id = models.CharField(_("gezinsplan"), max_length=64, blank=True, db_index=True)
     object_type = models.CharField(_("soort object"), max_length=64, blank=True)
     object_id = models.CharField(_("object-id"), max_length=64, blank=True)
     client_address = models.GenericIPAddressField(_("adres van de client"), null=True, blank=True)
@@ -86,10 +86,10 @@ class AccessLogEntry(models.Model):
         verbose_name = _("toegangslogregel")
         verbose_name_plural = _("toegangslog")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["case_id", "-occurred_at"], name="audit_case_time_idx")]
+        indexes = [models.Index(fields=["gezinsplan_id", "-occurred_at"], name="audit_gezinsplan_time_idx")]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.case_id or ''}".strip()
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.gezinsplan_id or ''}".strip()
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

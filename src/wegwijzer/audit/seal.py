@@ -32,7 +32,7 @@ from .models import AccessLogEntry, AccessLogSeal
 
 FIELDS = (
     "id", "event_id", "occurred_at", "action", "outcome", "user_id", "username", "role",
-    "organisation_slug", "case_id", "object_type", "object_id", "client_address", "detail",
+    "organization_slug", "gezinsplan_id", "object_type", "object_id", "client_address", "detail",
 )
 GENESIS = "0" * 64
 SEAL_MAX_ROWS = 1000

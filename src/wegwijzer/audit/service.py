@@ -1,6 +1,6 @@
 """Writing and reading the access log. Every case-data access in the application goes through here.
 
-    access_log_write(context=access_context(request), user=request.user, action=AccessLogEntry.Action.READ, case_id=case.public_id,
+    access_log_write(context=access_context(request), user=request.user, action=AccessLogEntry.Action.READ, gezinsplan_id=case.public_id,
                      object_type="agreement", object_id=str(agreement.pk))
 
 Each entry is also emitted as one structured event on the logger "wegwijzer.audit" (for shipping to a
@@ -34,12 +34,12 @@ DETAIL_MAX = AccessLogEntry._meta.get_field("detail").max_length or 200
 
 def _user_fields(user: Any) -> dict[str, Any]:
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"user_id": None, "username": "", "role": "", "organisation_slug": ""}
+        return {"user_id": None, "username": "", "role": "", "organization_slug": ""}
     return {
         "user_id": user.pk,
         "username": user.get_username()[:150],
         "role": (getattr(user, "role", "") or "")[:64],
-        "organisation_slug": (getattr(user, "organisation_slug", "") or "")[:100],
+        "organization_slug": (getattr(user, "organization_slug", "") or "")[:100],
     }
 
 
@@ -48,7 +48,7 @@ def access_log_write(
     context: AccessContext | None,
     user: Any,
     action: AccessLogEntry.Action,
-    case_id: str = "",
+    gezinsplan_id: str = "",
     object_type: str = "",
     object_id: str = "",
     outcome: str = "success",
@@ -73,7 +73,7 @@ def access_log_write(
     entry = AccessLogEntry(
         action=action.value,
         outcome=outcome,
-        case_id=str(case_id or "")[:64],
+        gezinsplan_id=str(gezinsplan_id or "")[:64],
         object_type=str(object_type or "")[:64],
         object_id=str(object_id or "")[:64],
         client_address=context.client_address if context else None,
@@ -90,8 +90,8 @@ def access_log_write(
         user_id=entry.user_id,
         username=entry.username,
         role=entry.role,
-        organisation=entry.organisation_slug,
-        case_id=entry.case_id,
+        organization=entry.organization_slug,
+        gezinsplan_id=entry.gezinsplan_id,
         object_type=entry.object_type,
         object_id=entry.object_id,
         client_address=entry.client_address,
@@ -100,6 +100,6 @@ def access_log_write(
     return entry
 
 
-def access_log_for_case(case_id: str) -> QuerySet[AccessLogEntry]:
+def access_log_for_gezinsplan(gezinsplan_id: str) -> QuerySet[AccessLogEntry]:
     """The case's access log entries, newest first."""
-    return AccessLogEntry.objects.filter(case_id=str(case_id)).order_by("-occurred_at", "-id")
+    return AccessLogEntry.objects.filter(gezinsplan_id=str(gezinsplan_id)).order_by("-occurred_at", "-id")

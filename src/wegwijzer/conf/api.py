@@ -18,8 +18,8 @@ from wegwijzer.accounts.api import router as accounts_router
 from wegwijzer.core import apikit
 from wegwijzer.core.api import COMMON_RESPONSES, allow_methods, document_common_errors, json_response
 from wegwijzer.core.api_views import router as core_router
-from wegwijzer.plans.api import router as plans_router
-from wegwijzer.routes.api import router as routes_router
+from wegwijzer.gezinsplan.api import router as gezinsplan_router
+from wegwijzer.routeguide.api import router as routeguide_router
 from wegwijzer.socialmap.search.api import router as socialmap_router
 
 api = NinjaAPI(
@@ -37,8 +37,8 @@ api = NinjaAPI(
 apikit.install(api)
 api.add_router("", accounts_router)
 api.add_router("", core_router)
-api.add_router("", plans_router)
-api.add_router("", routes_router)
+api.add_router("", gezinsplan_router)
+api.add_router("", routeguide_router)
 api.add_router("", socialmap_router)
 
 

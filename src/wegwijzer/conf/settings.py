@@ -67,12 +67,13 @@ INSTALLED_APPS = [
     "wegwijzer.accounts",
     "wegwijzer.audit",
     "wegwijzer.socialmap",
-    "wegwijzer.routes",
-    "wegwijzer.plans",
+    "wegwijzer.routeguide",
+    "wegwijzer.gezinsplan",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wegwijzer.core.middleware.LegacyApiPathMiddleware",  # /api/v1/cases… → /api/v1/gezinsplannen…
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -144,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "plans:my-cases"
+LOGIN_REDIRECT_URL = "gezinsplan:my-gezinsplannen"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Idle sessions expire: every request renews the window.

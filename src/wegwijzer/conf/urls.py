@@ -18,8 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include(([path("", socialmap_views.home, name="home")], "core"))),  # the map is the home page
     path("kaart/", include("wegwijzer.socialmap.urls")),
-    path("route/", include("wegwijzer.routes.urls")),
-    path("gezinsplan/", include("wegwijzer.plans.urls")),
+    path("route/", include("wegwijzer.routeguide.urls")),
+    path("gezinsplan/", include("wegwijzer.gezinsplan.urls")),
     path("account/", include("wegwijzer.accounts.urls")),
     prefix_default_language=False,
 )

@@ -2,6 +2,8 @@
 
 ApiMethodMiddleware sits before CsrfViewMiddleware: a method an /api/ view does not declare is a 405 with
 Allow, not the CSRF 403 or an authentication 401 that would send a client looking in the wrong place.
+LegacyApiPathMiddleware keeps the pre-rename paths (`/api/v1/cases…`, before the one name "gezinsplan",
+docs/glossary.md) working for existing clients, marked deprecated (RFC 9745) with the successor's address.
 ServiceUnavailableMiddleware turns a database outage raised in a view into a Dutch 503 with Retry-After,
 and an oversized body read in a view into a Dutch 413.
 """
@@ -19,6 +21,29 @@ from .api import declared_methods, json_error, method_not_allowed, unstorable_ur
 from .views import DATABASE_UNAVAILABLE, TOO_LARGE, request_too_large, service_unavailable
 
 logger = logging.getLogger("wegwijzer.core")
+
+
+LEGACY_API_PREFIX = "/api/v1/cases"
+API_PREFIX = "/api/v1/gezinsplannen"
+
+
+class LegacyApiPathMiddleware:
+    """Serve `/api/v1/cases…` as `/api/v1/gezinsplannen…` (same view, same checks, same log), not in OpenAPI."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if not (path == LEGACY_API_PREFIX or path.startswith(LEGACY_API_PREFIX + "/")):
+            return self.get_response(request)
+        successor = API_PREFIX + path[len(LEGACY_API_PREFIX) :]
+        request.path_info = successor
+        request.path = request.path[: len(request.path) - len(path)] + successor
+        response = self.get_response(request)
+        response["Deprecation"] = "true"
+        response["Link"] = f'<{successor}>; rel="successor-version"'
+        return response
 
 
 class ApiMethodMiddleware:

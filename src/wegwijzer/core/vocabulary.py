@@ -4,7 +4,7 @@
     vocabulary().label("roles", "jgz")
 
 The object is the rule engine's frozen `Vocabulary` (codes → Dutch labels in file order). Core sits below
-the apps and imports none of them, so the pure loader (`wegwijzer.routes.engine.load_vocabulary`) is
+the apps and imports none of them, so the pure loader (`wegwijzer.routeguide.engine.load_vocabulary`) is
 registered by the routes app when Django starts (RoutesConfig.ready). The cached instance is keyed on the
 file's path, modification time and size: a switch of settings.CONTENT_DIR (tests do this) or an edited
 file gives a fresh instance on the next call, and one `stat` per call is all a hit costs.
@@ -79,7 +79,7 @@ def vocabulary() -> Vocabulary:
         if _cache["key"] == key:
             return _cache["value"]
         if not _loader:
-            raise RuntimeError("No vocabulary loader registered: is wegwijzer.routes in INSTALLED_APPS?")
+            raise RuntimeError("No vocabulary loader registered: is wegwijzer.routeguide in INSTALLED_APPS?")
         value = _loader[0](path)
         _cache.update(key=key, value=value)
         return value

@@ -31,7 +31,7 @@ TAXONOMY = "socialmap/taxonomy.yaml"
 WIJKEN = "socialmap/wijken.yaml"
 ROLES = "socialmap/roles.yaml"
 INTERVENTIONS = "socialmap/interventions.yaml"
-ORGANISATIONS = "socialmap/organisations.yaml"
+ORGANIZATIONS = "socialmap/organisations.yaml"
 
 TEXT_FIELDS = (
     "name", "alternate_name", "summary", "description", "target_group", "conditions",
@@ -43,7 +43,7 @@ COMMON_FIELDS = {
 }
 ROLE_FIELDS = COMMON_FIELDS
 INTERVENTION_FIELDS = COMMON_FIELDS | {"providers", "roles", "service_areas", "waiting_time"}
-ORGANISATION_FIELDS = COMMON_FIELDS | {"kind", "parent", "wijk", "roles", "service_areas", "chair_name"}
+ORGANIZATION_FIELDS = COMMON_FIELDS | {"kind", "parent", "wijk", "roles", "service_areas", "chair_name"}
 ORG_KINDS = ("organisatie", "team", "netwerk")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -70,7 +70,7 @@ class ContentBundle:
     wijken: list[dict[str, Any]] = field(default_factory=list)
     roles: list[dict[str, Any]] = field(default_factory=list)
     interventions: list[dict[str, Any]] = field(default_factory=list)
-    organisations: list[dict[str, Any]] = field(default_factory=list)
+    organizations: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # problems found while reading (missing files, bad YAML)
 
     def codes(self, group: str) -> set[str]:
@@ -181,7 +181,7 @@ def read_content(content_dir: Path | str | None = None) -> ContentBundle:
     bundle.wijken = _record_list(wijken, WIJKEN, problems)
     bundle.roles = _record_list(_read_yaml(base, ROLES, problems), ROLES, problems)
     bundle.interventions = _record_list(_read_yaml(base, INTERVENTIONS, problems), INTERVENTIONS, problems)
-    bundle.organisations = _record_list(_read_yaml(base, ORGANISATIONS, problems), ORGANISATIONS, problems)
+    bundle.organizations = _record_list(_read_yaml(base, ORGANIZATIONS, problems), ORGANIZATIONS, problems)
     return bundle
 
 
@@ -318,7 +318,7 @@ def check_bundle(bundle: ContentBundle) -> list[str]:
     # Slugs: well-formed and unique across every kind (they share one namespace and one URL space).
     seen: dict[str, str] = {}
     for rel, records in ((WIJKEN, bundle.wijken), (ROLES, bundle.roles),
-                         (INTERVENTIONS, bundle.interventions), (ORGANISATIONS, bundle.organisations)):
+                         (INTERVENTIONS, bundle.interventions), (ORGANIZATIONS, bundle.organizations)):
         for i, rec in enumerate(records, start=1):
             slug = rec.get("slug")
             if not isinstance(slug, str) or not slug:
@@ -354,7 +354,7 @@ def check_bundle(bundle: ContentBundle) -> list[str]:
         out.append(f"{WIJKEN}: wijk '{code}' uit {VOCABULARY} ontbreekt")
 
     role_slugs = {r.get("slug") for r in bundle.roles}
-    org_slugs = {o.get("slug") for o in bundle.organisations}
+    org_slugs = {o.get("slug") for o in bundle.organizations}
     for code in sorted(bundle.codes("roles") - role_slugs):
         out.append(f"{ROLES}: rol '{code}' uit {VOCABULARY} ontbreekt")
     for code in sorted(bundle.codes("interventions") - {r.get("slug") for r in bundle.interventions}):
@@ -377,7 +377,7 @@ def check_bundle(bundle: ContentBundle) -> list[str]:
         _check_record(rec, INTERVENTIONS, INTERVENTION_FIELDS, bundle, where, out)
         for slug in refs(rec, "providers"):
             if slug not in org_slugs:
-                out.append(f"{INTERVENTIONS}: {where}: aanbieder '{slug}' (providers) bestaat niet in {ORGANISATIONS}")
+                out.append(f"{INTERVENTIONS}: {where}: aanbieder '{slug}' (providers) bestaat niet in {ORGANIZATIONS}")
         for slug in refs(rec, "roles"):
             if slug not in role_slugs:
                 out.append(f"{INTERVENTIONS}: {where}: rol '{slug}' (roles) bestaat niet in {ROLES}")
@@ -386,27 +386,27 @@ def check_bundle(bundle: ContentBundle) -> list[str]:
                 out.append(f"{INTERVENTIONS}: {where}: wijk '{slug}' (service_areas) bestaat niet in {WIJKEN}")
 
     parents: dict[str, str] = {}
-    for i, rec in enumerate(bundle.organisations, start=1):
+    for i, rec in enumerate(bundle.organizations, start=1):
         where = slug_of(rec, i)
-        _check_record(rec, ORGANISATIONS, ORGANISATION_FIELDS, bundle, where, out)
+        _check_record(rec, ORGANIZATIONS, ORGANIZATION_FIELDS, bundle, where, out)
         kind = rec.get("kind", "organisatie")
         if kind not in ORG_KINDS:
-            out.append(f"{ORGANISATIONS}: {where}: onbekende soort (kind) '{kind}' (verwacht: {', '.join(ORG_KINDS)})")
+            out.append(f"{ORGANIZATIONS}: {where}: onbekende soort (kind) '{kind}' (verwacht: {', '.join(ORG_KINDS)})")
         for slug in refs(rec, "roles"):
             if slug not in role_slugs:
-                out.append(f"{ORGANISATIONS}: {where}: rol '{slug}' (roles) bestaat niet in {ROLES}")
+                out.append(f"{ORGANIZATIONS}: {where}: rol '{slug}' (roles) bestaat niet in {ROLES}")
         for slug in refs(rec, "service_areas"):
             if slug not in wijk_slugs:
-                out.append(f"{ORGANISATIONS}: {where}: wijk '{slug}' (service_areas) bestaat niet in {WIJKEN}")
+                out.append(f"{ORGANIZATIONS}: {where}: wijk '{slug}' (service_areas) bestaat niet in {WIJKEN}")
         wijk = rec.get("wijk")
         if isinstance(wijk, str) and wijk and wijk not in wijk_slugs:
-            out.append(f"{ORGANISATIONS}: {where}: wijk '{wijk}' bestaat niet in {WIJKEN}")
+            out.append(f"{ORGANIZATIONS}: {where}: wijk '{wijk}' bestaat niet in {WIJKEN}")
         parent = rec.get("parent")
         if isinstance(parent, str) and parent:
             if parent not in org_slugs:
-                out.append(f"{ORGANISATIONS}: {where}: bovenliggende organisatie '{parent}' (parent) bestaat niet")
+                out.append(f"{ORGANIZATIONS}: {where}: bovenliggende organisatie '{parent}' (parent) bestaat niet")
             elif parent == rec.get("slug"):
-                out.append(f"{ORGANISATIONS}: {where}: een organisatie kan niet onderdeel van zichzelf zijn")
+                out.append(f"{ORGANIZATIONS}: {where}: een organisatie kan niet onderdeel van zichzelf zijn")
             elif isinstance(rec.get("slug"), str):
                 parents[rec["slug"]] = parent
     for start in sorted(parents):  # parent cycles
@@ -414,7 +414,7 @@ def check_bundle(bundle: ContentBundle) -> list[str]:
         while node in parents:
             node = parents[node]
             if node == start:
-                out.append(f"{ORGANISATIONS}: {start}: kring van bovenliggende organisaties: {' → '.join([*path, start])}")
+                out.append(f"{ORGANIZATIONS}: {start}: kring van bovenliggende organisaties: {' → '.join([*path, start])}")
                 break
             if node in path:
                 break
@@ -509,7 +509,7 @@ def load(*, if_empty: bool = False, replace: bool = False, content_dir: Path | s
         counts = _load_bundle(bundle)
     return (
         f"Sociale kaart geladen: {counts['wijken']} wijken, {counts['roles']} rollen, "
-        f"{counts['services']} aanbod, {counts['organisations']} organisaties, {counts['terms']} taxonomietermen."
+        f"{counts['services']} aanbod, {counts['organizations']} organisaties, {counts['terms']} taxonomietermen."
     )
 
 
@@ -575,11 +575,11 @@ def _load_bundle(bundle: ContentBundle) -> dict[str, int]:
             wijk=wijken.get(o.get("wijk") or ""),
             chair_name=_text(o, "chair_name"),
         )
-        for o in bundle.organisations
+        for o in bundle.organizations
     }
     bulk_create_with_history(list(orgs.values()), Organization)
     to_update = []
-    for o in bundle.organisations:
+    for o in bundle.organizations:
         if o.get("parent"):
             orgs[o["slug"]].parent = orgs[o["parent"]]
             to_update.append(orgs[o["slug"]])
@@ -597,12 +597,12 @@ def _load_bundle(bundle: ContentBundle) -> dict[str, int]:
         dst = (target_model._meta.model_name if target_model is not model else "to_" + model._meta.model_name) + "_id"
         through.objects.bulk_create([through(**{src: a.pk, dst: b.pk}) for a, b in rows])
 
-    for model, records, objs in ((Role, bundle.roles, roles), (Organization, bundle.organisations, orgs),
+    for model, records, objs in ((Role, bundle.roles, roles), (Organization, bundle.organizations, orgs),
                                  (Service, bundle.interventions, services)):
         link(model, "terms", [(objs[r["slug"]], t) for r in records for t in term_objs(r)])
-    link(Organization, "roles", [(orgs[o["slug"]], roles[c]) for o in bundle.organisations for c in o.get("roles") or []])
+    link(Organization, "roles", [(orgs[o["slug"]], roles[c]) for o in bundle.organizations for c in o.get("roles") or []])
     link(Organization, "service_areas",
-         [(orgs[o["slug"]], wijken[c]) for o in bundle.organisations for c in o.get("service_areas") or []])
+         [(orgs[o["slug"]], wijken[c]) for o in bundle.organizations for c in o.get("service_areas") or []])
     link(Service, "organizations",
          [(services[s["slug"]], orgs[c]) for s in bundle.interventions for c in s.get("providers") or []])
     link(Service, "roles", [(services[s["slug"]], roles[c]) for s in bundle.interventions for c in s.get("roles") or []])
@@ -610,14 +610,14 @@ def _load_bundle(bundle: ContentBundle) -> dict[str, int]:
          [(services[s["slug"]], wijken[c]) for s in bundle.interventions for c in s.get("service_areas") or []])
 
     phones, schedules, contacts = [], [], []
-    for owner_key, records, objs in (("organization", bundle.organisations, orgs), ("service", bundle.interventions, services)):
+    for owner_key, records, objs in (("organization", bundle.organizations, orgs), ("service", bundle.interventions, services)):
         for rec in records:
             obj = objs[rec["slug"]]
             if _text(rec, "phone"):
                 phones.append(Phone(**{owner_key: obj}, number=_text(rec, "phone")))
             if rec.get("office_hours_only") is True:
                 schedules.append(Schedule(**{owner_key: obj}, description="Alleen tijdens kantoortijden"))
-    for o in bundle.organisations:
+    for o in bundle.organizations:
         if _text(o, "chair_name"):
             contacts.append(Contact(organization=orgs[o["slug"]], name=_text(o, "chair_name"), title="Voorzitter"))
     bulk_create_with_history(phones, Phone)
@@ -625,5 +625,5 @@ def _load_bundle(bundle: ContentBundle) -> dict[str, int]:
     bulk_create_with_history(contacts, Contact)
     return {
         "wijken": len(wijken), "roles": len(roles), "services": len(services),
-        "organisations": len(orgs), "terms": len(terms),
+        "organizations": len(orgs), "terms": len(terms),
     }

@@ -836,7 +836,7 @@ class _Tables:
         if not isinstance(obj, dict) or obj.get("id") in self.seen["organizations"]:
             return
         row = {**self.record(obj, ours=ours), "website": _text(obj.get("website")),
-               "kind": obj.get("kind") or Organization.Kind.ORGANISATION,
+               "kind": obj.get("kind") or Organization.Kind.ORGANIZATION,
                "parent_organization_id": obj.get("parent_organization_id"),
                "wijk_id": (obj.get("wijk") or {}).get("id") if isinstance(obj.get("wijk"), dict) else None,
                "chair_name": _text(obj.get("chair_name")), "target_group": _text(obj.get("target_group")),

@@ -109,11 +109,11 @@ class Role(Record):
 
 class Organization(Record):
     class Kind(models.TextChoices):
-        ORGANISATION = "organisatie", _("Organisatie")
+        ORGANIZATION = "organisatie", _("Organisatie")
         TEAM = "team", _("Team")
         NETWORK = "netwerk", _("Netwerk")
 
-    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.ORGANIZATION)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
         verbose_name=_("onderdeel van"),

@@ -724,7 +724,7 @@ def wijk_context(wijk: Wijk) -> dict[str, Any]:
     )
     teams = [o for o in own if o.kind == Organization.Kind.TEAM]
     networks = [o for o in own if o.kind == Organization.Kind.NETWORK]
-    others = [o for o in own if o.kind == Organization.Kind.ORGANISATION]
+    others = [o for o in own if o.kind == Organization.Kind.ORGANIZATION]
     own_ids = {o.pk for o in own}
     serving = (
         Organization.objects.filter(
@@ -740,7 +740,7 @@ def wijk_context(wijk: Wijk) -> dict[str, Any]:
     roles = []
     for role in sorted(Role.objects.all(), key=_role_sort_key):
         orgs = sorted(per_role.get(role, []), key=lambda o: (o.wijk_id != wijk.pk, o.name.casefold()))
-        roles.append({"role": as_item(role), "organisations": [as_item(o) for o in orgs]})
+        roles.append({"role": as_item(role), "organizations": [as_item(o) for o in orgs]})
     services = Service.objects.filter(service_areas=wijk).order_by("name")
     return {
         "wijk": wijk,
@@ -818,7 +818,7 @@ def home_context() -> dict[str, Any]:
         "counts": {
             "roles": Role.objects.count(),
             "services": Service.objects.count(),
-            "organisations": Organization.objects.count(),
+            "organizations": Organization.objects.count(),
         },
     }
 

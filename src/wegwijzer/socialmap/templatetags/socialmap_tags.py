@@ -28,7 +28,7 @@ def unknown() -> str:
 @register.simple_tag
 def route_guide_url() -> str:
     """The route guide's start page (reverse() adds the language prefix of the active language)."""
-    return reverse("routes:start")
+    return reverse("routeguide:start")
 
 
 @register.inclusion_tag("socialmap/_kind_badge.html")

@@ -29,7 +29,7 @@ from wegwijzer.accounts.services import api_token_issue, api_token_revoke, enrol
 FIELD_LABELS = {
     "username": "gebruikersnaam",
     "role": "rol",
-    "organisation_slug": "organisatie",
+    "organization_slug": "organisatie",
     "email": "e-mailadres",
     "password": "wachtwoord",
     "days": "geldigheid",
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Een gebruiker aanmaken.")
         create.add_argument("username", help="gebruikersnaam")
         create.add_argument("--role", required=True, help="rolcode uit de vocabulaire, of redacteur/beleid")
-        create.add_argument("--organisation", "--organization", dest="organisation", default="",
+        create.add_argument("--organisation", "--organization", dest="organization", default="",
                             help="code (slug) van de organisatie op de sociale kaart")
         create.add_argument("--email", default="", help="e-mailadres")
 
@@ -125,16 +125,16 @@ class Command(BaseCommand):
 
     # -- subcommands -------------------------------------------------------------------------------------
 
-    def _create(self, *, username, role, organisation, email, **_options):
+    def _create(self, *, username, role, organization, email, **_options):
         password = self._password()
         try:
             user = user_create(
-                username=username, role=role, organisation_slug=organisation, password=password, email=email
+                username=username, role=role, organization_slug=organization, password=password, email=email
             )
         except ValidationError as exc:
             raise CommandError("gebruiker niet aangemaakt.\n  " + "\n  ".join(_messages(exc))) from None
         self.stdout.write(f"Gebruiker ‘{user.username}’ aangemaakt met rol ‘{user.role}’"
-                          + (f" bij ‘{user.organisation_slug}’." if user.organisation_slug else "."))
+                          + (f" bij ‘{user.organization_slug}’." if user.organization_slug else "."))
         code, raw = enrolment_code_issue(user=user)
         self._print_enrolment(code, raw)
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GezinsplanConfig(AppConfig):
+    name = "wegwijzer.gezinsplan"
+    verbose_name = _("Gezinsplan")

@@ -1,0 +1,345 @@
+"""Reads of gezinsplan data. Every function takes the caller and returns only what a current member may see.
+
+Use `gezinsplan_read(...)` in every view/endpoint that shows case data: it checks need-to-know (`policy.NotAMember`
+for anyone who is not a current member) and writes the "read" entry of the access log. `gezinsplan_get_for_user`
+only checks (no log entry) and is meant for write paths, whose service writes its own entry. A missing
+part of a case raises `policy.NotFound`. Nothing here sees the HTTP request: the caller passes an
+`AccessContext` (client address, method) built once with `audit.context.access_context(request)`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from wegwijzer.audit.context import AccessContext
+from wegwijzer.audit.models import AccessLogEntry
+from wegwijzer.audit.service import access_log_for_gezinsplan, access_log_write
+
+from . import policy
+from .models import (
+    Agreement,
+    Consent,
+    Feedback,
+    Gezinsplan,
+    Handover,
+    Meeting,
+    MeetingDecision,
+    Membership,
+    PlanSection,
+    Regie,
+    Step,
+)
+
+Action = AccessLogEntry.Action
+
+NOT_FOUND = "Gezinsplan niet gevonden."
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def gezinsplan_list_for_user(user: Any) -> QuerySet[Gezinsplan]:
+    """The cases the user is a current member of (an empty queryset for everyone else)."""
+    if not policy.may_list_gezinsplannen(user):
+        return Gezinsplan.objects.none()
+    now = timezone.now()
+    current = Membership.objects.current(now).filter(user=user)
+    return Gezinsplan.objects.filter(pk__in=current.values("gezinsplan_id")).order_by("-created_at")
+
+
+def gezinsplan_get_for_user(user: Any, gezinsplan_id: Any, *, context: AccessContext | None = None) -> Gezinsplan:
+    """The case if the user is a current member; `policy.NotAMember` otherwise (also for malformed ids).
+
+    With `context`, a refused look at an existing case is logged as outcome "denied" in that case's log.
+    """
+    pk = _uuid(gezinsplan_id)
+    gezinsplan = Gezinsplan.objects.filter(pk=pk).first() if pk else None
+    if gezinsplan is None:
+        raise policy.NotAMember(NOT_FOUND)
+    if not policy.can(user, "view", gezinsplan):
+        entry: dict[str, Any] | None = None
+        if context is not None:
+            entry = {
+                "context": context,
+                "user": user,
+                "action": Action.READ if context.is_read else Action.UPDATE,
+                "gezinsplan_id": str(gezinsplan.pk),
+                "object_type": "gezinsplan",
+                "outcome": "denied",
+            }
+            access_log_write(**entry)
+        # A caller that rolls back its transaction on this refusal re-writes the entry afterwards.
+        raise policy.NotAMember(NOT_FOUND, access_log=entry)
+    return gezinsplan
+
+
+def gezinsplan_log(
+    context: AccessContext | None,
+    user: Any,
+    action: AccessLogEntry.Action,
+    gezinsplan: Gezinsplan,
+    object_type: str = "gezinsplan",
+    object_id: Any = "",
+    detail: str = "",
+) -> None:
+    """One access-log entry about a case: the single place reads (here) and writes (services) log through."""
+    access_log_write(
+        context=context,
+        user=user,
+        action=action,
+        gezinsplan_id=str(gezinsplan.pk),
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        detail=detail,
+    )
+
+
+def gezinsplan_read(
+    *,
+    context: AccessContext | None,
+    user: Any,
+    gezinsplan_id: Any,
+    object_type: str = "gezinsplan",
+    object_id: str = "",
+    action: AccessLogEntry.Action = AccessLogEntry.Action.READ,
+    detail: str = "",
+) -> Gezinsplan:
+    """Check need-to-know and log the read ("read", or "export" for exports). `policy.NotAMember` for non-members.
+
+    A HEAD request is checked the same way but not logged: its answer carries no case data (the server
+    sends headers only), and the log records who saw what. A refused HEAD is still logged as denied.
+    """
+    gezinsplan = gezinsplan_get_for_user(user, gezinsplan_id, context=context)
+    if not _is_head(context):
+        gezinsplan_log(context, user, action, gezinsplan, object_type, object_id, detail)
+    return gezinsplan
+
+
+def _is_head(context: AccessContext | None) -> bool:
+    return context is not None and context.is_head
+
+
+def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Gezinsplan]:
+    """The user's cases, each listing logged as a read (labels are case data)."""
+    gezinsplannen = list(gezinsplan_list_for_user(user))
+    for gezinsplan in [] if _is_head(context) else gezinsplannen:
+        access_log_write(
+            context=context,
+            user=user,
+            action=Action.READ,
+            gezinsplan_id=str(gezinsplan.pk),
+            object_type="gezinsplan",
+            detail="lijst",
+        )
+    return gezinsplannen
+
+
+# ---- parts of one case (the caller has already passed gezinsplan_read / gezinsplan_get_for_user) ----
+
+
+def regie_for_gezinsplan(gezinsplan: Gezinsplan) -> Regie | None:
+    return (
+        Regie.objects.filter(gezinsplan=gezinsplan)
+        .select_related(
+            "updated_by",
+            "lead_member__user",
+            "support_member__user",
+            "records_member__user",
+            "monitors_member__user",
+            "informs_member__user",
+        )
+        .first()
+    )
+
+
+def members_current(gezinsplan: Gezinsplan) -> QuerySet[Membership]:
+    return Membership.objects.current().filter(gezinsplan=gezinsplan).select_related("user").order_by("valid_from")
+
+
+def members_all(gezinsplan: Gezinsplan) -> QuerySet[Membership]:
+    return Membership.objects.filter(gezinsplan=gezinsplan).select_related("user", "added_by").order_by("valid_from")
+
+
+def member_get_current(gezinsplan: Gezinsplan, username: str) -> Membership:
+    membership = members_current(gezinsplan).filter(user__username=username).first()
+    if membership is None:
+        raise policy.NotFound("Teamlid niet gevonden.")
+    return membership
+
+
+def sections_for_gezinsplan(gezinsplan: Gezinsplan) -> list[PlanSection]:
+    """The five steps, always all five, in order."""
+    sections = {s.step: s for s in PlanSection.objects.filter(gezinsplan=gezinsplan).select_related("author")}
+    return [sections.get(step) or PlanSection(gezinsplan=gezinsplan, step=step) for step in Step.values]
+
+
+def section_get(gezinsplan: Gezinsplan, step: Any) -> PlanSection:
+    try:
+        step = int(step)
+    except (TypeError, ValueError):
+        raise policy.NotFound("Onbekende stap.") from None
+    if step not in Step.values:
+        raise policy.NotFound("Onbekende stap.")
+    section = PlanSection.objects.filter(gezinsplan=gezinsplan, step=step).select_related("author").first()
+    if section is None:
+        raise policy.NotFound("Onbekende stap.")
+    return section
+
+
+def section_history(section: PlanSection) -> QuerySet:
+    """Every saved version of a section, newest first (django-simple-history)."""
+    return section.history.select_related("history_user").order_by("-history_date")
+
+
+def agreements_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(gezinsplan=gezinsplan).select_related("owner__user", "from_meeting")
+
+
+def agreement_get(gezinsplan: Gezinsplan, agreement_id: Any) -> Agreement:
+    agreement = (
+        agreements_for_gezinsplan(gezinsplan).filter(pk=str(agreement_id)).first() if _uuid(agreement_id) else None
+    )
+    if agreement is None:
+        raise policy.NotFound("Afspraak niet gevonden.")
+    return agreement
+
+
+def consents_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Consent]:
+    return Consent.objects.filter(gezinsplan=gezinsplan).select_related("recorded_by", "withdrawn_by")
+
+
+def consent_get(gezinsplan: Gezinsplan, consent_id: Any) -> Consent:
+    consent = consents_for_gezinsplan(gezinsplan).filter(pk=str(consent_id)).first() if _uuid(consent_id) else None
+    if consent is None:
+        raise policy.NotFound("Toestemming niet gevonden.")
+    return consent
+
+
+def meetings_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(gezinsplan=gezinsplan).prefetch_related(
+        Prefetch("participants", queryset=Membership.objects.select_related("user")),
+        Prefetch("decisions", queryset=MeetingDecision.objects.select_related("agreement")),
+    )
+
+
+def meeting_get(gezinsplan: Gezinsplan, meeting_id: Any) -> Meeting:
+    meeting = meetings_for_gezinsplan(gezinsplan).filter(pk=str(meeting_id)).first() if _uuid(meeting_id) else None
+    if meeting is None:
+        raise policy.NotFound("MDO niet gevonden.")
+    return meeting
+
+
+def handovers_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Handover]:
+    return Handover.objects.filter(gezinsplan=gezinsplan).select_related("leaving__user", "successor__user", "by")
+
+
+def feedback_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(gezinsplan=gezinsplan).select_related("sent_by")
+
+
+def audit_entries_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet:
+    """The case's access log, newest first (read it only after gezinsplan_read(..., object_type="auditlog"))."""
+    return access_log_for_gezinsplan(str(gezinsplan.pk))
+
+
+def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
+    """Everything that happened in the plan, newest first: {"at", "kind", "text", "object_id"}."""
+    events: list[dict[str, Any]] = [
+        {"at": gezinsplan.created_at, "kind": "gezinsplan", "text": "Gezinsplan gestart", "object_id": str(gezinsplan.pk)}
+    ]
+    for m in members_all(gezinsplan):
+        events.append(
+            {
+                "at": m.valid_from,
+                "kind": "team",
+                "text": f"{m.user} ({m.role}) in het team",
+                "object_id": str(m.pk),
+            }
+        )
+        if m.valid_to:
+            events.append(
+                {"at": m.valid_to, "kind": "team", "text": f"{m.user} uit het team", "object_id": str(m.pk)}
+            )
+    for s in PlanSection.objects.filter(gezinsplan=gezinsplan, version__gt=0).select_related("author"):
+        events.append(
+            {
+                "at": s.updated_at,
+                "kind": "plan",
+                "text": f"{s.title} bijgewerkt door {s.author or 'onbekend'}",
+                "object_id": str(s.step),
+            }
+        )
+    for a in agreements_for_gezinsplan(gezinsplan):
+        events.append(
+            {
+                "at": a.created_at,
+                "kind": "afspraak",
+                "text": f"Afspraak: {a.what[:80]}",
+                "object_id": str(a.pk),
+            }
+        )
+    for c in consents_for_gezinsplan(gezinsplan):
+        events.append(
+            {
+                "at": c.recorded_at,
+                "kind": "toestemming",
+                "text": f"Toestemming vastgelegd: {c.what[:80]}",
+                "object_id": str(c.pk),
+            }
+        )
+    for mt in meetings_for_gezinsplan(gezinsplan):
+        events.append({"at": mt.starts_at, "kind": "mdo", "text": "MDO", "object_id": str(mt.pk)})
+    for h in handovers_for_gezinsplan(gezinsplan):
+        events.append(
+            {
+                "at": h.at,
+                "kind": "overdracht",
+                "text": f"Warme overdracht van {h.leaving.user} aan {h.successor.user}",
+                "object_id": str(h.pk),
+            }
+        )
+    for f in feedback_for_gezinsplan(gezinsplan):
+        events.append(
+            {
+                "at": f.sent_at,
+                "kind": "terugkoppeling",
+                "text": f"Terugkoppeling aan {f.get_recipient_role_display()}",
+                "object_id": str(f.pk),
+            }
+        )
+    if gezinsplan.closed_at:
+        events.append(
+            {
+                "at": gezinsplan.closed_at,
+                "kind": "gezinsplan",
+                "text": "Gezinsplan gesloten",
+                "object_id": str(gezinsplan.pk),
+            }
+        )
+    return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def my_actions(user: Any, today: date | None = None) -> list[Agreement]:
+    """Open agreements the user owns in cases they are a current member of; overdue first."""
+    if not policy.may_list_gezinsplannen(user):
+        return []
+    today = today or timezone.localdate()
+    mine = Membership.objects.current().filter(user=user)
+    agreements = list(
+        Agreement.objects.filter(status=Agreement.Status.OPEN, owner__in=mine, gezinsplan__purged_at__isnull=True)
+        .filter(Q(gezinsplan__status=Gezinsplan.Status.OPEN))
+        .select_related("gezinsplan", "owner__user")
+    )
+    agreements.sort(key=lambda a: (not a.is_overdue(today), a.due_date or date.max))
+    return agreements

@@ -1,0 +1,60 @@
+"""Side effects that run after the transaction commits (Django Tasks).
+
+The feedback mail used to be sent inside `feedback_send`'s transaction, so a mail server outage threw the
+feedback away. Now the record is stored first and this task sends the mail once the record is committed,
+recording the outcome on the feedback so the page and the API can tell the member whether it went out.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.utils import timezone
+
+from wegwijzer.gezinsplan.models import Feedback
+
+logger = logging.getLogger(__name__)
+
+
+def feedback_mail_body(feedback: Feedback) -> str:
+    """Only the sender, the case reference and the message: no label or contact data of the family."""
+    actor = feedback.sent_by
+    sender = str(actor) if actor else "onbekend"
+    organization = getattr(actor, "organization_slug", "") or "onbekend"
+    return (
+        f"Terugkoppeling uit een gezinsplan in Wegwijzer.\n\n"
+        f"Van: {sender} ({getattr(actor, 'role', '')}, {organization})\n"
+        f"Referentie: {feedback.gezinsplan_id}\n\n"
+        f"{feedback.message}\n\n"
+        "Dit bericht bevat bewust zo min mogelijk persoonsgegevens. Neem contact op met de afzender voor meer."
+    )
+
+
+@task
+def feedback_mail_send(*, feedback_id: str) -> str:
+    """Send one feedback mail and record `sent` or `failed`. Never raises: with the immediate backend this
+    runs inside the request (on commit), and a mail outage must not turn a stored feedback into an error."""
+    feedback = Feedback.objects.select_related("sent_by").filter(pk=feedback_id).first()
+    if feedback is None:  # deleted before the task ran (e.g. the case was removed)
+        logger.warning("feedback %s is gone; no mail sent", feedback_id)
+        return "missing"
+    try:
+        EmailMessage(
+            subject="Terugkoppeling gezinsplan",
+            body=feedback_mail_body(feedback),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[feedback.recipient_email],
+        ).send(fail_silently=False)
+    except Exception:  # any backend failure (SMTP, DNS, refused): record it, the member is told on the page
+        logger.exception("feedback mail %s could not be sent", feedback_id)
+        Feedback.objects.filter(pk=feedback.pk).update(
+            mail_status=Feedback.MailStatus.FAILED, mail_sent_at=None
+        )
+        return Feedback.MailStatus.FAILED.value
+    Feedback.objects.filter(pk=feedback.pk).update(
+        mail_status=Feedback.MailStatus.SENT, mail_sent_at=timezone.now()
+    )
+    return Feedback.MailStatus.SENT.value

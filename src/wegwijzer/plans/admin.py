@@ -1,5 +1,0 @@
-"""Deliberately empty: the Django admin shows NO case content (need-to-know).
-
-Administrators are not members of any care team, so no plans model is registered here; operators see
-aggregates only through the insight pages. tests/plans/test_admin.py keeps it that way.
-"""

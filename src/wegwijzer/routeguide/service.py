@@ -1,0 +1,120 @@
+"""The route guide's service (Django side): validate, evaluate with the cached rule set, add contacts,
+keep an anonymous tally. Views, the JSON API and the `advise` command all call `advise`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from wegwijzer.core.health import Check
+from wegwijzer.core.vocabulary import clear as clear_vocabulary
+from wegwijzer.core.vocabulary import vocabulary as shared_vocabulary
+from wegwijzer.socialmap import selectors
+
+from . import content
+from .engine import RuleSet, Situation, Vocabulary, evaluate, validate_situation
+from .engine.situation import SituationError
+from .tally import tally_record
+
+logger = logging.getLogger("wegwijzer.routeguide")
+
+_lock = threading.Lock()
+_cache: dict[str, Any] = {}  # "ruleset" -> (vocabulary it was validated against, rule set)
+
+__all__ = ["SituationError", "advise", "reset_cache", "ruleset", "vocabulary"]
+
+
+def ruleset() -> RuleSet:
+    """The rule set, loaded and validated once per vocabulary instance (reset_cache() reloads).
+
+    Keyed on the one cached vocabulary, so a switch of settings.CONTENT_DIR (which gives a new
+    vocabulary instance) also reloads the rules of that content folder.
+    """
+    vocab = vocabulary()
+    found = _cache.get("ruleset")
+    if found is None or found[0] is not vocab:
+        with _lock:
+            found = _cache.get("ruleset")
+            if found is None or found[0] is not vocab:
+                found = (vocab, content.load_rules(vocab=vocab))
+                _cache["ruleset"] = found
+    return found[1]
+
+
+def vocabulary() -> Vocabulary:
+    """The vocabulary (codes with Dutch labels): .phases, .reporters, .concerns, .wijken, .roles,
+    .interventions, .laws, .warnings map code -> label in display order; .label(kind, code)."""
+    return shared_vocabulary()  # type: ignore[return-value]  # the engine's Vocabulary, see core.vocabulary
+
+
+def reset_cache() -> None:
+    with _lock:
+        _cache.clear()
+    clear_vocabulary()
+
+
+def _contacts(roles: list[str], wijk: str | None) -> list[dict[str, Any]]:
+    """The social map's concrete contacts per role for the wijk; [] when the social map cannot answer."""
+    try:
+        rows = selectors.contacts_for_roles(list(roles), wijk)
+    except Exception as exc:  # the social map must never break an advice
+        logger.warning("contacts_for_roles failed: %s: %s", type(exc).__name__, exc)
+        return []
+    return [dict(row) for row in rows or [] if isinstance(row, dict)]
+
+
+def _tally(situation: Situation, content_version: str) -> None:
+    tally_record(
+        {
+            "phase": situation.phase,
+            "reporter": situation.reporter,
+            "wijk": situation.wijk or "",
+            "concerns": list(situation.concerns_sorted),
+            "flags": {
+                "buurtteam_involved": situation.buurtteam_involved,
+                "urgent": situation.urgent,
+                "child_protection_order": situation.child_protection_order,
+                "ambulant_sufficient": situation.ambulant_sufficient,
+                "related_to_baby_care": situation.related_to_baby_care,
+            },
+            "weeks_since_birth": situation.weeks_since_birth,
+            "content_version": content_version,
+        }
+    )
+
+
+def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
+    """The advice for a situation as a JSON-ready dict (contract: route-guide.md).
+
+    Raises SituationError (with .errors per field) for a malformed situation.
+    """
+    rules = ruleset()
+    situation = validate_situation(data, rules.vocabulary)
+    result = evaluate(situation, rules)
+    out = result.to_dict()
+    advice = {
+        "involve": out["involve"],
+        "interventions": out["interventions"],
+        "laws": out["laws"],
+        "warnings": out["warnings"],
+        "steps": out["steps"],
+        "contacts": _contacts(out["involve"], situation.wijk),
+        "reasons": out["reasons"],
+        "content_version": out["content_version"],
+        "situation": situation.to_dict(),
+    }
+    if tally:
+        _tally(situation, result.content_version)
+    return advice
+
+
+def readiness_check() -> Check:
+    """Readiness: route rules are loaded (files only, no database)."""
+    rules = ruleset()
+    if not rules.rules:
+        return Check("route_rules", False, _("Er zijn geen routeregels geladen."))
+    return Check("route_rules", True, _("%(n)d routeregels geladen.") % {"n": len(rules.rules)})
