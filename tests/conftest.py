@@ -23,6 +23,13 @@ def _fast_password_hashing(settings):
     settings.SEARCH_STAMP_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Tasks run in-process on commit, as most tests expect (the mail is in mail.outbox at once). The
+    database backend and its worker have their own tests (tests/core/test_tasks_database.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's admin_client, but two-factor verified: the whole admin requires it."""

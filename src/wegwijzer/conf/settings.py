@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
+    "django_tasks_db",  # the task queue table (TASKS below), installed with either backend
     "wegwijzer.core",
     "wegwijzer.accounts",
     "wegwijzer.audit",
@@ -226,8 +228,18 @@ THEME_CLASS = env("WEGWIJZER_THEME_CLASS", "voorbeeld-theme")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "wegwijzer@localhost")
-# Side effects (the feedback mail) run as Django Tasks on commit, in-process; see docs/architecture.md.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Side effects (the feedback mail) run as Django Tasks, enqueued on commit; see docs/architecture.md.
+# database (default): django-tasks-db stores each task as a row and a worker process runs it (`wegwijzer
+# db_worker`; `wegwijzer serve` starts one beside gunicorn), so a slow mail server never stalls a request.
+# immediate: the task runs in the same process right after the commit (no worker; the tests use it).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND moet 'database' of 'immediate' zijn, niet '{TASKS_BACKEND}'.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # How often (seconds) a process checks whether another process changed the social map (search index).
 SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))

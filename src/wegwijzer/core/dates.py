@@ -35,6 +35,9 @@ END_DATETIME = dt.datetime(MAX_YEAR + 1, 1, 1, tzinfo=dt.UTC)  # exclusive
 # The same bounds as SQL literals (the check command compares in SQL, never fetching the values).
 SQL_MIN = "1900-01-01"
 SQL_END = "2101-01-01"
+# Columns whose far-future value is a library's sentinel, readable by Python and both databases: the task
+# queue (django-tasks-db) stores "no run_after" as 9999-01-01.
+SENTINEL_COLUMNS = frozenset({("django_tasks_database.dbtaskresult", "run_after")})
 
 
 def _range_message() -> str:
@@ -169,6 +172,8 @@ def out_of_range_rows(*, using: str = "default", max_ids: int = 20) -> list[OutO
             if not isinstance(f, models.DateField):  # DateTimeField is a DateField subclass
                 continue
             column = str(f.column)
+            if (opts.label_lower, column) in SENTINEL_COLUMNS:
+                continue
             key = (opts.db_table, column)
             if key in seen:
                 continue
