@@ -200,8 +200,8 @@ def _health(port: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc (Linux)")
 def test_serve_runs_queued_tasks_restarts_a_dead_worker_and_stops_it(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}}
-    env.update({"WEGWIJZER_VAR_DIR": str(tmp_path), "PYTHONWARNINGS": "ignore"})
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"WEGWIJZER_VAR_DIR": str(tmp_path), "PYTHONWARNINGS": "ignore", "TASKS_BACKEND": ""})
     subprocess.run([WEGWIJZER, "migrate", "--noinput"], env=env, capture_output=True, check=True, timeout=300)
     port = _free_port()
     server = subprocess.Popen(

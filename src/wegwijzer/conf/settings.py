@@ -236,7 +236,7 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
-TASKS_BACKEND = env("TASKS_BACKEND", "database").strip().lower()
+TASKS_BACKEND = env("TASKS_BACKEND").strip().lower() or "database"
 if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND moet 'database' of 'immediate' zijn, niet '{TASKS_BACKEND}'.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}

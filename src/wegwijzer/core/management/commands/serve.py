@@ -52,7 +52,9 @@ class TaskWorker:
     def start(self) -> None:
         # Its own session: Ctrl+C in the terminal reaches gunicorn only, and stop() then sends one SIGTERM
         # (a second signal would make db_worker abandon the task it is running).
-        self.process = subprocess.Popen(self.argv, start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        self.process = subprocess.Popen(
+            self.argv, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent
+        )
         self.started_at = time.monotonic()
 
     def alive(self) -> bool:
