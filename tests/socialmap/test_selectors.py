@@ -68,8 +68,8 @@ def test_contacts_for_roles_prefers_the_wijk_team(loaded_map):
     ]
     assert rows[0]["phone"] == "030 222 2222" and rows[0]["kind"] == "team"
     assert rows[1] == {"role": "jgz", "slug": "jgz-utrecht", "name": "JGZ Utrecht", "kind": "organisatie",
-                       "phone": "030 111 1111", "email": "jgz@example.org", "url": rows[1]["url"]}
-    assert set(rows[2]) == {"role", "slug", "name", "kind", "phone", "email", "url"} and rows[2]["email"] == ""
+                       "phone": "030 111 1111", "email": "jgz@example.org", "website": "", "url": rows[1]["url"]}
+    assert set(rows[2]) == {"role", "slug", "name", "kind", "phone", "email", "website", "url"} and rows[2]["email"] == ""
 
 
 def test_contacts_for_roles_falls_back_to_organizations(loaded_map):

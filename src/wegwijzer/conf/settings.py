@@ -241,6 +241,11 @@ if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND moet 'database' of 'immediate' zijn, niet '{TASKS_BACKEND}'.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
+# Social map freshness (issue 10): a record last checked longer ago than this is shown as possibly stale
+# and listed for editors. "Klopt er iets niet?": at most this many reports per client address per hour.
+REVIEW_CYCLE_DAYS = int(env("REVIEW_CYCLE_DAYS", "180"))
+CORRECTION_RATE_PER_HOUR = int(env("CORRECTION_RATE_PER_HOUR", "5"))
+
 # How often (seconds) a process checks whether another process changed the social map (search index).
 SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))
 

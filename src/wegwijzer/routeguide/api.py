@@ -118,6 +118,7 @@ class AdviceContact(BaseModel):
     kind: str = Field("", description="Soort record (organisatie, team, netwerk).")
     phone: str = ""
     email: str = ""
+    website: str = Field("", description="Eigen website van de organisatie, alleen als de bronnen die geven.")
     url: str = Field("", description="Pagina van het record op de sociale kaart.")
 
 

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Contact,
+    Correction,
     Location,
     Organization,
     Phone,
@@ -98,8 +99,24 @@ RECORD_FIELDSETS = (
                                         "office_hours_only")}),
     (_("Kenmerken"), {"fields": ("terms",)}),
     (_("Contact en links"), {"fields": ("email", "website", "links")}),
-    (_("Herkomst"), {"fields": ("sources", "assured_date")}),
+    (_("Herkomst"), {"fields": ("sources", "assured_date", "unconfirmed_source")}),
 )
+
+
+@admin.action(description=_("Vandaag gecontroleerd (laatst gecontroleerd op vandaag, bron bevestigd)"),
+              permissions=["change"])
+def mark_checked_today(modeladmin, request, queryset):
+    """A person checked these records now: the HSDS assured_date is that day (one history row each)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for obj in queryset:
+        obj.assured_date, obj.unconfirmed_source = today, ""
+        obj._change_reason = "gecontroleerd"
+        obj.save()
+    modeladmin.message_user(request, _("%(n)d record(s) gemarkeerd als vandaag gecontroleerd.") % {"n": len(queryset)})
+
+
 RECORD_SEARCH = ("slug", "name", "alternate_name", "summary", "description")
 RECORD_FILTERS = (LawFilter, PhaseFilter, DomainFilter, AccessFilter, "office_hours_only", "assured_date")
 
@@ -153,6 +170,7 @@ class WijkAdmin(SimpleHistoryAdmin):
 
 @admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):
+    actions = (mark_checked_today,)
     list_display = ("name", "slug", "office_hours_only", "assured_date")
     list_filter = RECORD_FILTERS
     search_fields = RECORD_SEARCH
@@ -162,6 +180,7 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    actions = (mark_checked_today,)
     list_display = ("name", "slug", "kind", "wijk", "parent", "assured_date")
     list_filter = ("kind", "wijk", *RECORD_FILTERS)
     search_fields = (*RECORD_SEARCH, "chair_name")
@@ -178,6 +197,7 @@ class OrganizationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(SimpleHistoryAdmin):
+    actions = (mark_checked_today,)
     list_display = ("name", "slug", "office_hours_only", "assured_date")
     list_filter = ("service_areas", *RECORD_FILTERS)
     search_fields = (*RECORD_SEARCH, "target_group")
@@ -224,3 +244,21 @@ class ScheduleAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ("description", "organization", "service")
     search_fields = ("description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """The editors' queue, read-only in the admin: status and reply are set on the redactie page
+    (/kaart/redactie/), where a new reply is mailed to the sender by a task."""
+
+    list_display = ("created_at", "record_name", "topic", "status", "reply_mail_status")
+    list_filter = ("status", "topic", "record_kind")
+    search_fields = ("record_name", "record_slug", "message")
+    readonly_fields = fields = ("record_kind", "record_slug", "record_name", "topic", "message", "reply_email",
+                                "status", "reply", "created_at", "replied_at", "reply_mail_status", "handled_by")
+
+    def has_add_permission(self, request):
+        return False  # reports come from the record pages
+
+    def has_change_permission(self, request, obj=None):
+        return False

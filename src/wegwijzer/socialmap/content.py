@@ -516,9 +516,19 @@ def load(*, if_empty: bool = False, replace: bool = False, content_dir: Path | s
 def _load_bundle(bundle: ContentBundle) -> dict[str, int]:
     from simple_history.utils import bulk_create_with_history
 
-    from .models import Contact, Organization, Phone, Role, Schedule, Service, Taxonomy, TaxonomyTerm, Wijk
+    from .models import (
+        UNCONFIRMED_CONCEPT,
+        Contact,
+        Organization,
+        Phone,
+        Role,
+        Schedule,
+        Service,
+        Taxonomy,
+        TaxonomyTerm,
+        Wijk,
+    )
 
-    today = dt.date.today()  # noqa: DTZ011 - a calendar date, local to the content
     terms: dict[tuple[str, str], TaxonomyTerm] = {}
     for group, taxonomy in (("laws", Taxonomy.LAW), ("phases", Taxonomy.PHASE), ("concerns", Taxonomy.CONCERN)):
         for code in sorted(bundle.codes(group)):
@@ -554,7 +564,11 @@ def _load_bundle(bundle: ContentBundle) -> dict[str, int]:
             "website": _text(rec, "website"),
             "links": _links(rec.get("links")),
             "sources": [str(s) for s in rec.get("sources") or []],
-            "assured_date": _date(rec.get("assured_date")) or today,
+            # The files were written from the 2025 concept wegwijzer (and the Proeftuin report): a date in
+            # them says when they were written, not that a person checked the record. Until an editor or
+            # provider confirms it, a loaded record has no assured date and names its source instead.
+            "assured_date": None,
+            "unconfirmed_source": UNCONFIRMED_CONCEPT,
         }
 
     def term_objs(rec: dict[str, Any]) -> list[TaxonomyTerm]:

@@ -8,7 +8,7 @@ HSDS → Wegwijzer:
 - location / service_at_location / contact / phone / schedule → same-named models
 - taxonomy / taxonomy_term / attribute → TaxonomyTerm, linked through `terms` (laws, domain, phases,
   access paths, concerns)
-- assured_date → when a record's facts were last checked against their source
+- assured_date → the date a person last checked the record; unconfirmed_source while no one has
 """
 
 from __future__ import annotations
@@ -85,7 +85,13 @@ class Record(models.Model):
     website = models.URLField(_("website"), blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)  # [{"url": ..., "label": ...}]
     sources = models.JSONField(_("bronnen"), default=list, blank=True)  # ["Wegwijzer Bijlage 2", ...]
+    # The date a person actually checked the record (HSDS assured_date); empty until someone did.
     assured_date = models.DateField(_("laatst gecontroleerd"), null=True, blank=True)
+    # Set while the record rests on a source no person has confirmed (e.g. the 2025 concept wegwijzer).
+    unconfirmed_source = models.CharField(
+        _("onbevestigde bron"), max_length=200, blank=True,
+        help_text=_("Leeg maken zodra een redacteur of aanbieder het record heeft gecontroleerd."),
+    )
     terms = models.ManyToManyField(TaxonomyTerm, blank=True, verbose_name=_("kenmerken"), related_name="+")
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 
@@ -238,3 +244,67 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+# ---------------------------------------------------------------- corrections and freshness (issue 10, item 5)
+
+# Where a record came from while no person has confirmed it; shown instead of a check date.
+UNCONFIRMED_CONCEPT = "concept-wegwijzer 2025"
+
+
+class Correction(models.Model):
+    """A "Klopt er iets niet?" report on one record, in the editors' queue.
+
+    The record is named by kind and slug (three tables hold records); the name is copied so the queue still
+    reads when a record is renamed or removed. No personal data is asked: the e-mail is optional, only to
+    send the reply, and the client address is kept only as a salted hash for the rate limit.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "nieuw", _("Nieuw")
+        IN_PROGRESS = "in_behandeling", _("In behandeling")
+        DONE = "verwerkt", _("Verwerkt")
+        REJECTED = "afgewezen", _("Afgewezen")
+
+    class Topic(models.TextChoices):
+        CONTACT = "contact", _("Telefoon, e-mail of website")
+        ADDRESS = "adres", _("Adres of openingstijden")
+        OFFER = "aanbod", _("Wat het biedt of voor wie")
+        GONE = "bestaat_niet", _("Bestaat niet meer")
+        OTHER = "anders", _("Iets anders")
+
+    class MailStatus(models.TextChoices):
+        NONE = "", _("Geen antwoord verstuurd")
+        QUEUED = "queued", _("In de wachtrij")
+        SENT = "sent", _("Verstuurd")
+        FAILED = "failed", _("Versturen mislukt")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record_kind = models.CharField(_("soort record"), max_length=20)
+    record_slug = models.SlugField(_("code van het record"), max_length=100)
+    record_name = models.CharField(_("naam van het record"), max_length=200)
+    topic = models.CharField(_("onderwerp"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
+    message = models.TextField(_("wat klopt er niet"), max_length=2000)
+    reply_email = models.EmailField(_("e-mail voor een antwoord"), blank=True)
+    client_hash = models.CharField(_("afzender (versleuteld)"), max_length=64, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    reply = models.TextField(_("antwoord"), blank=True)
+    replied_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    reply_mail_status = models.CharField(
+        _("antwoordmail"), max_length=10, choices=MailStatus.choices, default=MailStatus.NONE, blank=True
+    )
+    handled_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("behandeld door"),
+    )
+    created_at = models.DateTimeField(_("ontvangen"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("correctie")
+        verbose_name_plural = _("correcties")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["client_hash", "created_at"], name="correction_rate_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record_name}: {self.get_topic_display()}"

@@ -209,7 +209,7 @@ def _contact_directory() -> dict[str, Any]:
     """Every organisation/team/network with its roles, service areas and phones: four flat queries."""
     orgs = {
         row["id"]: row
-        for row in Organization.objects.values("id", "slug", "name", "kind", "email", "wijk__slug")
+        for row in Organization.objects.values("id", "slug", "name", "kind", "email", "website", "wijk__slug")
     }
     holders: dict[str, list[Mapping[str, Any]]] = {}
     for org_id, role_slug in Organization.roles.through.objects.values_list("organization_id", "role__slug"):
@@ -256,6 +256,7 @@ def contacts_for_roles(roles: list[str], wijk: str | None) -> list[dict[str, str
                 "kind": o["kind"],
                 "phone": numbers[0] if numbers else "",
                 "email": o["email"] or "",
+                "website": o["website"] or "",
                 "url": detail_url(o["slug"]),
             })
     return out

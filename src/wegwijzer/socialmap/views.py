@@ -6,8 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from . import selectors
+from . import corrections, selectors
 from .models import Wijk
+from .views_editorial import correction_form_context
 
 
 def _is_htmx_partial(request: HttpRequest) -> bool:
@@ -39,7 +40,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rol": "socialmap/detail_role.html",
         "aanbod": "socialmap/detail_service.html",
     }.get(kind, "socialmap/detail_organisation.html")
-    return render(request, template, selectors.detail_context(kind, obj))
+    context = selectors.detail_context(kind, obj)
+    context["freshness"] = corrections.freshness_of(obj)  # checked / possibly stale / never confirmed
+    context.update(correction_form_context(obj))  # "Klopt er iets niet?" under every record
+    return render(request, template, context)
 
 
 def wijk(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,0 +1,118 @@
+"""Pages for "Klopt er iets niet?" (anyone) and the editors' work lists (role `redacteur`, two-factor).
+
+Thin: the writes and reads are in corrections.py; these views only translate refusals into pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from wegwijzer.accounts.auth import otp_required
+from wegwijzer.audit.context import access_context
+
+from . import corrections, selectors
+from .models import Correction, Wijk
+
+
+def _record_or_404(slug: str) -> Any:
+    obj = selectors.record_get(slug)
+    if obj is None or isinstance(obj, Wijk):
+        raise Http404(slug)
+    return obj
+
+
+def correction_form_context(obj: Any, data: dict[str, str] | None = None,
+                            errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {
+        "record": obj,
+        "topics": Correction.Topic.choices,
+        "data": data or {"topic": Correction.Topic.OTHER},
+        "errors": errors or {},
+        "action": reverse("socialmap:correction", args=[obj.slug]),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def correction_new(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = _record_or_404(slug)
+    if request.method != "POST":
+        return render(request, "socialmap/correction_form.html", correction_form_context(obj))
+    data = {k: str(request.POST.get(k, ""))[:5000] for k in ("topic", "message", "reply_email", "homepage")}
+    try:
+        corrections.correction_submit(
+            record=obj, topic=data["topic"], message=data["message"], reply_email=data["reply_email"],
+            honeypot=data["homepage"], user=request.user, context=access_context(request),
+        )
+    except corrections.CorrectionRefused as exc:
+        return render(request, "socialmap/correction_form.html",
+                      correction_form_context(obj, data, exc.errors), status=400)
+    except corrections.RateLimited:
+        return render(request, "socialmap/correction_form.html",
+                      correction_form_context(obj, data, {"form": [
+                          "U hebt het afgelopen uur al een aantal meldingen gestuurd. Probeer het later opnieuw."
+                      ]}), status=429)
+    return HttpResponseRedirect(reverse("socialmap:correction-thanks", args=[obj.slug]))
+
+
+def correction_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "socialmap/correction_thanks.html", {"record": _record_or_404(slug)})
+
+
+def _editor_only(request: HttpRequest) -> None:
+    if not corrections._is_editor(request.user):
+        raise Http404("geen redacteur")  # no hint that the page exists
+
+
+@otp_required
+def editorial_home(request: HttpRequest) -> HttpResponse:
+    _editor_only(request)
+    status = request.GET.get("status", "")
+    counts = corrections.correction_counts(user=request.user)
+    return render(request, "socialmap/editorial.html", {
+        "corrections": corrections.correction_list(user=request.user, status=status),
+        "statuses": [(value, label, counts[value]) for value, label in Correction.Status.choices],
+        "status": status if status in Correction.Status.values else "",
+        "review": corrections.review_rows(user=request.user),
+        "review_cycle_days": settings.REVIEW_CYCLE_DAYS,
+    })
+
+
+@otp_required
+def editorial_completeness(request: HttpRequest) -> HttpResponse:
+    _editor_only(request)
+    rows = corrections.completeness_rows(user=request.user)
+    totals = {f: sum(1 for r in rows if r["missing"].get(f)) for f in corrections.COMPLETENESS_FIELDS}
+    return render(request, "socialmap/editorial_completeness.html", {"rows": rows, "totals": totals})
+
+
+@otp_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def editorial_correction(request: HttpRequest, correction_id: str) -> HttpResponse:
+    _editor_only(request)
+    try:
+        correction = corrections.correction_get(user=request.user, correction_id=correction_id)
+    except (Correction.DoesNotExist, ValueError) as exc:
+        raise Http404(correction_id) from exc
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            corrections.correction_update(
+                correction_id=correction.pk, status=str(request.POST.get("status", "")),
+                reply=str(request.POST.get("reply", ""))[:5000], user=request.user, context=access_context(request),
+            )
+        except corrections.CorrectionRefused as exc:
+            errors = exc.errors
+        else:
+            return HttpResponseRedirect(reverse("socialmap:editorial-correction", args=[correction.pk]))
+    record = selectors.record_get(correction.record_slug)
+    return render(request, "socialmap/editorial_correction.html", {
+        "correction": correction, "statuses": Correction.Status.choices, "errors": errors,
+        "record_url": selectors.detail_url(correction.record_slug) if record is not None else "",
+        "admin_url": corrections._admin_url(record) if record is not None and not isinstance(record, Wijk) else "",
+    }, status=400 if errors else 200)
