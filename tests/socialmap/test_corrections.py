@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from accounts.helpers import make_content_editor, make_professional, verified_client
 from django.core import mail
 from django.utils import timezone
 
+from accounts.helpers import make_content_editor, make_professional, verified_client
 from wegwijzer.socialmap.models import UNCONFIRMED_CONCEPT, Correction, Organization, Service
 
 FORM = "/kaart/verlengde-kraamzorg/klopt-er-iets-niet/"
