@@ -27,6 +27,12 @@ def test_services_list_is_hsds_paginated(client, loaded_map):
 
 
 def test_service_detail_has_hsds_fields(client, loaded_map):
+    import datetime as dt
+
+    from wegwijzer.socialmap.models import Service
+
+    # assured_date only once a person checked the record (a loaded record has none; test_corrections.py)
+    Service.objects.filter(slug="verlengde-kraamzorg").update(assured_date=dt.date(2026, 11, 23))
     body = client.get("/api/v1/services/verlengde-kraamzorg").json()
     for key in ("id", "slug", "name", "alternate_name", "description", "url", "status",
                 "assured_date", "organization", "organizations", "service_areas", "phones", "schedules",

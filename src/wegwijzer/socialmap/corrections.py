@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -27,7 +28,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wegwijzer.accounts.roles import is_content_editor
 from wegwijzer.audit.context import AccessContext
 
 from .models import Correction, Organization, Role, Service
@@ -70,9 +70,14 @@ def _kind(obj: Any) -> str:
 
 
 def _is_editor(user: Any) -> bool:
-    from wegwijzer.accounts.auth import is_verified
-
-    return is_content_editor(user) and is_verified(user)
+    """An active content editor (role `redacteur`) after two-factor login. Read off the user model, not
+    imported from accounts: accounts already imports the social map (no cycles between apps)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if getattr(user, "role", "") != getattr(get_user_model(), "ROLE_CONTENT_EDITOR", "redacteur"):
+        return False
+    check = getattr(user, "is_verified", None)  # django_otp's OTPMiddleware sets it per request
+    return bool(check()) if callable(check) else False
 
 
 # ---------------------------------------------------------------- services
@@ -153,17 +158,6 @@ def correction_update(
         pk = str(correction.pk)
         transaction.on_commit(lambda: correction_reply_send.enqueue(correction_id=pk))
     return correction
-
-
-@transaction.atomic
-def record_confirm(*, record: Role | Organization | Service, user: Any, context: AccessContext | None = None) -> None:
-    """A person checked the record today: it gets an assured date and loses its unconfirmed source."""
-    if not _is_editor(user):
-        raise NotAnEditor()
-    record.assured_date = timezone.localdate()
-    record.unconfirmed_source = ""
-    record._change_reason = "gecontroleerd"  # type: ignore[union-attr]
-    record.save(update_fields=["assured_date", "unconfirmed_source", "updated_at"])
 
 
 # ---------------------------------------------------------------- selectors

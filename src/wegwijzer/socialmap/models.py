@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -294,7 +295,7 @@ class Correction(models.Model):
         _("antwoordmail"), max_length=10, choices=MailStatus.choices, default=MailStatus.NONE, blank=True
     )
     handled_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("behandeld door"),
     )
     created_at = models.DateTimeField(_("ontvangen"), auto_now_add=True)

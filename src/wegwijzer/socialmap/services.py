@@ -37,5 +37,6 @@ def record_mark_assured(*, slug: str, on: dt.date | None = None) -> RecordModel 
     if obj is None or isinstance(obj, Wijk):
         return None
     obj.assured_date = on or dt.date.today()  # noqa: DTZ011 - a calendar date
-    obj.save(update_fields=["assured_date", "updated_at"])
+    obj.unconfirmed_source = ""  # a person checked it: it no longer rests on an unconfirmed source
+    obj.save(update_fields=["assured_date", "unconfirmed_source", "updated_at"])
     return obj

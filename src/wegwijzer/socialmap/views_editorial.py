@@ -5,15 +5,17 @@ Thin: the writes and reads are in corrections.py; these views only translate ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from wegwijzer.accounts.auth import otp_required
 from wegwijzer.audit.context import access_context
 
 from . import corrections, selectors
@@ -67,6 +69,20 @@ def correction_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 def _editor_only(request: HttpRequest) -> None:
     if not corrections._is_editor(request.user):
         raise Http404("geen redacteur")  # no hint that the page exists
+
+
+def otp_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous → the login page (with ?next=), which also asks the second factor. The same gate as
+    accounts.auth.otp_required, kept here because accounts imports the social map (no cycles)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or not user.is_active:
+            return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @otp_required
