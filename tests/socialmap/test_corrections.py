@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.helpers import make_content_editor, make_professional, verified_client
-from wegwijzer.socialmap.models import UNCONFIRMED_CONCEPT, Correction, Organization, Service
+from wegwijzer.socialmap.models import UNCONFIRMED_CONCEPT, Correction, Organization, Role, Service
 
 FORM = "/kaart/verlengde-kraamzorg/klopt-er-iets-niet/"
 
@@ -206,3 +206,33 @@ def test_migration_forgets_dates_nobody_set(loaded_map):
     assert touched.assured_date == dt.date(2026, 11, 23)
     other = Organization.objects.exclude(pk=touched.pk).first()
     assert other.assured_date is None and other.unconfirmed_source == UNCONFIRMED_CONCEPT
+
+
+# ---------------------------------------------------------------- weekly reminder (Django Task)
+
+
+def test_weekly_reminder_mails_the_editors_what_is_overdue(loaded_map, settings, capsys):
+    from django.core.management import call_command
+
+    from wegwijzer.socialmap.tasks import review_reminder_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert review_reminder_send.call() == "no-editors"  # nobody to tell: nothing sent
+    make_content_editor("redacteur", email="redactie@example.org")
+    make_content_editor("oud", email="oud@example.org", is_active=False)
+    make_professional("vk", role="verloskundige", email="vk@example.org")
+    call_command("review_reminders")  # tests run tasks inline
+    assert "in de wachtrij" in capsys.readouterr().out
+    assert len(mail.outbox) == 1 and mail.outbox[0].bcc == ["redactie@example.org"] and mail.outbox[0].to == []
+    never = sum(m.objects.filter(assured_date__isnull=True).count() for m in (Organization, Service, Role))
+    assert f"- {never} record(s) zijn nog door niemand gecontroleerd" in mail.outbox[0].body
+
+
+def test_weekly_reminder_is_quiet_when_everything_is_checked(loaded_map, settings):
+    from wegwijzer.socialmap.tasks import review_reminder_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_content_editor("redacteur", email="redactie@example.org")
+    for model in (Role, Organization, Service):
+        model.objects.update(assured_date=timezone.localdate(), unconfirmed_source="")
+    assert review_reminder_send.call() == "nothing" and mail.outbox == []

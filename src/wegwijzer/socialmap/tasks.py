@@ -48,3 +48,55 @@ def correction_reply_send(*, correction_id: str) -> str:
         return Correction.MailStatus.FAILED.value
     Correction.objects.filter(pk=correction.pk).update(reply_mail_status=Correction.MailStatus.SENT)
     return Correction.MailStatus.SENT.value
+
+
+def review_reminder_body(*, due: int, never: int, new_reports: int, base_url: str) -> str:
+    return (
+        "Wekelijkse herinnering van de sociale kaart in Wegwijzer.\n\n"
+        f"- {never} record(s) zijn nog door niemand gecontroleerd (bron nog niet bevestigd);\n"
+        f"- {due} record(s) zijn langer dan {settings.REVIEW_CYCLE_DAYS} dagen geleden gecontroleerd;\n"
+        f"- {new_reports} nieuwe melding(en) 'Klopt er iets niet?'.\n\n"
+        f"Bekijk de lijst: {base_url.rstrip('/')}/kaart/redactie/\n"
+    )
+
+
+@task
+def review_reminder_send() -> str:
+    """Mail every active content editor (role `redacteur`) with an e-mail address what is overdue and how
+    many reports are new. Enqueued weekly by `wegwijzer review_reminders` (cron/systemd timer): Django
+    Tasks has no scheduler. Sends nothing when there is nothing to do. Never raises."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import Organization, Role, Service
+
+    cutoff = timezone.localdate() - dt.timedelta(days=settings.REVIEW_CYCLE_DAYS)
+    never = due = 0
+    for model in (Role, Organization, Service):
+        never += model.objects.filter(assured_date__isnull=True).count()
+        due += model.objects.filter(Q(assured_date__lt=cutoff)).count()
+    new_reports = Correction.objects.filter(status=Correction.Status.NEW).count()
+    if not (never or due or new_reports):
+        return "nothing"
+    user_model = get_user_model()
+    role = getattr(user_model, "ROLE_CONTENT_EDITOR", "redacteur")
+    to = sorted(set(user_model.objects.filter(role=role, is_active=True).exclude(email="")
+                    .values_list("email", flat=True)))
+    if not to:
+        logger.warning("review reminder: no active editor with an e-mail address")
+        return "no-editors"
+    base_url = getattr(settings, "WEGWIJZER_BASE_URL", "http://localhost:8000")
+    try:
+        EmailMessage(
+            subject="Sociale kaart: te controleren records en nieuwe meldingen",
+            body=review_reminder_body(due=due, never=never, new_reports=new_reports, base_url=base_url),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            bcc=to,  # editors do not see each other's addresses
+        ).send(fail_silently=False)
+    except Exception:
+        logger.exception("review reminder could not be sent")
+        return "failed"
+    return "sent"
