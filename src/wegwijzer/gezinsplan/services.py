@@ -58,6 +58,41 @@ class ConflictError(Exception):
         self.access_log_entries: list[dict[str, Any]] = []
 
 
+def _conflict(
+    *,
+    actor: Any,
+    context: AccessContext | None,
+    gezinsplan: Gezinsplan,
+    object_type: str,
+    object_id: str,
+    expected_version: int,
+    stored_version: int,
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+) -> ConflictError:
+    """The optimistic-locking refusal: logs the failed update and the read of the stored version (called
+    after the write's rollback) and returns the error carrying both versions and those entries, so an outer
+    transaction that rolls back can write them again."""
+    entries = [
+        {
+            "context": context,
+            "user": actor,
+            "action": action,
+            "gezinsplan_id": str(gezinsplan.pk),
+            "object_type": object_type,
+            "object_id": object_id,
+            "outcome": outcome,
+            "detail": f"conflict version={expected_version} stored={stored_version}",
+        }
+        for action, outcome in ((Action.UPDATE, "failure"), (Action.READ, "success"))
+    ]
+    for entry in entries:
+        access_log_write(**entry)
+    conflict = ConflictError(mine=mine, theirs=theirs)
+    conflict.access_log_entries = entries
+    return conflict
+
+
 class DuplicateMemberError(ValidationError):
     """The professional already has a membership of this case that overlaps the asked period (API: 409)."""
 
@@ -357,24 +392,17 @@ def regie_set(
     )
     if saved:
         return regie
-    entries = [
-        {
-            "context": context,
-            "user": actor,
-            "action": action,
-            "gezinsplan_id": str(gezinsplan.pk),
-            "object_type": "regie",
-            "object_id": str(gezinsplan.pk),
-            "outcome": outcome,
-            "detail": f"conflict version={expected_version} stored={regie.version}",
-        }
-        for action, outcome in ((Action.UPDATE, "failure"), (Action.READ, "success"))
-    ]
-    for entry in entries:
-        access_log_write(**entry)
-    conflict = ConflictError(mine=mine, theirs=regie_as_dict(regie))
-    conflict.access_log_entries = entries
-    raise conflict
+    raise _conflict(
+        actor=actor,
+        context=context,
+        gezinsplan=gezinsplan,
+        object_type="regie",
+        object_id=str(gezinsplan.pk),
+        expected_version=expected_version,
+        stored_version=regie.version,
+        mine=mine,
+        theirs=regie_as_dict(regie),
+    )
 
 
 @transaction.atomic
@@ -488,24 +516,17 @@ def plan_section_update(
     )
     if saved:
         return section
-    entries = [
-        {
-            "context": context,
-            "user": actor,
-            "action": action,
-            "gezinsplan_id": str(gezinsplan.pk),
-            "object_type": "plansection",
-            "object_id": str(step),
-            "outcome": outcome,
-            "detail": f"conflict version={expected_version} stored={section.version}",
-        }
-        for action, outcome in ((Action.UPDATE, "failure"), (Action.READ, "success"))
-    ]
-    for entry in entries:
-        access_log_write(**entry)
-    conflict = ConflictError(mine=mine, theirs=section_as_dict(section))
-    conflict.access_log_entries = entries
-    raise conflict
+    raise _conflict(
+        actor=actor,
+        context=context,
+        gezinsplan=gezinsplan,
+        object_type="plansection",
+        object_id=str(step),
+        expected_version=expected_version,
+        stored_version=section.version,
+        mine=mine,
+        theirs=section_as_dict(section),
+    )
 
 
 @transaction.atomic

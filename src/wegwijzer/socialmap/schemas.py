@@ -247,6 +247,15 @@ def service_areas(obj: Any) -> list[dict[str, Any]]:
     ]
 
 
+def sorted_schedules(obj: Any) -> list[Any]:
+    """A service's or an organization's schedules in a stable order (the prefetch has none)."""
+    return sorted(obj.schedules.all(), key=lambda s: (s.description, str(s.id)))
+
+
+def sorted_contacts(obj: Any) -> list[Any]:
+    return sorted(obj.contacts.all(), key=lambda c: (c.name, c.title, str(c.id)))
+
+
 class LocationOut(Out):
     id: uuid.UUID
     location_type: str = "physical"
@@ -264,6 +273,11 @@ class ServiceAtLocationRef(Out):
 
 
 # ---------------------------------------------------------------- records
+
+
+def _term_codes_of(field: str) -> staticmethod[[Any], Any]:
+    """A ninja resolver for one of the term-code fields (laws, phases, concerns, domain, access)."""
+    return staticmethod(lambda obj: term_codes(obj)[field])
 
 
 class RecordFields(Out):
@@ -287,25 +301,11 @@ class RecordFields(Out):
     def resolve_web_url(obj: Any, context: Any) -> str:
         return web_url(obj, context)
 
-    @staticmethod
-    def resolve_laws(obj: Any) -> Any:
-        return term_codes(obj)["laws"]
-
-    @staticmethod
-    def resolve_phases(obj: Any) -> Any:
-        return term_codes(obj)["phases"]
-
-    @staticmethod
-    def resolve_concerns(obj: Any) -> Any:
-        return term_codes(obj)["concerns"]
-
-    @staticmethod
-    def resolve_domain(obj: Any) -> Any:
-        return term_codes(obj)["domain"]
-
-    @staticmethod
-    def resolve_access(obj: Any) -> Any:
-        return term_codes(obj)["access"]
+    resolve_laws = _term_codes_of("laws")
+    resolve_phases = _term_codes_of("phases")
+    resolve_concerns = _term_codes_of("concerns")
+    resolve_domain = _term_codes_of("domain")
+    resolve_access = _term_codes_of("access")
 
 
 class OrganizationBrief(Out):
@@ -395,7 +395,7 @@ class ServiceOut(RecordFields):
 
     @staticmethod
     def resolve_schedules(obj: Any, context: Any) -> Any:
-        return sorted(obj.schedules.all(), key=lambda s: (s.description, str(s.id))) if _service_full(context) else None
+        return sorted_schedules(obj) if _service_full(context) else None
 
     @staticmethod
     def resolve_service_areas(obj: Any, context: Any) -> Any:
@@ -409,9 +409,7 @@ class ServiceOut(RecordFields):
 
     @staticmethod
     def resolve_contacts(obj: Any, context: Any) -> Any:
-        if not _service_full(context):
-            return None
-        return sorted(obj.contacts.all(), key=lambda c: (c.name, c.title, str(c.id)))
+        return sorted_contacts(obj) if _service_full(context) else None
 
     @staticmethod
     def resolve_attributes(obj: Any, context: Any) -> Any:
@@ -480,9 +478,7 @@ class OrganizationOut(RecordFields):
 
     @staticmethod
     def resolve_contacts(obj: Any, context: Any) -> Any:
-        if not _full(context):
-            return None
-        return sorted(obj.contacts.all(), key=lambda c: (c.name, c.title, str(c.id)))
+        return sorted_contacts(obj) if _full(context) else None
 
     @staticmethod
     def resolve_locations(obj: Any, context: Any) -> Any:
@@ -498,23 +494,11 @@ class OrganizationOut(RecordFields):
 
     @staticmethod
     def resolve_schedules(obj: Any, context: Any) -> Any:
-        return sorted(obj.schedules.all(), key=lambda s: (s.description, str(s.id))) if _full(context) else None
-
-    @staticmethod
-    def resolve_services(obj: Any) -> Any:
-        return list(obj.services.all())
+        return sorted_schedules(obj) if _full(context) else None
 
     @staticmethod
     def resolve_parent_organization(obj: Any) -> Any:
         return obj.parent
-
-    @staticmethod
-    def resolve_roles(obj: Any) -> Any:
-        return list(obj.roles.all())
-
-    @staticmethod
-    def resolve_children(obj: Any) -> Any:
-        return list(obj.children.all())
 
 
 class RoleOut(RecordFields):
@@ -544,14 +528,6 @@ class RoleOut(RecordFields):
     @staticmethod
     def resolve_attributes(obj: Any) -> Any:
         return attributes(obj, "role")
-
-    @staticmethod
-    def resolve_organizations(obj: Any) -> Any:
-        return list(obj.organizations.all())
-
-    @staticmethod
-    def resolve_services(obj: Any) -> Any:
-        return list(obj.services.all())
 
 
 class WijkOut(Out):

@@ -52,35 +52,43 @@ def roles_qs() -> QuerySet[Role]:
     return Role.objects.prefetch_related(_terms_prefetch()).order_by("slug")
 
 
-def services_qs() -> QuerySet[Service]:
-    return (
-        Service.objects.prefetch_related(
-            _terms_prefetch(),
-            Prefetch("organizations", queryset=Organization.objects.order_by("slug")),
-            Prefetch("roles", queryset=Role.objects.order_by("slug")),
-            Prefetch("service_areas", queryset=Wijk.objects.order_by("slug")),
-            Prefetch("phones", queryset=Phone.objects.order_by("number", "id")),
-            "schedules",
-            "contacts",
-        )
-        .order_by("slug")
-    )
+def _record_prefetches(contacts: str | Prefetch) -> list[str | Prefetch]:
+    """What a service and an organization both show: terms, roles, wijken, phones, schedules, contacts
+    (`contacts` a plain lookup for the pages, a Prefetch with their phones for HSDS)."""
+    return [
+        _terms_prefetch(),
+        Prefetch("roles", queryset=Role.objects.order_by("slug")),
+        Prefetch("service_areas", queryset=Wijk.objects.order_by("slug")),
+        Prefetch("phones", queryset=Phone.objects.order_by("number", "id")),
+        "schedules",
+        contacts,
+    ]
 
 
-def organizations_qs() -> QuerySet[Organization]:
+def _services_qs(contacts: str | Prefetch = "contacts") -> QuerySet[Service]:
+    return Service.objects.prefetch_related(
+        *_record_prefetches(contacts),
+        Prefetch("organizations", queryset=Organization.objects.order_by("slug")),
+    ).order_by("slug")
+
+
+def _organizations_qs(contacts: str | Prefetch = "contacts") -> QuerySet[Organization]:
     return (
         Organization.objects.select_related("parent", "wijk")
         .prefetch_related(
-            _terms_prefetch(),
-            Prefetch("roles", queryset=Role.objects.order_by("slug")),
-            Prefetch("service_areas", queryset=Wijk.objects.order_by("slug")),
+            *_record_prefetches(contacts),
             Prefetch("children", queryset=Organization.objects.order_by("slug")),
-            Prefetch("phones", queryset=Phone.objects.order_by("number", "id")),
-            "schedules",
-            "contacts",
         )
         .order_by("slug")
     )
+
+
+def services_qs() -> QuerySet[Service]:
+    return _services_qs()
+
+
+def organizations_qs() -> QuerySet[Organization]:
+    return _organizations_qs()
 
 
 def wijken_qs() -> QuerySet[Wijk]:
@@ -853,38 +861,26 @@ def search_slugs(query: str) -> set[str]:
 
 def hsds_services_qs() -> QuerySet[Service]:
     """Services with everything the HSDS shapes read (a fixed number of queries per page)."""
-    from .models import Contact, ServiceAtLocation
+    from .models import ServiceAtLocation
 
-    return Service.objects.prefetch_related(
-        _terms_prefetch(),
-        Prefetch("organizations", queryset=Organization.objects.order_by("slug")),
-        Prefetch("roles", queryset=Role.objects.order_by("slug")),
-        Prefetch("service_areas", queryset=Wijk.objects.order_by("slug")),
-        Prefetch("phones", queryset=Phone.objects.order_by("number", "id")),
-        "schedules",
-        Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones")),
+    return _services_qs(_hsds_contacts()).prefetch_related(
         Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__wijk")),
-    ).order_by("slug")
+    )
 
 
 def hsds_organizations_qs() -> QuerySet[Organization]:
-    from .models import Contact, Location
+    from .models import Location
 
-    return (
-        Organization.objects.select_related("parent", "wijk")
-        .prefetch_related(
-            _terms_prefetch(),
-            Prefetch("roles", queryset=Role.objects.order_by("slug")),
-            Prefetch("service_areas", queryset=Wijk.objects.order_by("slug")),
-            Prefetch("children", queryset=Organization.objects.order_by("slug")),
-            Prefetch("phones", queryset=Phone.objects.order_by("number", "id")),
-            "schedules",
-            Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones")),
-            Prefetch("locations", queryset=Location.objects.select_related("wijk")),
-            Prefetch("services", queryset=hsds_services_qs()),
-        )
-        .order_by("slug")
+    return _organizations_qs(_hsds_contacts()).prefetch_related(
+        Prefetch("locations", queryset=Location.objects.select_related("wijk")),
+        Prefetch("services", queryset=hsds_services_qs()),
     )
+
+
+def _hsds_contacts() -> Prefetch:
+    from .models import Contact
+
+    return Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones"))
 
 
 def hsds_filter(
