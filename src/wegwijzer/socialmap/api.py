@@ -52,6 +52,13 @@ def _not_found(what: str, key: str) -> ApiError:
     return ApiError(404, _("%(what)s '%(key)s' bestaat niet.") % {"what": what, "key": key[:100]})
 
 
+def _found[T](obj: T | None, what: str, key: str) -> T:
+    """The record, or the one 404 naming what was asked for."""
+    if obj is None:
+        raise _not_found(what, key)
+    return obj
+
+
 def _shape(request: HttpRequest, **hsds_flags: bool) -> None:
     request.hsds = hsds_flags  # type: ignore[attr-defined]
 
@@ -175,9 +182,7 @@ def service_list(request: HttpRequest, filters: Query[schemas.ServiceQueryIn]) -
     summary="HSDS: één aanbod (id of slug)", exclude_none=True,
 )
 def service_detail(request: HttpRequest, id: str) -> Any:
-    obj = selectors._by_id_or_slug(selectors.hsds_services_qs(), id)
-    if obj is None:
-        raise _not_found(_("Aanbod"), id)
+    obj = _found(selectors._by_id_or_slug(selectors.hsds_services_qs(), id), _("Aanbod"), id)
     _shape(request, service_full=True)
     return obj
 
@@ -203,9 +208,7 @@ def organization_list(request: HttpRequest, filters: Query[schemas.OrganizationQ
     url_name="api-organization", summary="HSDS: één organisatie (id of slug)", exclude_none=True,
 )
 def organization_detail(request: HttpRequest, id: str, filters: Query[schemas.OrganizationDetailQueryIn]) -> Any:
-    obj = selectors._by_id_or_slug(selectors.hsds_organizations_qs(), id)
-    if obj is None:
-        raise _not_found(_("Organisatie"), id)
+    obj = _found(selectors._by_id_or_slug(selectors.hsds_organizations_qs(), id), _("Organisatie"), id)
     _shape(request, full=True, service_minimal=not filters.full_service)
     return obj
 
@@ -264,10 +267,7 @@ def taxonomy_term_list(request: HttpRequest, filters: Query[schemas.TaxonomyTerm
 )
 def taxonomy_term_detail(request: HttpRequest, id: str) -> Any:
     key = _uuid_or_none(id)
-    term = TaxonomyTerm.objects.filter(id=key).first() if key else None
-    if term is None:
-        raise _not_found(_("Taxonomieterm"), id)
-    return term
+    return _found(TaxonomyTerm.objects.filter(id=key).first() if key else None, _("Taxonomieterm"), id)
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:
@@ -304,9 +304,7 @@ def service_at_location_list(request: HttpRequest, filters: Query[schemas.Servic
 )
 def service_at_location_detail(request: HttpRequest, id: str, filters: Query[schemas.DetailQueryIn]) -> Any:
     key = _uuid_or_none(id)
-    obj = _sal_qs().filter(id=key).first() if key else None
-    if obj is None:
-        raise _not_found(_("Aanbod op locatie"), id)
+    obj = _found(_sal_qs().filter(id=key).first() if key else None, _("Aanbod op locatie"), id)
     _shape(request, service_minimal=not filters.full)
     return obj
 
@@ -329,10 +327,7 @@ def role_list(request: HttpRequest, filters: Query[schemas.RoleQueryIn]) -> dict
     summary="Eén rol (slug of id)", exclude_none=True,
 )
 def role_detail(request: HttpRequest, slug: str) -> Any:
-    obj = selectors.role_get(slug)
-    if obj is None:
-        raise _not_found(_("Rol"), slug)
-    return obj
+    return _found(selectors.role_get(slug), _("Rol"), slug)
 
 
 @router.get(
@@ -348,7 +343,4 @@ def wijk_list(request: HttpRequest, filters: Query[schemas.PagingIn]) -> dict[st
     summary="Eén wijk met haar teams, netwerken en aanbod", exclude_none=True,
 )
 def wijk_detail(request: HttpRequest, slug: str) -> Any:
-    obj = selectors.wijk_get(slug)
-    if obj is None:
-        raise _not_found(_("Wijk"), slug)
-    return obj
+    return _found(selectors.wijk_get(slug), _("Wijk"), slug)

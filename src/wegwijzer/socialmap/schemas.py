@@ -308,6 +308,21 @@ class RecordFields(Out):
     resolve_access = _term_codes_of("access")
 
 
+class OfferFields(RecordFields):
+    """What a service and a role (shown in the shape of a service) share beside the extension fields."""
+
+    url: Text = None
+    eligibility_description: Text = None
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str | None:
+        return first_url(obj)
+
+    @staticmethod
+    def resolve_eligibility_description(obj: Any) -> str:
+        return obj.target_group
+
+
 class OrganizationBrief(Out):
     """An organisation embedded in a service (HSDS requires id, name and description)."""
 
@@ -335,7 +350,7 @@ class OrganizationBrief(Out):
 MINIMAL_SERVICE_FIELDS = frozenset({"id", "name", "status", "last_modified", "slug", "web_url"})
 
 
-class ServiceOut(RecordFields):
+class ServiceOut(OfferFields):
     """An HSDS 3.0 service (compiled/service.json)."""
 
     id: uuid.UUID
@@ -343,12 +358,10 @@ class ServiceOut(RecordFields):
     name: str
     alternate_name: Text = None
     description: Text = None
-    url: Text = None
     email: Text = None
     status: str = "active"
     application_process: Text = None
     wait_time: Text = Field(None, description="De wachttijd als tekst")
-    eligibility_description: Text = None
     assured_date: date | None = None
     last_modified: datetime | None = None
     organization: OrganizationBrief | None = None
@@ -367,16 +380,8 @@ class ServiceOut(RecordFields):
         return orgs[0].id if orgs else None
 
     @staticmethod
-    def resolve_url(obj: Any) -> str | None:
-        return first_url(obj)
-
-    @staticmethod
     def resolve_wait_time(obj: Any) -> str:
         return obj.waiting_time
-
-    @staticmethod
-    def resolve_eligibility_description(obj: Any) -> str:
-        return obj.target_group
 
     @staticmethod
     def resolve_last_modified(obj: Any) -> Any:
@@ -501,7 +506,7 @@ class OrganizationOut(RecordFields):
         return obj.parent
 
 
-class RoleOut(RecordFields):
+class RoleOut(OfferFields):
     """Uitbreiding: a role of Bijlage 1, in the shape of a service."""
 
     id: uuid.UUID
@@ -509,21 +514,11 @@ class RoleOut(RecordFields):
     alternate_name: Text = None
     description: Text = None
     email: Text = None
-    url: Text = None
-    eligibility_description: Text = None
     application_process: Text = None
     assured_date: date | None = None
     attributes: list[AttributeOut] = []
     organizations: list[RecordRef] = []
     services: list[RecordRef] = []
-
-    @staticmethod
-    def resolve_url(obj: Any) -> str | None:
-        return first_url(obj)
-
-    @staticmethod
-    def resolve_eligibility_description(obj: Any) -> str:
-        return obj.target_group
 
     @staticmethod
     def resolve_attributes(obj: Any) -> Any:
