@@ -13,6 +13,7 @@ of the services answered in the one error shape.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -154,6 +155,78 @@ def _for_change(request: HttpRequest, gezinsplan_id: UUID) -> Gezinsplan:
     return selectors.gezinsplan_get_for_user(request.user, gezinsplan_id, context=access_context(request))
 
 
+def _read_part(
+    request: HttpRequest,
+    gezinsplan_id: UUID,
+    object_type: str,
+    get: Callable[[Gezinsplan, Any], Any],
+    key: Any,
+    action: Action = Action.READ,
+) -> Any:
+    """One part of a gezinsplan (a step, an agreement, a meeting): need-to-know first, then the part (404 if
+    it is not of this gezinsplan), and only then the read is logged, with the part's key."""
+    part = get(_for_change(request, gezinsplan_id), key)
+    _read(request, gezinsplan_id, object_type, key, action=action)
+    return part
+
+
+def _part_for_change(
+    request: HttpRequest, gezinsplan_id: UUID, get: Callable[[Gezinsplan, Any], Any], key: Any
+) -> tuple[Gezinsplan, Any]:
+    """The gezinsplan (need-to-know) and one of its parts to change (404 if the part is not of it)."""
+    gezinsplan = _for_change(request, gezinsplan_id)
+    return gezinsplan, get(gezinsplan, key)
+
+
+def _acting(request: HttpRequest) -> dict[str, Any]:
+    """The keyword arguments every service takes: who acts, and from where (for the access log)."""
+    return {"actor": request.user, "context": access_context(request)}
+
+
+def _operation(method: str, path: str, response: dict[int, Any], url_name: str, summary: str, **options: Any) -> Any:
+    """`router.<method>` and `gezinsplan_operation` in one: every operation of this router has both."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        operation = router.api_operation([method], path, response=response, url_name=url_name, summary=summary, **options)
+        return operation(gezinsplan_operation(view))
+
+    return decorator
+
+
+def _list_operation(
+    part: str, out: Any, object_type: str, select: Callable[[Gezinsplan], Any], summary: str, url_part: str = ""
+) -> None:
+    """GET …/{part}: the gezinsplan's {part} as {"results": [...]}, the read logged once for the list."""
+
+    def view(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
+        return {"results": select(_read(request, gezinsplan_id, object_type))}
+
+    view.__name__ = f"{part}_get"  # the operationId stays gezinsplan_api_<part>_get
+    _operation("GET", f"{C}/{part}", {200: out, **READ}, f"api-gezinsplan-{url_part or part}", summary)(view)
+
+
+def _part_operation(
+    part: str, key: str, out: Any, object_type: str, get: Callable[[Gezinsplan, Any], Any], summary: str
+) -> None:
+    """GET …/{part}s/{key}: one part of the gezinsplan, its read logged with its key (see `_read_part`)."""
+
+    def view(request: HttpRequest, gezinsplan_id: UUID, **path: UUID) -> Any:
+        return _read_part(request, gezinsplan_id, object_type, get, path[key])
+
+    view.__name__ = f"{part}_get"  # the operationId stays gezinsplan_api_<part>_get
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+            for name, annotation in (("request", HttpRequest), ("gezinsplan_id", UUID), (key, UUID))
+        ]
+    )
+    _operation("GET", f"{C}/{part}s/{{uuid:{key}}}", {200: out, **READ}, f"api-gezinsplan-{part}", summary)(view)
+
+
+def _audit_entries(gezinsplan: Gezinsplan) -> Any:
+    return selectors.audit_entries_for_gezinsplan(gezinsplan)[:1000]
+
+
 # ---- cases ----
 
 
@@ -164,404 +237,200 @@ def gezinsplannen_get(request: HttpRequest) -> dict[str, Any]:
     return {"count": len(gezinsplannen), "results": gezinsplannen}
 
 
-@router.post(
-    "/gezinsplannen",
-    response={201: GezinsplanDetailOut, **errors(403, *BODY_ERRORS)},
-    url_name="api-gezinsplannen",
-    summary="Een gezinsplan starten (alleen professionals)",
+@_operation(
+    "POST", "/gezinsplannen", {201: GezinsplanDetailOut, **errors(403, *BODY_ERRORS)}, "api-gezinsplannen",
+    "Een gezinsplan starten (alleen professionals)",
 )
-@gezinsplan_operation
 def gezinsplannen_post(request: HttpRequest, payload: GezinsplanIn = Body(None)) -> Status[Gezinsplan]:  # noqa: B008
-    body = GezinsplanIn.check(payload)
-    gezinsplan = services.gezinsplan_create(actor=request.user, context=access_context(request), **body.model_dump())
-    return Status(201, gezinsplan)
+    return Status(201, services.gezinsplan_create(**_acting(request), **dict(GezinsplanIn.check(payload))))
 
 
-@router.get(C, response={200: GezinsplanDetailOut, **READ}, url_name="api-gezinsplan", summary="Een gezinsplan")
-@gezinsplan_operation
+@_operation("GET", C, {200: GezinsplanDetailOut, **READ}, "api-gezinsplan", "Een gezinsplan")
 def gezinsplan_get(request: HttpRequest, gezinsplan_id: UUID) -> Gezinsplan:
     return _read(request, gezinsplan_id, "gezinsplan")
 
 
-@router.patch(
-    C, response={200: GezinsplanDetailOut, **WRITE}, url_name="api-gezinsplan", summary="Gegevens van het gezinsplan wijzigen"
-)
-@gezinsplan_operation
+@_operation("PATCH", C, {200: GezinsplanDetailOut, **WRITE}, "api-gezinsplan", "Gegevens van het gezinsplan wijzigen")
 def gezinsplan_patch(request: HttpRequest, gezinsplan_id: UUID, payload: GezinsplanPatch = Body(None)) -> Gezinsplan:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
     body = GezinsplanPatch.check(payload)
-    return services.gezinsplan_update(actor=request.user, context=access_context(request), gezinsplan=gezinsplan, **body.given())
+    return services.gezinsplan_update(**_acting(request), gezinsplan=gezinsplan, **body.given())
 
 
-@router.post(
-    f"{C}/close", response={200: GezinsplanDetailOut, **WRITE}, url_name="api-gezinsplan-close", summary="Het gezinsplan sluiten"
-)
-@gezinsplan_operation
+@_operation("POST", f"{C}/close", {200: GezinsplanDetailOut, **WRITE}, "api-gezinsplan-close", "Het gezinsplan sluiten")
 def gezinsplan_close_post(request: HttpRequest, gezinsplan_id: UUID, payload: CloseIn = Body(None)) -> Gezinsplan:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
     CloseIn.check(payload)
-    return services.gezinsplan_close(actor=request.user, context=access_context(request), gezinsplan=gezinsplan)
+    return services.gezinsplan_close(**_acting(request), gezinsplan=gezinsplan)
+
+
+# ---- the lists of a gezinsplan's parts (GET …/{part}) ----
+
+_list_operation("members", TeamOut, "membership", selectors.members_all, "Het team")
+_list_operation("agreements", AgreementsOut, "agreement", selectors.agreements_for_gezinsplan, "Afspraken")
+_list_operation("consents", ConsentsOut, "consent", selectors.consents_for_gezinsplan, "Toestemmingen")
+_list_operation("meetings", MeetingsOut, "meeting", selectors.meetings_for_gezinsplan, "MDO's")
+_list_operation("handovers", HandoversOut, "handover", selectors.handovers_for_gezinsplan, "Warme overdrachten")
+_list_operation("feedback", FeedbackListOut, "feedback", selectors.feedback_for_gezinsplan, "Terugkoppelingen")
+_list_operation("timeline", TimelineOut, "timeline", selectors.gezinsplan_timeline, "Tijdlijn")
+_list_operation("audit", GezinsplanAuditOut, "auditlog", _audit_entries, "Wie zag of wijzigde wat (de nieuwste 1000 regels)")
+_part_operation("agreement", "agreement_id", AgreementOut, "agreement", selectors.agreement_get, "Eén afspraak")
+_part_operation("meeting", "meeting_id", MeetingOut, "meeting", selectors.meeting_get, "Eén MDO")
 
 
 # ---- team ----
 
 
-@router.get(f"{C}/members", response={200: TeamOut, **READ}, url_name="api-gezinsplan-members", summary="Het team")
-@gezinsplan_operation
-def members_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "membership")
-    return {"results": selectors.members_all(gezinsplan)}
-
-
-@router.post(
-    f"{C}/members",
-    response={201: TeamMemberOut, **WRITE},
-    url_name="api-gezinsplan-members",
-    summary="Een professional aan het team toevoegen (409 als die al lid is)",
+@_operation(
+    "POST", f"{C}/members", {201: TeamMemberOut, **WRITE}, "api-gezinsplan-members",
+    "Een professional aan het team toevoegen (409 als die al lid is)",
 )
-@gezinsplan_operation
 def members_post(request: HttpRequest, gezinsplan_id: UUID, payload: TeamMemberIn = Body(None)) -> Status[Any]:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
     body = TeamMemberIn.check(payload)
-    membership = services.member_add(
-        actor=request.user,
-        context=access_context(request),
-        gezinsplan=gezinsplan,
-        username=body.username,
-        role=body.role,
-        valid_from=body.valid_from,
-        valid_to=body.valid_to,
-    )
-    return Status(201, membership)
+    return Status(201, services.member_add(**_acting(request), gezinsplan=gezinsplan, **dict(body)))
 
 
-@router.delete(
-    f"{C}/members/{{username}}",
-    response={200: TeamMemberOut, **errors(404, 409)},
-    url_name="api-gezinsplan-member",
-    summary="Een teamlid uit het team halen",
+@_operation(
+    "DELETE", f"{C}/members/{{username}}", {200: TeamMemberOut, **errors(404, 409)}, "api-gezinsplan-member",
+    "Een teamlid uit het team halen",
 )
-@gezinsplan_operation
 def member_delete(request: HttpRequest, gezinsplan_id: UUID, username: str) -> Any:
-    gezinsplan = _for_change(request, gezinsplan_id)
-    membership = selectors.member_get_current(gezinsplan, username)
-    return services.member_remove(actor=request.user, context=access_context(request), gezinsplan=gezinsplan, membership=membership)
+    gezinsplan, membership = _part_for_change(request, gezinsplan_id, selectors.member_get_current, username)
+    return services.member_remove(**_acting(request), gezinsplan=gezinsplan, membership=membership)
 
 
 # ---- regie and plan ----
 
 
-@router.get(
-    f"{C}/regie", response={200: RegieOut | None, **READ}, url_name="api-gezinsplan-regie", summary="Wie heeft de regie"
-)
-@gezinsplan_operation
+@_operation("GET", f"{C}/regie", {200: RegieOut | None, **READ}, "api-gezinsplan-regie", "Wie heeft de regie")
 def regie_get(request: HttpRequest, gezinsplan_id: UUID) -> Any:
-    gezinsplan = _read(request, gezinsplan_id, "regie")
-    return selectors.regie_for_gezinsplan(gezinsplan)
+    return selectors.regie_for_gezinsplan(_read(request, gezinsplan_id, "regie"))
 
 
-@router.put(
-    f"{C}/regie",
-    response={200: RegieOut, **WRITE, **CONFLICT},
-    url_name="api-gezinsplan-regie",
-    summary="De regie vastleggen (met de gelezen versie; 409 met beide versies als die verouderd is)",
+@_operation(
+    "PUT", f"{C}/regie", {200: RegieOut, **WRITE, **CONFLICT}, "api-gezinsplan-regie",
+    "De regie vastleggen (met de gelezen versie; 409 met beide versies als die verouderd is)",
 )
-@gezinsplan_operation
 def regie_put(request: HttpRequest, gezinsplan_id: UUID, payload: RegieIn = Body(None)) -> Any:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
-    body = RegieIn.check(payload, gezinsplan=gezinsplan)
-    services.regie_set(
-        actor=request.user,
-        context=access_context(request),
-        gezinsplan=gezinsplan,
-        lead=body.lead,
-        expected_version=body.version,
-        informs_text=body.informs_text,
-        notes=body.notes,
-        **{name: getattr(body, name) for name in RegieIn.MEMBERS},
-    )
+    fields = dict(RegieIn.check(payload, gezinsplan=gezinsplan))
+    services.regie_set(**_acting(request), gezinsplan=gezinsplan, expected_version=fields.pop("version"), **fields)
     return selectors.regie_for_gezinsplan(gezinsplan)
 
 
-@router.get(f"{C}/plan", response={200: PlanOut, **READ}, url_name="api-gezinsplan-plan", summary="De vijf stappen")
-@gezinsplan_operation
+@_operation("GET", f"{C}/plan", {200: PlanOut, **READ}, "api-gezinsplan-plan", "De vijf stappen")
 def plan_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "plansection")
-    return {"steps": selectors.sections_for_gezinsplan(gezinsplan)}
+    return {"steps": selectors.sections_for_gezinsplan(_read(request, gezinsplan_id, "plansection"))}
 
 
-@router.get(
-    f"{C}/plan/{{int:step}}", response={200: SectionOut, **READ}, url_name="api-gezinsplan-plan-step", summary="Eén stap"
-)
-@gezinsplan_operation
+@_operation("GET", f"{C}/plan/{{int:step}}", {200: SectionOut, **READ}, "api-gezinsplan-plan-step", "Eén stap")
 def plan_step_get(request: HttpRequest, gezinsplan_id: UUID, step: int) -> Any:
-    gezinsplan = selectors.gezinsplan_get_for_user(request.user, gezinsplan_id, context=access_context(request))
-    section = selectors.section_get(gezinsplan, step)
-    _read(request, gezinsplan_id, "plansection", step)
-    return section
+    return _read_part(request, gezinsplan_id, "plansection", selectors.section_get, step)
 
 
-@router.put(
-    f"{C}/plan/{{int:step}}",
-    response={200: SectionOut, **WRITE, **CONFLICT},
-    url_name="api-gezinsplan-plan-step",
-    summary="Een stap opslaan (met de gelezen versie; 409 met beide versies als die verouderd is)",
+@_operation(
+    "PUT", f"{C}/plan/{{int:step}}", {200: SectionOut, **WRITE, **CONFLICT}, "api-gezinsplan-plan-step",
+    "Een stap opslaan (met de gelezen versie; 409 met beide versies als die verouderd is)",
 )
-@gezinsplan_operation
 def plan_step_put(request: HttpRequest, gezinsplan_id: UUID, step: int, payload: StepIn = Body(None)) -> Any:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
     if step not in Step.values:
         raise policy.NotFound("Onbekende stap.")
-    body = StepIn.check(payload)
+    fields = dict(StepIn.check(payload))
     return services.plan_section_update(
-        actor=request.user,
-        context=access_context(request),
-        gezinsplan=gezinsplan,
-        step=step,
-        content=body.content,
-        considerations=body.considerations,
-        expected_version=body.version,
+        **_acting(request), gezinsplan=gezinsplan, step=step, expected_version=fields.pop("version"), **fields
     )
 
 
 # ---- agreements and consents ----
 
 
-@router.get(
-    f"{C}/agreements", response={200: AgreementsOut, **READ}, url_name="api-gezinsplan-agreements", summary="Afspraken"
-)
-@gezinsplan_operation
-def agreements_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "agreement")
-    return {"results": selectors.agreements_for_gezinsplan(gezinsplan)}
-
-
-@router.post(
-    f"{C}/agreements",
-    response={201: AgreementOut, **WRITE},
-    url_name="api-gezinsplan-agreements",
-    summary="Een afspraak maken",
-)
-@gezinsplan_operation
+@_operation("POST", f"{C}/agreements", {201: AgreementOut, **WRITE}, "api-gezinsplan-agreements", "Een afspraak maken")
 def agreements_post(request: HttpRequest, gezinsplan_id: UUID, payload: AgreementIn = Body(None)) -> Status[Any]:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
     body = AgreementIn.check(payload, gezinsplan=gezinsplan)
-    agreement = services.agreement_create(
-        actor=request.user, context=access_context(request), gezinsplan=gezinsplan, what=body.what, owner=body.owner, due_date=body.due_date
+    return Status(201, services.agreement_create(**_acting(request), gezinsplan=gezinsplan, **dict(body)))
+
+
+@_operation(
+    "PATCH", f"{C}/agreements/{{uuid:agreement_id}}", {200: AgreementOut, **WRITE}, "api-gezinsplan-agreement",
+    "Een afspraak wijzigen (alleen de meegestuurde velden)",
+)
+def agreement_patch(request: HttpRequest, gezinsplan_id: UUID, agreement_id: UUID, payload: AgreementPatch = Body(None)) -> Any:  # noqa: B008
+    gezinsplan, agreement = _part_for_change(request, gezinsplan_id, selectors.agreement_get, agreement_id)
+    return services.agreement_update(
+        **_acting(request), agreement=agreement, **AgreementPatch.check(payload, gezinsplan=gezinsplan).given()
     )
-    return Status(201, agreement)
 
 
-@router.get(
-    f"{C}/agreements/{{uuid:agreement_id}}",
-    response={200: AgreementOut, **READ},
-    url_name="api-gezinsplan-agreement",
-    summary="Eén afspraak",
-)
-@gezinsplan_operation
-def agreement_get(request: HttpRequest, gezinsplan_id: UUID, agreement_id: UUID) -> Any:
-    gezinsplan = selectors.gezinsplan_get_for_user(request.user, gezinsplan_id, context=access_context(request))
-    agreement = selectors.agreement_get(gezinsplan, agreement_id)
-    _read(request, gezinsplan_id, "agreement", agreement.pk)
-    return agreement
-
-
-@router.patch(
-    f"{C}/agreements/{{uuid:agreement_id}}",
-    response={200: AgreementOut, **WRITE},
-    url_name="api-gezinsplan-agreement",
-    summary="Een afspraak wijzigen (alleen de meegestuurde velden)",
-)
-@gezinsplan_operation
-def agreement_patch(
-    request: HttpRequest,
-    gezinsplan_id: UUID,
-    agreement_id: UUID,
-    payload: AgreementPatch = Body(None),  # noqa: B008
-) -> Any:
-    gezinsplan = _for_change(request, gezinsplan_id)
-    agreement = selectors.agreement_get(gezinsplan, agreement_id)
-    body = AgreementPatch.check(payload, gezinsplan=gezinsplan)
-    return services.agreement_update(actor=request.user, context=access_context(request), agreement=agreement, **body.given())
-
-
-@router.get(f"{C}/consents", response={200: ConsentsOut, **READ}, url_name="api-gezinsplan-consents", summary="Toestemmingen")
-@gezinsplan_operation
-def consents_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "consent")
-    return {"results": selectors.consents_for_gezinsplan(gezinsplan)}
-
-
-@router.post(
-    f"{C}/consents",
-    response={201: ConsentOut, **WRITE},
-    url_name="api-gezinsplan-consents",
-    summary="Een toestemming vastleggen",
-)
-@gezinsplan_operation
+@_operation("POST", f"{C}/consents", {201: ConsentOut, **WRITE}, "api-gezinsplan-consents", "Een toestemming vastleggen")
 def consents_post(request: HttpRequest, gezinsplan_id: UUID, payload: ConsentIn = Body(None)) -> Status[Any]:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
-    body = ConsentIn.check(payload)
-    consent = services.consent_record(
-        actor=request.user,
-        context=access_context(request),
-        gezinsplan=gezinsplan,
-        what=body.what,
-        with_whom=body.with_whom,
-        given_on=body.given_on,
-        given_by=body.given_by,
-    )
-    return Status(201, consent)
+    return Status(201, services.consent_record(**_acting(request), gezinsplan=gezinsplan, **dict(ConsentIn.check(payload))))
 
 
-@router.post(
-    f"{C}/consents/{{uuid:consent_id}}/withdraw",
-    response={200: ConsentOut, **WRITE},
-    url_name="api-gezinsplan-consent-withdraw",
-    summary="Een toestemming intrekken",
+@_operation(
+    "POST", f"{C}/consents/{{uuid:consent_id}}/withdraw", {200: ConsentOut, **WRITE}, "api-gezinsplan-consent-withdraw",
+    "Een toestemming intrekken",
 )
-@gezinsplan_operation
-def consent_withdraw_post(
-    request: HttpRequest,
-    gezinsplan_id: UUID,
-    consent_id: UUID,
-    payload: WithdrawIn = Body(None),  # noqa: B008
-) -> Any:
-    gezinsplan = _for_change(request, gezinsplan_id)
-    consent = selectors.consent_get(gezinsplan, consent_id)
-    body = WithdrawIn.check(payload)
-    return services.consent_withdraw(
-        actor=request.user, context=access_context(request), consent=consent, withdrawn_on=body.withdrawn_on
-    )
+def consent_withdraw_post(request: HttpRequest, gezinsplan_id: UUID, consent_id: UUID, payload: WithdrawIn = Body(None)) -> Any:  # noqa: B008
+    _gezinsplan, consent = _part_for_change(request, gezinsplan_id, selectors.consent_get, consent_id)
+    return services.consent_withdraw(**_acting(request), consent=consent, **dict(WithdrawIn.check(payload)))
 
 
 # ---- meetings (MDO) ----
 
 
-@router.get(f"{C}/meetings", response={200: MeetingsOut, **READ}, url_name="api-gezinsplan-meetings", summary="MDO's")
-@gezinsplan_operation
-def meetings_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "meeting")
-    return {"results": selectors.meetings_for_gezinsplan(gezinsplan)}
-
-
-@router.post(
-    f"{C}/meetings",
-    response={201: MeetingOut, **WRITE},
-    url_name="api-gezinsplan-meetings",
-    summary="Een MDO plannen",
-)
-@gezinsplan_operation
+@_operation("POST", f"{C}/meetings", {201: MeetingOut, **WRITE}, "api-gezinsplan-meetings", "Een MDO plannen")
 def meetings_post(request: HttpRequest, gezinsplan_id: UUID, payload: MeetingIn = Body(None)) -> Status[Any]:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
     body = MeetingIn.check(payload, gezinsplan=gezinsplan)
-    meeting = services.meeting_plan(
-        actor=request.user,
-        context=access_context(request),
-        gezinsplan=gezinsplan,
-        starts_at=body.starts_at,
-        duration_minutes=body.duration_minutes,
-        location=body.location,
-        participants=body.participants,
-        family_participates=body.family_participates,
-        other_participants=body.other_participants,
-        minutes=body.minutes,
-        decisions=body.decisions,
-    )
+    meeting = services.meeting_plan(**_acting(request), gezinsplan=gezinsplan, **dict(body))
     return Status(201, selectors.meeting_get(gezinsplan, meeting.pk))
 
 
-@router.get(
-    f"{C}/meetings/{{uuid:meeting_id}}", response={200: MeetingOut, **READ}, url_name="api-gezinsplan-meeting", summary="Eén MDO"
+@_operation(
+    "PATCH", f"{C}/meetings/{{uuid:meeting_id}}", {200: MeetingOut, **WRITE}, "api-gezinsplan-meeting",
+    "Het verslag vastleggen en besluiten toevoegen",
 )
-@gezinsplan_operation
-def meeting_get(request: HttpRequest, gezinsplan_id: UUID, meeting_id: UUID) -> Any:
-    gezinsplan = selectors.gezinsplan_get_for_user(request.user, gezinsplan_id, context=access_context(request))
-    meeting = selectors.meeting_get(gezinsplan, meeting_id)
-    _read(request, gezinsplan_id, "meeting", meeting.pk)
-    return meeting
-
-
-@router.patch(
-    f"{C}/meetings/{{uuid:meeting_id}}",
-    response={200: MeetingOut, **WRITE},
-    url_name="api-gezinsplan-meeting",
-    summary="Het verslag vastleggen en besluiten toevoegen",
-)
-@gezinsplan_operation
-def meeting_patch(
-    request: HttpRequest,
-    gezinsplan_id: UUID,
-    meeting_id: UUID,
-    payload: MeetingPatch = Body(None),  # noqa: B008
-) -> Any:
-    gezinsplan = _for_change(request, gezinsplan_id)
-    meeting = selectors.meeting_get(gezinsplan, meeting_id)
+def meeting_patch(request: HttpRequest, gezinsplan_id: UUID, meeting_id: UUID, payload: MeetingPatch = Body(None)) -> Any:  # noqa: B008
+    gezinsplan, meeting = _part_for_change(request, gezinsplan_id, selectors.meeting_get, meeting_id)
     body = MeetingPatch.check(payload)
     minutes = meeting.minutes if body.minutes is None else body.minutes
-    services.meeting_record_minutes(
-        actor=request.user, context=access_context(request), meeting=meeting, minutes=minutes, decisions=body.decisions
-    )
+    services.meeting_record_minutes(**_acting(request), meeting=meeting, minutes=minutes, decisions=body.decisions)
     return selectors.meeting_get(gezinsplan, meeting.pk)
 
 
-@router.get(
-    f"{C}/meetings/{{uuid:meeting_id}}.ics",
-    response={200: None, **READ},
-    url_name="api-gezinsplan-meeting-ics",
-    summary="Het MDO als agenda-uitnodiging (iCalendar)",
+@_operation(
+    "GET", f"{C}/meetings/{{uuid:meeting_id}}.ics", {200: None, **READ}, "api-gezinsplan-meeting-ics",
+    "Het MDO als agenda-uitnodiging (iCalendar)",
     openapi_extra={"responses": {200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}}},
 )
-@gezinsplan_operation
 def meeting_ics_get(request: HttpRequest, gezinsplan_id: UUID, meeting_id: UUID) -> HttpResponse:
-    gezinsplan = selectors.gezinsplan_get_for_user(request.user, gezinsplan_id, context=access_context(request))
-    meeting = selectors.meeting_get(gezinsplan, meeting_id)
-    _read(request, gezinsplan_id, "meeting", meeting.pk, action=Action.EXPORT)
+    meeting = _read_part(request, gezinsplan_id, "meeting", selectors.meeting_get, meeting_id, action=Action.EXPORT)
     response = HttpResponse(services.meeting_ical(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mdo-{meeting.pk}.ics"'
     return response
 
 
-@router.post(
-    f"{C}/meetings/{{uuid:meeting_id}}/agreements",
-    response={201: AgreementsOut, **WRITE},
-    url_name="api-gezinsplan-meeting-agreements",
-    summary="Besluiten van het MDO omzetten in afspraken",
+@_operation(
+    "POST", f"{C}/meetings/{{uuid:meeting_id}}/agreements", {201: AgreementsOut, **WRITE},
+    "api-gezinsplan-meeting-agreements", "Besluiten van het MDO omzetten in afspraken",
 )
-@gezinsplan_operation
-def meeting_agreements_post(
-    request: HttpRequest,
-    gezinsplan_id: UUID,
-    meeting_id: UUID,
-    payload: DecisionsIn = Body(None),  # noqa: B008
-) -> Status[Any]:
-    gezinsplan = _for_change(request, gezinsplan_id)
-    meeting = selectors.meeting_get(gezinsplan, meeting_id)
-    body = DecisionsIn.check(payload, gezinsplan=gezinsplan)
-    items = [{"decision": i.decision, "owner": i.owner, "due_date": i.due_date} for i in body.items]
-    agreements = services.decisions_to_agreements(actor=request.user, context=access_context(request), meeting=meeting, items=items)
-    return Status(201, {"results": agreements})
+def meeting_agreements_post(request: HttpRequest, gezinsplan_id: UUID, meeting_id: UUID, payload: DecisionsIn = Body(None)) -> Status[Any]:  # noqa: B008
+    gezinsplan, meeting = _part_for_change(request, gezinsplan_id, selectors.meeting_get, meeting_id)
+    items = [dict(item) for item in DecisionsIn.check(payload, gezinsplan=gezinsplan).items]
+    return Status(201, {"results": services.decisions_to_agreements(**_acting(request), meeting=meeting, items=items)})
 
 
-# ---- handovers, feedback, timeline, audit, export ----
+# ---- handovers, feedback, export ----
 
 
-@router.get(
-    f"{C}/handovers", response={200: HandoversOut, **READ}, url_name="api-gezinsplan-handovers", summary="Warme overdrachten"
+@_operation(
+    "POST", f"{C}/handovers", {201: HandoverOut, **WRITE}, "api-gezinsplan-handovers",
+    "Warme overdracht aan een opvolger (zonder leaving: de aanroeper vertrekt)",
 )
-@gezinsplan_operation
-def handovers_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "handover")
-    return {"results": selectors.handovers_for_gezinsplan(gezinsplan)}
-
-
-@router.post(
-    f"{C}/handovers",
-    response={201: HandoverOut, **WRITE},
-    url_name="api-gezinsplan-handovers",
-    summary="Warme overdracht aan een opvolger (zonder leaving: de aanroeper vertrekt)",
-)
-@gezinsplan_operation
 def handovers_post(request: HttpRequest, gezinsplan_id: UUID, payload: HandoverIn = Body(None)) -> Status[Any]:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
     body = HandoverIn.check(payload, gezinsplan=gezinsplan)
@@ -569,8 +438,7 @@ def handovers_post(request: HttpRequest, gezinsplan_id: UUID, payload: HandoverI
     if leaving is None:
         raise ApiError(422, _("De invoer is niet geldig."), {"leaving": [_("Kies wie vertrekt.")]})
     record = services.handover(
-        actor=request.user,
-        context=access_context(request),
+        **_acting(request),
         gezinsplan=gezinsplan,
         leaving=leaving,
         successor_username=body.successor,
@@ -580,69 +448,23 @@ def handovers_post(request: HttpRequest, gezinsplan_id: UUID, payload: HandoverI
     return Status(201, record)
 
 
-@router.get(
-    f"{C}/feedback", response={200: FeedbackListOut, **READ}, url_name="api-gezinsplan-feedback", summary="Terugkoppelingen"
-)
-@gezinsplan_operation
-def feedback_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "feedback")
-    return {"results": selectors.feedback_for_gezinsplan(gezinsplan)}
-
-
-@router.post(
-    f"{C}/feedback",
-    response={201: FeedbackOut, **WRITE},
-    url_name="api-gezinsplan-feedback",
-    summary="Terugkoppeling aan de verwijzer sturen",
-)
-@gezinsplan_operation
+@_operation("POST", f"{C}/feedback", {201: FeedbackOut, **WRITE}, "api-gezinsplan-feedback", "Terugkoppeling aan de verwijzer sturen")
 def feedback_post(request: HttpRequest, gezinsplan_id: UUID, payload: FeedbackIn = Body(None)) -> Status[Any]:  # noqa: B008
     gezinsplan = _for_change(request, gezinsplan_id)
-    body = FeedbackIn.check(payload)
-    feedback = services.feedback_send(
-        actor=request.user,
-        context=access_context(request),
-        gezinsplan=gezinsplan,
-        recipient_role=body.recipient_role,
-        recipient_email=body.recipient_email,
-        message=body.message,
-    )
-    # case_operation commits after this returns and ninja serialises after that. The mail task's on_commit
-    # was registered first, so this one reloads its outcome (sent/failed) into the answer; with a queueing
-    # backend the row still says queued, which is then the truth.
+    feedback = services.feedback_send(**_acting(request), gezinsplan=gezinsplan, **dict(FeedbackIn.check(payload)))
+    # gezinsplan_operation commits after this returns and ninja serialises after that. The mail task's
+    # on_commit was registered first, so this one reloads its outcome (sent/failed) into the answer; with a
+    # queueing backend the row still says queued, which is then the truth.
     transaction.on_commit(lambda: feedback.refresh_from_db(fields=["mail_status", "mail_sent_at"]))
     return Status(201, feedback)
 
 
-@router.get(f"{C}/timeline", response={200: TimelineOut, **READ}, url_name="api-gezinsplan-timeline", summary="Tijdlijn")
-@gezinsplan_operation
-def timeline_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "timeline")
-    return {"results": selectors.gezinsplan_timeline(gezinsplan)}
-
-
-@router.get(
-    f"{C}/audit",
-    response={200: GezinsplanAuditOut, **READ},
-    url_name="api-gezinsplan-audit",
-    summary="Wie zag of wijzigde wat (de nieuwste 1000 regels)",
-)
-@gezinsplan_operation
-def audit_get(request: HttpRequest, gezinsplan_id: UUID) -> dict[str, Any]:
-    gezinsplan = _read(request, gezinsplan_id, "auditlog")
-    return {"results": selectors.audit_entries_for_gezinsplan(gezinsplan)[:1000]}
-
-
-@router.get(
-    f"{C}/export/fhir",
-    response={200: None, **READ},
-    url_name="api-gezinsplan-export-fhir",
-    summary="Het gezinsplan als FHIR R4B-bundel (application/fhir+json)",
+@_operation(
+    "GET", f"{C}/export/fhir", {200: None, **READ}, "api-gezinsplan-export-fhir",
+    "Het gezinsplan als FHIR R4B-bundel (application/fhir+json)",
     openapi_extra={"responses": {200: {"content": {"application/fhir+json": {"schema": {"type": "object"}}}}}},
 )
-@gezinsplan_operation
 def export_fhir_get(request: HttpRequest, gezinsplan_id: UUID) -> HttpResponse:
-    gezinsplan = _read(request, gezinsplan_id, "fhir", action=Action.EXPORT)
-    response = json_response(exports.plan_fhir_bundle(gezinsplan))
+    response = json_response(exports.plan_fhir_bundle(_read(request, gezinsplan_id, "fhir", action=Action.EXPORT)))
     response["Content-Type"] = "application/fhir+json; charset=utf-8"
     return response
