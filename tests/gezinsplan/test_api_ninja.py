@@ -23,28 +23,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
-def _reads(team):
-    """The GET endpoints with case data (API paths relative to the case)."""
-    return [
-        "",
-        "/members",
-        "/regie",
-        "/plan",
-        "/plan/1",
-        "/agreements",
-        f"/agreements/{team.agreement.pk}",
-        "/consents",
-        "/meetings",
-        f"/meetings/{team.meeting.pk}",
-        f"/meetings/{team.meeting.pk}.ics",
-        "/handovers",
-        "/feedback",
-        "/timeline",
-        "/audit",
-        "/export/fhir",
-    ]
-
-
 def _count(client, url, headers) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
@@ -91,28 +69,28 @@ def _grow(team):
         )
 
 
-def test_no_query_grows_with_the_rows_it_shows(client):
+def test_no_query_grows_with_the_rows_it_shows(client, read_paths):
     """N+1 guard: every read answers with as many queries for a big plan as for a small one."""
     team = Team()
     headers = bearer(team.member)
     case = f"{API}/gezinsplannen/{team.gezinsplan.pk}"
     _count(client, case, headers)  # the token's first use writes last_used_at
-    small = {path: _count(client, case + path, headers) for path in _reads(team)}
+    small = {path: _count(client, case + path, headers) for path in read_paths(team)}
     small["/gezinsplannen"] = _count(client, f"{API}/gezinsplannen", headers)
     _grow(team)
     services.gezinsplan_create(actor=team.member, label="Gezin Twee", phase="zwangerschap", wijk="oost")
-    big = {path: _count(client, case + path, headers) for path in _reads(team)}
+    big = {path: _count(client, case + path, headers) for path in read_paths(team)}
     big["/gezinsplannen"] = _count(client, f"{API}/gezinsplannen", headers) - 1  # one read entry per listed case
     assert big == small
 
 
-def test_head_answers_like_get_on_every_read_and_logs_no_read(client):
+def test_head_answers_like_get_on_every_read_and_logs_no_read(client, read_paths):
     team = Team()
     headers = bearer(team.member)
     case = f"{API}/gezinsplannen/{team.gezinsplan.pk}"
     client.get(f"{API}/gezinsplannen", **headers)
     reads = AccessLogEntry.objects.filter(gezinsplan_id=str(team.gezinsplan.pk), action__in=("read", "export"))
-    for path in [*_reads(team), "LIST"]:
+    for path in [*read_paths(team), "LIST"]:
         url = f"{API}/gezinsplannen" if path == "LIST" else case + path
         before = reads.count()
         head = client.head(url, **headers)

@@ -183,7 +183,7 @@ def test_every_api_date_field_refuses_out_of_range_with_400_naming_the_field(cli
     assert _stored(team) == before
 
 
-def test_the_attack_leaves_every_case_page_and_endpoint_working(client, team):
+def test_the_attack_leaves_every_case_page_and_endpoint_working(client, team, read_paths):
     """Both payloads of the report, then every page (web) and every GET endpoint (API) still answers 200."""
     c = f"/gezinsplannen/{team.gezinsplan.pk}"
     r = api(
@@ -202,24 +202,7 @@ def test_the_attack_leaves_every_case_page_and_endpoint_working(client, team):
     for page in page_urls(team):
         assert web.get(page).status_code == 200, page
     token = bearer(team.member)
-    for path in (
-        "",
-        "/members",
-        "/regie",
-        "/plan",
-        "/plan/1",
-        "/agreements",
-        f"/agreements/{team.agreement.pk}",
-        "/consents",
-        "/meetings",
-        f"/meetings/{team.meeting.pk}",
-        f"/meetings/{team.meeting.pk}.ics",
-        "/handovers",
-        "/feedback",
-        "/timeline",
-        "/audit",
-        "/export/fhir",
-    ):
+    for path in read_paths(team):
         assert client.get(f"{API}{c}{path}", **token).status_code == 200, path
     # And a member can still be removed (was a 500 after the attack).
     r = client.delete(f"{API}{c}/members/{team.colleague.username}", **token)
