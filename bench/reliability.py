@@ -173,6 +173,15 @@ class OwnCluster:
 # ---- the server ---------------------------------------------------------------------------------------
 
 
+def is_task_worker(pid: int) -> bool:
+    """True for the `wegwijzer db_worker` process (its command line names the command)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"db_worker" in argv
+
+
 class Server:
     def __init__(self, env: dict, log: Path, workers: int, threads: int) -> None:
         self.port = free_port()
@@ -199,12 +208,14 @@ class Server:
         raise SystemExit("server did not start")
 
     def workers(self) -> list[int]:
+        """The gunicorn workers: the master's children except the Django Tasks worker (`db_worker`), which
+        `serve` starts beside them and which must not be killed or counted as a web worker."""
         pids: list[int] = []
         task_dir = Path(f"/proc/{self.proc.pid}/task")
         for task in task_dir.glob("*"):
             with contextlib.suppress(OSError):
                 pids += [int(p) for p in (task / "children").read_text().split()]
-        return pids
+        return [pid for pid in pids if not is_task_worker(pid)]
 
     def stop(self) -> None:
         if self.proc.poll() is None:
