@@ -1,4 +1,5 @@
-"""otp_required and api_auth_required: the gates in front of every case view and API endpoint."""
+"""otp_required and API_AUTH: the gates in front of every case view and API endpoint (the API's through
+the real `/api/v1/me` and `/api/v1/gezinsplannen`, which carry `auth=API_AUTH`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.http import JsonResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
-from wegwijzer.accounts.auth import api_auth_required, api_user, otp_required
+from wegwijzer.accounts.auth import api_user, otp_required
 from wegwijzer.accounts.models import ApiToken
 from wegwijzer.accounts.services import api_token_issue, api_token_revoke
 
@@ -28,9 +29,7 @@ def _web_view(request):
     return JsonResponse({"user": request.user.username})
 
 
-@api_auth_required
-def _api_view(request):
-    return JsonResponse({"user": request.user.username, "method": request.auth_method})
+ME = "/api/v1/me"
 
 
 def _with_session(request, client):
@@ -79,11 +78,11 @@ def test_otp_required_lets_verified_user_in(rf, client):
     assert response.status_code == 200
 
 
-def test_api_valid_token(rf):
+def test_api_valid_token(client):
     user = make_professional("api-user")
-    response = _api_view(rf.get("/api/v1/gezinsplannen", **bearer(user)))
+    response = client.get(ME, **bearer(user))
     assert response.status_code == 200
-    assert _json(response) == {"user": "api-user", "method": "token"}
+    assert (_json(response)["username"], _json(response)["auth"]) == ("api-user", "token")
 
 
 def _assert_401(response):
@@ -96,33 +95,33 @@ def _assert_401(response):
     "header",
     [None, "", "Bearer", "Bearer ", "Bearer nonsense", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 5000, "Token abc"],
 )
-def test_api_missing_or_garbage_token_is_401(rf, header):
+def test_api_missing_or_garbage_token_is_401(client, header):
     make_professional("someone")
     meta = {} if header is None else {"HTTP_AUTHORIZATION": header}
-    _assert_401(_api_view(rf.get("/api/v1/gezinsplannen", **meta)))
+    _assert_401(client.get("/api/v1/gezinsplannen", **meta))
 
 
-def test_api_expired_token_is_401(rf):
+def test_api_expired_token_is_401(client):
     user = make_professional("exp")
     token, raw = api_token_issue(user=user)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    _assert_401(_api_view(rf.get("/", HTTP_AUTHORIZATION=f"Bearer {raw}")))
+    _assert_401(client.get(ME, HTTP_AUTHORIZATION=f"Bearer {raw}"))
 
 
-def test_api_revoked_token_is_401(rf):
+def test_api_revoked_token_is_401(client):
     user = make_professional("rev")
     token, raw = api_token_issue(user=user)
-    assert _api_view(rf.get("/", HTTP_AUTHORIZATION=f"Bearer {raw}")).status_code == 200
+    assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
     api_token_revoke(token=token, revoked_by=None)
-    _assert_401(_api_view(rf.get("/", HTTP_AUTHORIZATION=f"Bearer {raw}")))
+    _assert_401(client.get(ME, HTTP_AUTHORIZATION=f"Bearer {raw}"))
 
 
-def test_api_inactive_user_token_is_401(rf):
+def test_api_inactive_user_token_is_401(client):
     user = make_professional("gone")
     _token, raw = api_token_issue(user=user)
     user.is_active = False
     user.save()
-    _assert_401(_api_view(rf.get("/", HTTP_AUTHORIZATION=f"Bearer {raw}")))
+    _assert_401(client.get(ME, HTTP_AUTHORIZATION=f"Bearer {raw}"))
 
 
 def test_api_user_records_last_use_at_most_once_a_minute(rf):
@@ -150,20 +149,25 @@ def test_only_hash_of_token_is_stored():
     assert len(token.token_hash) == 64
 
 
-def test_api_accepts_verified_session_and_enforces_csrf_on_unsafe_methods(rf, client):
-    user = make_professional("browser")
-    verified_client(client, user)
-    response = _api_view(_with_session(rf.get("/api/v1/gezinsplannen"), client))
+def test_api_accepts_verified_session_and_enforces_csrf_on_unsafe_methods():
+    from django.test import Client
+
+    from wegwijzer.gezinsplan.models import Gezinsplan
+
+    client = Client(enforce_csrf_checks=True)
+    verified_client(client, make_professional("browser"))
+    response = client.get(ME)
     assert response.status_code == 200
-    assert _json(response)["method"] == "session"
-    # POST without a CSRF token from a cookie session: refused with a JSON 403.
-    request = _with_session(rf.post("/api/v1/gezinsplannen", data="{}", content_type="application/json"), client)
-    response = _api_view(request)
+    assert _json(response)["auth"] == "session"
+    # POST without a CSRF token from a cookie session: refused with a JSON 403, nothing stored.
+    response = client.post("/api/v1/gezinsplannen", data={"label": "Gezin"}, content_type="application/json")
     assert response.status_code == 403
     assert "CSRF" in _json(response)["detail"]
+    assert not Gezinsplan.objects.exists()
 
 
-def test_api_refuses_session_without_second_factor(rf, client):
+def test_api_refuses_session_without_second_factor(client):
     user = make_professional("halfway")
     client.force_login(user)
-    _assert_401(_api_view(_with_session(rf.get("/api/v1/gezinsplannen"), client)))
+    _assert_401(client.get(ME))
+    _assert_401(client.get("/api/v1/gezinsplannen"))

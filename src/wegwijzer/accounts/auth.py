@@ -3,8 +3,7 @@
     @otp_required            # web views that show case data
     def case_detail(request, gezinsplan_id): ...
 
-    @api_auth_required       # JSON views; csrf_exempt for tokens, CSRF enforced for session callers
-    def cases_api(request): ...
+    router = Router(auth=API_AUTH)  # JSON API: bearer token, or a 2FA session with CSRF on unsafe methods
 """
 
 from __future__ import annotations
@@ -25,13 +24,11 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from wegwijzer.core.api import json_error
 from wegwijzer.core.apikit import ApiError
 
 from .models import ApiToken, User
 
 LAST_USED_GRANULARITY = timedelta(minutes=1)
-UNAUTHORIZED_DETAIL = "Niet ingelogd of token ongeldig."
 CSRF_DETAIL = "CSRF-controle mislukt: ververs de pagina en probeer het opnieuw."
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -101,55 +98,16 @@ def api_user(request: HttpRequest) -> User | None:
     return user
 
 
-def unauthorized() -> HttpResponse:
-    response = json_error(401, UNAUTHORIZED_DETAIL)
-    response["WWW-Authenticate"] = "Bearer"
-    return response
-
-
-def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
+def _csrf_rejected(request: HttpRequest) -> bool:
     def _noop(req: HttpRequest) -> HttpResponse:  # a callback without csrf_exempt; never called
         return HttpResponse()
 
     middleware = CsrfViewMiddleware(_noop)
     middleware.process_request(request)
-    rejected = middleware.process_view(request, _noop, (), {})
-    if rejected is not None:
-        return json_error(403, CSRF_DETAIL)
-    return None
+    return middleware.process_view(request, _noop, (), {}) is not None
 
 
-def api_auth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """JSON views: a valid bearer token, or an OTP-verified session (then CSRF applies to unsafe methods).
-
-    Otherwise 401 {"detail": "Niet ingelogd of token ongeldig."} with `WWW-Authenticate: Bearer`.
-    Sets request.user to the caller and request.auth_method to "token" or "session".
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.META.get("HTTP_AUTHORIZATION"):
-            user = api_user(request)
-            if user is None:
-                return unauthorized()
-            request.user = user
-            request.auth_method = "token"  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active and is_verified(user):
-            if request.method not in SAFE_METHODS:
-                rejected = _csrf_failure(request)
-                if rejected is not None:
-                    return rejected
-            request.auth_method = "session"  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-        return unauthorized()
-
-    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-# ---- the same gate for the one API (django-ninja): `auth=API_AUTH` on a router or operation ----
+# ---- the gate of the one API (django-ninja): `auth=API_AUTH` on a router or operation ----
 
 
 class BearerToken(HttpBearer):
@@ -181,7 +139,7 @@ class VerifiedSession(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active or not is_verified(user):
             return None
-        if request.method not in SAFE_METHODS and _csrf_failure(request) is not None:
+        if request.method not in SAFE_METHODS and _csrf_rejected(request):
             raise ApiError(403, CSRF_DETAIL)
         request.auth_method = "session"  # type: ignore[attr-defined]
         return user
