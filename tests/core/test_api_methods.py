@@ -1,7 +1,7 @@
 """Every /api/v1/ endpoint answers an undeclared method with 405 + Allow + Dutch JSON, before CSRF or auth.
 
-The URL list comes from the resolver, so an endpoint added later is covered (and must declare its methods
-with wegwijzer.core.api.allow_methods or an `allowed_methods` attribute).
+The URL list comes from the resolver, so an endpoint added later is covered (and must be a django-ninja
+operation: they declare their methods, and the API has no other method dispatch).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from wegwijzer.core.api import declared_methods
+from wegwijzer.core.apikit import operation_methods
 
 CANDIDATES = ("PROPFIND", "PUT", "DELETE", "PATCH", "POST", "GET")
 FILL = {"uuid": str(uuid.UUID(int=1)), "uuidstr": str(uuid.UUID(int=1)), "int": "1", "str": "x", "slug": "x", "path": "x"}
@@ -36,6 +36,14 @@ def _concrete(route: str) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?\w+>", fill, route)
 
 
+def declared_methods(view) -> tuple[str, ...]:
+    """The methods of a ninja URL view, GET implying HEAD (TypeError for a view that is not ninja's)."""
+    found = set(operation_methods(view))
+    if "GET" in found:
+        found.add("HEAD")
+    return tuple(sorted(found))
+
+
 API_ROUTES = sorted({r: cb for r, cb in _walk(get_resolver().url_patterns) if r.startswith("api/v1/")}.items())
 
 
@@ -48,13 +56,13 @@ def test_the_walk_finds_every_app_and_the_new_health_endpoints():
 
 @pytest.mark.parametrize(("route", "callback"), API_ROUTES, ids=[r for r, _cb in API_ROUTES])
 def test_every_api_view_declares_its_methods(route, callback):
-    assert declared_methods(callback), f"{route}: declare methods with wegwijzer.core.api.allow_methods"
+    assert declared_methods(callback), f"{route}: make it a django-ninja operation"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "callback"), API_ROUTES, ids=[r for r, _cb in API_ROUTES])
 def test_undeclared_methods_are_405_with_allow(route, callback):
-    allowed = declared_methods(callback) or ()
+    allowed = declared_methods(callback)
     undeclared = [m for m in CANDIDATES if m not in allowed]
     assert "PROPFIND" in undeclared
     # CSRF enforced as in production; no credentials: the 405 must come before the 403 and the 401.

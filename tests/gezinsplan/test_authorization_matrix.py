@@ -23,6 +23,7 @@ from ninja.operation import PathView
 
 from accounts.helpers import bearer, verified_client
 from wegwijzer.audit.models import AccessLogEntry
+from wegwijzer.core.apikit import operation_methods
 from wegwijzer.gezinsplan import api as gezinsplan_api
 from wegwijzer.gezinsplan import urls as web_urls
 from wegwijzer.gezinsplan.models import Regie
@@ -72,7 +73,7 @@ def _routes(kind: str):
     for ns, pattern in _flatten(patterns, namespace):
         assert pattern.name, f"unnamed plans route {pattern.pattern}: name it so the matrix can reach it"
         params = sorted(pattern.pattern.converters)
-        methods = getattr(pattern.callback, "allowed_methods", ("GET",))
+        methods = operation_methods(pattern.callback) if kind == "api" else ("GET",)
         route = (kind, ns + pattern.name, tuple(params), tuple(methods))
         if route not in seen:  # one entry per path (ninja: one URL entry per operation of the path)
             seen.add(route)

@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from wegwijzer import __version__
 from wegwijzer.accounts.api import router as accounts_router
 from wegwijzer.core import apikit
-from wegwijzer.core.api import COMMON_RESPONSES, allow_methods, document_common_errors, json_response
+from wegwijzer.core.api import COMMON_RESPONSES, document_common_errors, json_response
 from wegwijzer.core.api_views import router as core_router
 from wegwijzer.gezinsplan.api import router as gezinsplan_router
 from wegwijzer.routeguide.api import router as routeguide_router
@@ -42,28 +42,24 @@ api.add_router("", routeguide_router)
 api.add_router("", socialmap_router)
 
 
-def urls() -> tuple[list[Any], str, str]:
-    """api.urls, each view declaring its methods (`allowed_methods`) like every other /api/ view."""
-    patterns, app_name, namespace = api.urls
-    kept = []
-    for pattern in patterns:
-        if isinstance(pattern.callback, partial):  # ninja's placeholder root (a 404); the HSDS root is ours
-            continue
-        setattr(pattern.callback, "allowed_methods", apikit.operation_methods(pattern.callback))  # noqa: B010
-        kept.append(pattern)
-    return kept, app_name, namespace
-
-
 def openapi_document() -> dict[str, Any]:
     """The generated document, with the error answers the API layer gives on every operation."""
     return document_common_errors(api.get_openapi_schema(path_prefix=""), "#/components/schemas/ErrorOut")
 
 
-@allow_methods("GET")
+# The document and its page are operations of the API like any other (GET and HEAD, a Dutch 405 with Allow
+# for the rest, see core.middleware), left out of the document they serve.
+@api.get("/openapi.json", url_name="api-openapi", include_in_schema=False)
 def openapi_view(request: HttpRequest) -> HttpResponse:
     return json_response(openapi_document())
 
 
-@allow_methods("GET")
+@api.get("/docs/", url_name="api-docs", include_in_schema=False)
 def docs_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/api_docs.html", {"document": openapi_document()})
+
+
+def urls() -> tuple[list[Any], str, str]:
+    """api.urls without ninja's placeholder root (a 404): the HSDS root `/` is ours."""
+    patterns, app_name, namespace = api.urls
+    return [p for p in patterns if not isinstance(p.callback, partial)], app_name, namespace

@@ -10,8 +10,6 @@ require_two_factor(admin.site)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/openapi.json", api.openapi_view, name="api-openapi"),
-    path("api/v1/docs/", api.docs_view, name="api-docs"),
     path("api/v1/", api.urls()),
     path("beheer/", admin.site.urls),
 ]

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 
@@ -152,20 +151,7 @@ def _storable(data: Any) -> bool:
     return True
 
 
-# ---- declared methods: one way for every API view ----
-
-View = Callable[..., HttpResponse]
-
-
-def declared_methods(view: Any) -> tuple[str, ...] | None:
-    """The methods a view declares (`view.allowed_methods`), GET implying HEAD; None if undeclared."""
-    methods = getattr(view, "allowed_methods", None)
-    if methods is None:
-        return None
-    found = {str(m).upper() for m in methods}
-    if "GET" in found:
-        found.add("HEAD")
-    return tuple(sorted(found))
+# ---- the one 405 of the API ----
 
 
 def method_not_allowed(allowed: Iterable[str]) -> JsonResponse:
@@ -175,27 +161,6 @@ def method_not_allowed(allowed: Iterable[str]) -> JsonResponse:
     )
     response["Allow"] = ", ".join(allowed)
     return response
-
-
-def allow_methods(*methods: str) -> Callable[[View], View]:
-    """Declare an API view's methods (GET implies HEAD); any other method is a 405 with Allow.
-
-    The declaration is `view.allowed_methods`, which core.middleware.ApiMethodMiddleware reads to answer
-    the 405 before CSRF or authentication can refuse the request with a misleading 403/401.
-    """
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            allowed = declared_methods(wrapper) or ()
-            if request.method not in allowed:
-                return method_not_allowed(allowed)
-            return view(request, *args, **kwargs)
-
-        wrapper.allowed_methods = tuple(m.upper() for m in methods)  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator
 
 
 # ---- the answers every operation can give, in the generated OpenAPI document ----

@@ -17,7 +17,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from .api import declared_methods, json_error, method_not_allowed, unstorable_url_parts
+from .api import json_error, method_not_allowed, unstorable_url_parts
 from .views import DATABASE_UNAVAILABLE, TOO_LARGE, request_too_large, service_unavailable
 
 logger = logging.getLogger("wegwijzer.core")
@@ -80,16 +80,12 @@ class ApiMethodMiddleware:
         if bad:
             return json_error(400, _("Het adres bevat een ongeldig teken."), bad)
         match = getattr(request, "resolver_match", None)
-        if match is not None and match.namespace == "api":
-            # A django-ninja operation: it answers its own 405 (made Dutch in __call__); HEAD runs as GET.
-            if request.method == "HEAD":
-                request.method = "GET"
-                request._ww_head_as_get = True  # type: ignore[attr-defined]
-            return None
-        allowed = declared_methods(view_func)
-        if allowed is None or request.method in allowed:
-            return None
-        return method_not_allowed(allowed)
+        if match is not None and match.namespace == "api" and request.method == "HEAD":
+            # Every /api/ view is a django-ninja operation: it answers its own 405 (made Dutch in __call__,
+            # before CSRF, which ninja leaves to its auth) and HEAD runs as GET.
+            request.method = "GET"
+            request._ww_head_as_get = True  # type: ignore[attr-defined]
+        return None
 
 
 class ServiceUnavailableMiddleware:

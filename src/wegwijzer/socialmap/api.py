@@ -156,7 +156,7 @@ def root(request: HttpRequest) -> dict[str, str]:
     return {
         "version": schemas.HSDS_VERSION,
         "profile": PROFILE_URL,
-        "openapi_url": request.build_absolute_uri(reverse("api-openapi")),
+        "openapi_url": request.build_absolute_uri(reverse("api:api-openapi")),
     }
 
 
