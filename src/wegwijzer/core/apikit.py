@@ -85,6 +85,12 @@ def operation_methods(view: Any) -> tuple[str, ...]:
     raise TypeError(f"{view!r} is not a django-ninja view")
 
 
+def from_attribute(name: str) -> staticmethod[[Any], Any]:
+    """A ninja resolver for an output field named otherwise than the model's attribute:
+    `resolve_time = from_attribute("occurred_at")`."""
+    return staticmethod(lambda obj: getattr(obj, name))
+
+
 def error_body(detail: str, errors: dict[str, list[str]] | None = None, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": detail}
     if errors:

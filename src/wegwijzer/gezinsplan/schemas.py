@@ -41,7 +41,7 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from wegwijzer.core import dates
-from wegwijzer.core.apikit import ApiError, validation_errors
+from wegwijzer.core.apikit import ApiError, from_attribute, validation_errors
 
 from . import selectors, vocab
 from .models import LONG_TEXT, MEDIUM_TEXT, Gezinsplan, Membership
@@ -774,17 +774,9 @@ class GezinsplanAuditEntryOut(Schema):
     def resolve_event_id(obj: Any) -> str:
         return str(obj.event_id)
 
-    @staticmethod
-    def resolve_user(obj: Any) -> str:
-        return obj.username
-
-    @staticmethod
-    def resolve_organization(obj: Any) -> str:
-        return obj.organization_slug
-
-    @staticmethod
-    def resolve_time(obj: Any) -> dt.datetime | None:
-        return obj.occurred_at
+    resolve_user = from_attribute("username")
+    resolve_organization = from_attribute("organization_slug")
+    resolve_time = from_attribute("occurred_at")
 
 
 class GezinsplanAuditOut(Schema):

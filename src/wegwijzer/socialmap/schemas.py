@@ -13,6 +13,7 @@ status, last_modified, slug, web_url only), `service_full` (a service's child ar
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from wegwijzer.core.apikit import ApiError, validation_errors
+from wegwijzer.core.apikit import ApiError, from_attribute, validation_errors
 
 from .models import Organization, Taxonomy
 from .selectors import detail_url, term_codes
@@ -256,6 +257,15 @@ def sorted_contacts(obj: Any) -> list[Any]:
     return sorted(obj.contacts.all(), key=lambda c: (c.name, c.title, str(c.id)))
 
 
+def all_phones(obj: Any) -> list[Any]:
+    return list(obj.phones.all())
+
+
+def _child_array(flag: Callable[[Any], bool], shape: Callable[[Any], Any]) -> staticmethod[[Any, Any], Any]:
+    """A ninja resolver for one of a record's child arrays: shaped when the shape flag is on, else omitted."""
+    return staticmethod(lambda obj, context: shape(obj) if flag(context) else None)
+
+
 class LocationOut(Out):
     id: uuid.UUID
     location_type: str = "physical"
@@ -318,9 +328,7 @@ class OfferFields(RecordFields):
     def resolve_url(obj: Any) -> str | None:
         return first_url(obj)
 
-    @staticmethod
-    def resolve_eligibility_description(obj: Any) -> str:
-        return obj.target_group
+    resolve_eligibility_description = from_attribute("target_group")
 
 
 class OrganizationBrief(Out):
@@ -379,13 +387,8 @@ class ServiceOut(OfferFields):
         orgs = list(obj.organizations.all())
         return orgs[0].id if orgs else None
 
-    @staticmethod
-    def resolve_wait_time(obj: Any) -> str:
-        return obj.waiting_time
-
-    @staticmethod
-    def resolve_last_modified(obj: Any) -> Any:
-        return obj.updated_at
+    resolve_wait_time = from_attribute("waiting_time")
+    resolve_last_modified = from_attribute("updated_at")
 
     @staticmethod
     def resolve_organization(obj: Any, context: Any) -> Any:
@@ -394,17 +397,10 @@ class ServiceOut(OfferFields):
         orgs = list(obj.organizations.all())
         return orgs[0] if orgs else None
 
-    @staticmethod
-    def resolve_phones(obj: Any, context: Any) -> Any:
-        return list(obj.phones.all()) if _service_full(context) else None
-
-    @staticmethod
-    def resolve_schedules(obj: Any, context: Any) -> Any:
-        return sorted_schedules(obj) if _service_full(context) else None
-
-    @staticmethod
-    def resolve_service_areas(obj: Any, context: Any) -> Any:
-        return service_areas(obj) if _service_full(context) else None
+    resolve_phones = _child_array(_service_full, all_phones)
+    resolve_schedules = _child_array(_service_full, sorted_schedules)
+    # a lambda: in the class body `service_areas` is the field, not the function
+    resolve_service_areas = _child_array(_service_full, lambda obj: service_areas(obj))
 
     @staticmethod
     def resolve_service_at_locations(obj: Any, context: Any) -> Any:
@@ -412,13 +408,8 @@ class ServiceOut(OfferFields):
             return None
         return sorted(obj.service_at_locations.all(), key=lambda s: str(s.id))
 
-    @staticmethod
-    def resolve_contacts(obj: Any, context: Any) -> Any:
-        return sorted_contacts(obj) if _service_full(context) else None
-
-    @staticmethod
-    def resolve_attributes(obj: Any, context: Any) -> Any:
-        return attributes(obj, "service") if _service_full(context) else None
+    resolve_contacts = _child_array(_service_full, sorted_contacts)
+    resolve_attributes = _child_array(_service_full, lambda obj: attributes(obj, "service"))
 
     @staticmethod
     def resolve_organizations(obj: Any, context: Any) -> Any:
@@ -473,37 +464,15 @@ class OrganizationOut(RecordFields):
     def resolve_website(obj: Any) -> str | None:
         return first_url(obj)
 
-    @staticmethod
-    def resolve_parent_organization_id(obj: Any) -> Any:
-        return obj.parent_id
+    resolve_parent_organization_id = from_attribute("parent_id")
+    resolve_parent_organization = from_attribute("parent")
 
-    @staticmethod
-    def resolve_phones(obj: Any, context: Any) -> Any:
-        return list(obj.phones.all()) if _full(context) else None
-
-    @staticmethod
-    def resolve_contacts(obj: Any, context: Any) -> Any:
-        return sorted_contacts(obj) if _full(context) else None
-
-    @staticmethod
-    def resolve_locations(obj: Any, context: Any) -> Any:
-        return sorted(obj.locations.all(), key=lambda loc: str(loc.id)) if _full(context) else None
-
-    @staticmethod
-    def resolve_attributes(obj: Any, context: Any) -> Any:
-        return attributes(obj, "organization") if _full(context) else None
-
-    @staticmethod
-    def resolve_service_areas(obj: Any, context: Any) -> Any:
-        return service_areas(obj) if _full(context) else None
-
-    @staticmethod
-    def resolve_schedules(obj: Any, context: Any) -> Any:
-        return sorted_schedules(obj) if _full(context) else None
-
-    @staticmethod
-    def resolve_parent_organization(obj: Any) -> Any:
-        return obj.parent
+    resolve_phones = _child_array(_full, all_phones)
+    resolve_contacts = _child_array(_full, sorted_contacts)
+    resolve_locations = _child_array(_full, lambda obj: sorted(obj.locations.all(), key=lambda loc: str(loc.id)))
+    resolve_attributes = _child_array(_full, lambda obj: attributes(obj, "organization"))
+    resolve_service_areas = _child_array(_full, lambda obj: service_areas(obj))
+    resolve_schedules = _child_array(_full, sorted_schedules)
 
 
 class RoleOut(OfferFields):
