@@ -165,8 +165,17 @@ def _read_part(
 ) -> Any:
     """One part of a gezinsplan (a step, an agreement, a meeting): need-to-know first, then the part (404 if
     it is not of this gezinsplan), and only then the read is logged, with the part's key."""
-    part = get(_for_change(request, gezinsplan_id), key)
-    _read(request, gezinsplan_id, object_type, key, action=action)
+    gezinsplan = _for_change(request, gezinsplan_id)
+    part = get(gezinsplan, key)
+    # The case is already checked: log the part's read without looking the case up a second time.
+    selectors.gezinsplan_part_read(
+        context=access_context(request),
+        user=request.user,
+        gezinsplan=gezinsplan,
+        object_type=object_type,
+        object_id=key,
+        action=action,
+    )
     return part
 
 

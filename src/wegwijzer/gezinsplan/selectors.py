@@ -13,12 +13,13 @@ import uuid
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.audit.service import access_log_for_gezinsplan, access_log_write
+from wegwijzer.audit.service import access_log_for_gezinsplan, access_log_write, access_log_write_many
 
 from . import policy
 from .models import (
@@ -58,30 +59,68 @@ def gezinsplan_list_for_user(user: Any) -> QuerySet[Gezinsplan]:
     return Gezinsplan.objects.filter(pk__in=current.values("gezinsplan_id")).order_by("-created_at")
 
 
+def _lookup(user: Any, gezinsplan_id: Any) -> tuple[Gezinsplan | None, Membership | None]:
+    """The case (None if there is none) and the user's current membership of it (None: no access).
+
+    The policy's "view" rule is being a current member (`policy.is_current_member`, i.e. a
+    `policy.current_membership`), so this one membership query both decides need-to-know and gives the
+    request its membership (`viewer_membership`), instead of one query per `policy.can` on the page.
+    `tests/gezinsplan/test_query_counts.py` checks that this agrees with `policy.can(user, "view", ...)`.
+    """
+    pk = _uuid(gezinsplan_id)
+    gezinsplan = Gezinsplan.objects.select_related("created_by").filter(pk=pk).first() if pk else None
+    if gezinsplan is None:
+        return None, None
+    membership = policy.current_membership(user, gezinsplan)
+    gezinsplan._viewer = (getattr(user, "pk", None), membership)  # type: ignore[attr-defined]
+    return gezinsplan, membership
+
+
+def _denied_entry(context: AccessContext, user: Any, gezinsplan: Gezinsplan) -> dict[str, Any]:
+    return {
+        "context": context,
+        "user": user,
+        "action": Action.READ if context.is_read else Action.UPDATE,
+        "gezinsplan_id": str(gezinsplan.pk),
+        "object_type": "gezinsplan",
+        "outcome": "denied",
+    }
+
+
+def _refuse(user: Any, gezinsplan: Gezinsplan | None, context: AccessContext | None) -> policy.NotAMember:
+    """Log a refused look at an existing case as "denied" (with a context) and give the error to raise."""
+    entry: dict[str, Any] | None = None
+    if gezinsplan is not None and context is not None:
+        entry = _denied_entry(context, user, gezinsplan)
+        access_log_write(**entry)
+    # A caller that rolls back its transaction on this refusal re-writes the entry afterwards.
+    return policy.NotAMember(NOT_FOUND, access_log=entry)
+
+
 def gezinsplan_get_for_user(user: Any, gezinsplan_id: Any, *, context: AccessContext | None = None) -> Gezinsplan:
     """The case if the user is a current member; `policy.NotAMember` otherwise (also for malformed ids).
 
     With `context`, a refused look at an existing case is logged as outcome "denied" in that case's log.
     """
-    pk = _uuid(gezinsplan_id)
-    gezinsplan = Gezinsplan.objects.filter(pk=pk).first() if pk else None
-    if gezinsplan is None:
-        raise policy.NotAMember(NOT_FOUND)
-    if not policy.can(user, "view", gezinsplan):
-        entry: dict[str, Any] | None = None
-        if context is not None:
-            entry = {
-                "context": context,
-                "user": user,
-                "action": Action.READ if context.is_read else Action.UPDATE,
-                "gezinsplan_id": str(gezinsplan.pk),
-                "object_type": "gezinsplan",
-                "outcome": "denied",
-            }
-            access_log_write(**entry)
-        # A caller that rolls back its transaction on this refusal re-writes the entry afterwards.
-        raise policy.NotAMember(NOT_FOUND, access_log=entry)
+    gezinsplan, membership = _lookup(user, gezinsplan_id)
+    if gezinsplan is None or membership is None:
+        raise _refuse(user, gezinsplan, context)
     return gezinsplan
+
+
+def viewer_membership(user: Any, gezinsplan: Gezinsplan) -> Membership | None:
+    """The user's current membership of a case fetched by this module for that user (no new query), else
+    `policy.current_membership`. For showing a page; a service that changes the team checks afresh."""
+    viewer = getattr(gezinsplan, "_viewer", None)
+    if viewer is not None and viewer[0] == getattr(user, "pk", None):
+        return viewer[1]
+    return policy.current_membership(user, gezinsplan)
+
+
+def viewer_may_change(user: Any, gezinsplan: Gezinsplan) -> bool:
+    """`policy.can(user, "change", gezinsplan)` (a current member of an open case) without a second
+    membership query; checked against `policy.can` in tests/gezinsplan/test_query_counts.py."""
+    return viewer_membership(user, gezinsplan) is not None and bool(policy.is_open_gezinsplan(user, gezinsplan))
 
 
 def gezinsplan_log(
@@ -117,13 +156,36 @@ def gezinsplan_read(
 ) -> Gezinsplan:
     """Check need-to-know and log the read ("read", or "export" for exports). `policy.NotAMember` for non-members.
 
+    The check and its log row are one transaction (one commit). A refusal leaves that transaction first
+    and is logged as "denied" outside it, so rolling the read back never takes the denial with it.
     A HEAD request is checked the same way but not logged: its answer carries no case data (the server
     sends headers only), and the log records who saw what. A refused HEAD is still logged as denied.
     """
-    gezinsplan = gezinsplan_get_for_user(user, gezinsplan_id, context=context)
-    if not _is_head(context):
-        gezinsplan_log(context, user, action, gezinsplan, object_type, object_id, detail)
+    # No savepoint inside a caller's transaction: nothing in here is meant to roll back on its own.
+    with transaction.atomic(savepoint=False):
+        gezinsplan, membership = _lookup(user, gezinsplan_id)
+        if gezinsplan is not None and membership is not None and not _is_head(context):
+            gezinsplan_log(context, user, action, gezinsplan, object_type, object_id, detail)
+    if gezinsplan is None or membership is None:
+        raise _refuse(user, gezinsplan, context)
     return gezinsplan
+
+
+def gezinsplan_part_read(
+    *,
+    context: AccessContext | None,
+    user: Any,
+    gezinsplan: Gezinsplan,
+    object_type: str,
+    object_id: Any = "",
+    action: AccessLogEntry.Action = AccessLogEntry.Action.READ,
+) -> None:
+    """Log the read of one part of a case that `gezinsplan_get_for_user` already let through (not for HEAD).
+
+    For reads that must find the part first (a missing one is a 404 and no read): no second case lookup.
+    """
+    if not _is_head(context):
+        gezinsplan_log(context, user, action, gezinsplan, object_type, object_id)
 
 
 def _is_head(context: AccessContext | None) -> bool:
@@ -131,17 +193,25 @@ def _is_head(context: AccessContext | None) -> bool:
 
 
 def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Gezinsplan]:
-    """The user's cases, each listing logged as a read (labels are case data)."""
-    gezinsplannen = list(gezinsplan_list_for_user(user))
-    for gezinsplan in [] if _is_head(context) else gezinsplannen:
-        access_log_write(
-            context=context,
-            user=user,
-            action=Action.READ,
-            gezinsplan_id=str(gezinsplan.pk),
-            object_type="gezinsplan",
-            detail="lijst",
-        )
+    """The user's cases, each listing logged as a read (labels are case data).
+
+    Still one "read" row per listed case, but all of them in one INSERT, in the same transaction as the
+    list itself: one statement and one commit, whether the list holds 2 cases or 200.
+    """
+    with transaction.atomic(savepoint=False):
+        gezinsplannen = list(gezinsplan_list_for_user(user))
+        if not _is_head(context):
+            access_log_write_many(
+                {
+                    "context": context,
+                    "user": user,
+                    "action": Action.READ,
+                    "gezinsplan_id": str(gezinsplan.pk),
+                    "object_type": "gezinsplan",
+                    "detail": "lijst",
+                }
+                for gezinsplan in gezinsplannen
+            )
     return gezinsplannen
 
 

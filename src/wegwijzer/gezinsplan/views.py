@@ -84,11 +84,12 @@ def _context(request: HttpRequest, gezinsplan: Gezinsplan, active: str, **extra:
     context = {
         "gezinsplan": gezinsplan,
         "active": active,
-        "can_change": policy.can(request.user, "change", gezinsplan),
+        # The membership the selector's need-to-know check fetched: no further query per page.
+        "can_change": selectors.viewer_may_change(request.user, gezinsplan),
         "phase_label": vocab.label("phases", gezinsplan.phase),
         "wijk_label": vocab.label("wijken", gezinsplan.wijk),
         "steps": [(value, label) for value, label in Step.choices],
-        "me": policy.current_membership(request.user, gezinsplan),
+        "me": selectors.viewer_membership(request.user, gezinsplan),
     }
     context.update(extra)
     return context
@@ -230,7 +231,7 @@ def detail(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
             gezinsplan,
             "detail",
             members=_with_role_labels(selectors.members_current(gezinsplan)),
-            regie=getattr(gezinsplan, "regie", None),
+            regie=selectors.regie_for_gezinsplan(gezinsplan),  # with its members' users, not one query each
             sections=selectors.sections_for_gezinsplan(gezinsplan),
             agreements=[{"agreement": a, "overdue": a.is_overdue(today)} for a in agreements[:5]],
             meetings=[m for m in selectors.meetings_for_gezinsplan(gezinsplan) if m.starts_at >= timezone.now()][:3],
@@ -718,7 +719,7 @@ def meeting_ics(request: HttpRequest, gezinsplan_id: Any, meeting_id: Any) -> Ht
 def handover(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     gezinsplan = _check(request, gezinsplan_id) if request.method == "POST" else _read(request, gezinsplan_id, "handover")
     members = list(selectors.members_current(gezinsplan))
-    me = policy.current_membership(request.user, gezinsplan)
+    me = selectors.viewer_membership(request.user, gezinsplan)
     form = forms.HandoverForm(
         request.POST or None, members=members, initial={"leaving": str(me.pk) if me else ""}
     )
