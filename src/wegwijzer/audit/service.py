@@ -3,6 +3,9 @@
     access_log_write(context=access_context(request), user=request.user, action=AccessLogEntry.Action.READ, gezinsplan_id=case.public_id,
                      object_type="agreement", object_id=str(agreement.pk))
 
+A read of many cases at once (the case list) appends its rows with `access_log_write_many`: one INSERT
+(`bulk_create`) inside the caller's transaction instead of one autocommitted INSERT per row.
+
 Each entry is also emitted as one structured event on the logger "wegwijzer.audit" (for shipping to a
 SIEM); the database row is the record of truth.
 """
