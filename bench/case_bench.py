@@ -133,8 +133,11 @@ def main() -> None:
         load1 = time.time()
         loaded = {name: run_wrk(url, connections=args.connections, duration=args.duration, lua_extra=lua)
                   for name, (url, lua) in targets.items()}
-        single = {name: run_wrk(url, connections=1, duration=args.duration, lua_extra=lua)
-                  for name, (url, lua) in targets.items()}
+        single = {}
+        for name, (url, lua) in targets.items():
+            time.sleep(3)  # let the server drain what the loaded run left queued
+            run_wrk(url, connections=1, duration=1, lua_extra=lua)
+            single[name] = run_wrk(url, connections=1, duration=args.duration, lua_extra=lua)
         load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     finally:
         if server_proc is not None:

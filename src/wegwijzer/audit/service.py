@@ -28,6 +28,7 @@ logger = structlog.wrap_logger(
     logging.getLogger(LOGGER_NAME),
     wrapper_class=structlog.stdlib.BoundLogger,
     processors=[
+        structlog.stdlib.filter_by_level,  # render nothing the logger would drop (LOG_LEVEL above INFO)
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.JSONRenderer(ensure_ascii=False),
     ],
