@@ -13,7 +13,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -156,18 +155,18 @@ def gezinsplan_read(
 ) -> Gezinsplan:
     """Check need-to-know and log the read ("read", or "export" for exports). `policy.NotAMember` for non-members.
 
-    The check and its log row are one transaction (one commit). A refusal leaves that transaction first
-    and is logged as "denied" outside it, so rolling the read back never takes the denial with it.
+    The log row is one autocommitted INSERT after the check, deliberately not one transaction around
+    check and row: on SQLite (`transaction_mode` IMMEDIATE) that transaction takes the database's write
+    lock for the reads too and serialises every case read (case_bench: 85 → 16 req/s under 50 clients),
+    and on PostgreSQL a read-only statement commits without a WAL flush, so there is nothing to save.
     A HEAD request is checked the same way but not logged: its answer carries no case data (the server
     sends headers only), and the log records who saw what. A refused HEAD is still logged as denied.
     """
-    # No savepoint inside a caller's transaction: nothing in here is meant to roll back on its own.
-    with transaction.atomic(savepoint=False):
-        gezinsplan, membership = _lookup(user, gezinsplan_id)
-        if gezinsplan is not None and membership is not None and not _is_head(context):
-            gezinsplan_log(context, user, action, gezinsplan, object_type, object_id, detail)
+    gezinsplan, membership = _lookup(user, gezinsplan_id)
     if gezinsplan is None or membership is None:
         raise _refuse(user, gezinsplan, context)
+    if not _is_head(context):
+        gezinsplan_log(context, user, action, gezinsplan, object_type, object_id, detail)
     return gezinsplan
 
 
@@ -195,23 +194,23 @@ def _is_head(context: AccessContext | None) -> bool:
 def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Gezinsplan]:
     """The user's cases, each listing logged as a read (labels are case data).
 
-    Still one "read" row per listed case, but all of them in one INSERT, in the same transaction as the
-    list itself: one statement and one commit, whether the list holds 2 cases or 200.
+    Still one "read" row per listed case, but all of them in one INSERT (`access_log_write_many`, inside
+    the caller's transaction if there is one): one statement and one commit, for 2 cases or 200. The list
+    is read before, outside any transaction, for the reason given at `gezinsplan_read`.
     """
-    with transaction.atomic(savepoint=False):
-        gezinsplannen = list(gezinsplan_list_for_user(user))
-        if not _is_head(context):
-            access_log_write_many(
-                {
-                    "context": context,
-                    "user": user,
-                    "action": Action.READ,
-                    "gezinsplan_id": str(gezinsplan.pk),
-                    "object_type": "gezinsplan",
-                    "detail": "lijst",
-                }
-                for gezinsplan in gezinsplannen
-            )
+    gezinsplannen = list(gezinsplan_list_for_user(user))
+    if not _is_head(context):
+        access_log_write_many(
+            {
+                "context": context,
+                "user": user,
+                "action": Action.READ,
+                "gezinsplan_id": str(gezinsplan.pk),
+                "object_type": "gezinsplan",
+                "detail": "lijst",
+            }
+            for gezinsplan in gezinsplannen
+        )
     return gezinsplannen
 
 
