@@ -21,6 +21,8 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Test transactions roll back without signals: the search index must re-check the map every time.
     settings.SEARCH_STAMP_SECONDS = 0
+    # The advice tally is written at once, inside the test's transaction; the spool has its own tests.
+    settings.ADVICE_TALLY_FLUSH_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

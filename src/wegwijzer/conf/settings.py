@@ -249,6 +249,11 @@ CORRECTION_RATE_PER_HOUR = int(env("CORRECTION_RATE_PER_HOUR", "5"))
 # How often (seconds) a process checks whether another process changed the social map (search index).
 SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))
 
+# The anonymous advice tally: rows wait in a per-process spool file and reach the database this many
+# seconds later in one INSERT (0: one INSERT per advice, at once). See routeguide/tally.py.
+ADVICE_TALLY_FLUSH_SECONDS = float(env("ADVICE_TALLY_FLUSH_SECONDS", "5"))
+ADVICE_TALLY_SPOOL_DIR = Path(env("ADVICE_TALLY_SPOOL_DIR", str(VAR_DIR / "tally")))
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {

@@ -33,3 +33,18 @@ class AdviceTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.phase} {self.reporter} {self.wijk or '-'}"
+
+
+class TallySpool(models.Model):
+    """A spool file of tally rows that has been stored: makes storing each file happen once (routeguide/tally.py)."""
+
+    name = models.CharField(_("bestandsnaam"), max_length=200, unique=True)
+    rows = models.PositiveIntegerField(_("rijen"))
+    stored_at = models.DateTimeField(_("opgeslagen op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opgeslagen telbestand")
+        verbose_name_plural = _("opgeslagen telbestanden")
+
+    def __str__(self) -> str:
+        return self.name
