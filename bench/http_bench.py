@@ -16,6 +16,7 @@ import platform
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WW = REPO / ".venv" / "bin" / "wegwijzer"
+WW = REPO / ".venv" / "bin" / "wegwijzer"  # with PYTHONPATH=<other tree>/src it serves that tree's code
 RESULTS = REPO / "bench" / "results"
 
 ADVICE_BODY = {
@@ -91,6 +92,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--label", default="", help="results go to bench/results/http[-LABEL].json")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -117,27 +119,43 @@ def main() -> None:
             "search": (f"{base}/search?q=kraamzorg%20extra%20uren", ""),
             "advice": (f"{base}/advice", post),
         }
-        for url, lua in targets.values():  # warm every worker's caches (search index, rule set)
-            run_wrk(url, connections=args.connections, duration=2, lua_extra=lua)
+        warm = {name: run_wrk(url, connections=args.connections, duration=2, lua_extra=lua)
+                for name, (url, lua) in targets.items()}  # warm every worker's caches (search index, rule set)
         results = {name: run_wrk(url, connections=args.connections, duration=args.duration, lua_extra=lua)
                    for name, (url, lua) in targets.items()}
     finally:
         server.terminate()
-        server.wait(10)
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            server.wait(60)  # the web workers finish their requests, the task worker its task
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    # Every advice is counted: the anonymous tally rows stored (after the server stopped and any rows still
+    # waiting in spool files were stored) against the advice responses wrk saw.
+    subprocess.run([WW, "tally", "flush"], env=env, capture_output=True)  # absent on older trees: no-op
+    with sqlite3.connect(tmp / "wegwijzer.sqlite3") as db:
+        table = "routeguide_advicetally"
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+            table = "routes_advicetally"  # trees before the rename of the routes app
+        stored = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - one of two names
+    shutil.rmtree(tmp, ignore_errors=True)
+    answered = warm["advice"]["requests"] + results["advice"]["requests"]
+    tally = {"advice_responses_seen_by_wrk": answered, "tally_rows_stored": stored}
 
     for name in ("search", "advice"):
         results[name]["p95_ratio_to_trivial"] = round(results[name]["p95_ms"] / max(results["trivial"]["p95_ms"], 0.01), 2)
     report = {"machine": machine(), "connections": args.connections, "duration_s": args.duration,
               "server": {"workers": args.workers, "threads": args.threads, "server": "gunicorn gthread"},
-              "results": results}
+              "results": results, "tally": tally}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "http.json").write_text(json.dumps(report, indent=2) + "\n")
+    name = f"http-{args.label}.json" if args.label else "http.json"
+    (RESULTS / name).write_text(json.dumps(report, indent=2) + "\n")
     print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ trivial | errors |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, r in results.items():
         print(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
               f"{r.get('p95_ratio_to_trivial', 1.0)} | {r['errors'] + r['non2xx']} |")
+    print(json.dumps(tally))
     print(json.dumps(report["machine"]), file=sys.stderr)
 
 
