@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,15 +51,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(port: int, timeout: float = 30) -> None:
+def wait_for(port: int, timeout: float = 120) -> None:
+    """Until the health endpoint answers 200 twenty times in a row (every worker booted, on a loaded box too)."""
     deadline = time.time() + timeout
-    while time.time() < deadline:
+    answered = 0
+    while time.time() < deadline and answered < 20:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5) as response:
+                answered = answered + 1 if response.status == 200 else 0
         except OSError:
+            answered = 0
             time.sleep(0.2)
-    raise SystemExit("server did not start")
+    if answered < 20:
+        raise SystemExit("server did not start")
 
 
 def run_wrk(url: str, *, connections: int, duration: int, lua_extra: str = "") -> dict:
@@ -119,7 +124,7 @@ def main() -> None:
             "search": (f"{base}/search?q=kraamzorg%20extra%20uren", ""),
             "advice": (f"{base}/advice", post),
         }
-        warm = {name: run_wrk(url, connections=args.connections, duration=2, lua_extra=lua)
+        warm = {name: run_wrk(url, connections=args.connections, duration=4, lua_extra=lua)
                 for name, (url, lua) in targets.items()}  # warm every worker's caches (search index, rule set)
         results = {name: run_wrk(url, connections=args.connections, duration=args.duration, lua_extra=lua)
                    for name, (url, lua) in targets.items()}
