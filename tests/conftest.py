@@ -101,6 +101,11 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
 
 
 @pytest.fixture
+def axe_violations_of():
+    return axe_violations
+
+
+@pytest.fixture
 def assert_accessible():
     def check(page) -> None:
         violations = axe_violations(page)

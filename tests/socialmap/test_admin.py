@@ -43,6 +43,8 @@ def _form_data(response) -> dict:
         elif isinstance(value, (list, dict)):
             value = form[name].value()
         data[name] = "" if value is None else value
+        if field.show_hidden_initial:  # fields with a callable default: the browser posts their initial too
+            data[form.add_initial_prefix(name)] = form[name].value()
     for fs in (response.context.get("inline_admin_formsets") or []):
         prefix = fs.formset.prefix
         data[f"{prefix}-TOTAL_FORMS"] = "0"
@@ -85,3 +87,35 @@ def test_admin_edit_records_history_with_user_and_revert(editor, loaded_map, adm
 def test_history_on_every_record_model():
     for model in (Role, Service, Organization, Wijk):
         assert hasattr(model, "history")
+
+
+def test_saving_an_unchanged_record_adds_no_history(editor, loaded_map):
+    role = Role.objects.get(slug="jgz")
+    before = role.history.count()
+    url = reverse("admin:socialmap_role_change", args=[role.pk])
+    data = _form_data(editor.get(url))  # posted back as the browser shows it
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert role.history.count() == before
+    data["summary"] = role.summary + " Aangevuld."
+    assert editor.post(url, data).status_code == 302
+    assert role.history.count() == before + 1
+    latest = role.history.latest()
+    assert "summary" in [c.field for c in latest.diff_against(latest.prev_record).changes]
+    assert {t.taxonomyterm_id for t in latest.terms.all()} == set(role.terms.values_list("pk", flat=True))
+
+
+def test_changing_the_terms_is_one_history_row_with_the_new_terms(editor, loaded_map):
+    from wegwijzer.socialmap.models import TaxonomyTerm
+
+    role = Role.objects.get(slug="jgz")
+    before = role.history.count()
+    url = reverse("admin:socialmap_role_change", args=[role.pk])
+    data = _form_data(editor.get(url))
+    extra = TaxonomyTerm.objects.exclude(pk__in=role.terms.values("pk")).order_by("code").first()
+    data["terms"] = [*data.get("terms", []), str(extra.pk)]
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert role.history.count() == before + 1
+    latest = role.history.latest()
+    assert str(extra.pk) in {str(t.taxonomyterm_id) for t in latest.terms.all()}

@@ -90,12 +90,30 @@ class ApiTokenInline(admin.TabularInline):
         return False
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Roles by their Dutch name, and accounts without a role (operators) as such, not as an empty link."""
+
+    title = _("rol")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        used = set(model_admin.get_queryset(request).values_list("role", flat=True).distinct())
+        labels = all_roles()
+        return [(code or "-", labels.get(code, code) if code else _("(geen rol)")) for code in sorted(used)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(role="" if value == "-" else value)
+
+
 @admin.register(User)
 class WegwijzerUserAdmin(VerifiedOnlyMixin, UserAdmin):
     form = WegwijzerUserChangeForm
     add_form = WegwijzerUserCreationForm
     list_display = ("username", "get_full_name", "role", "organization_slug", "is_active", "is_staff", "last_login")
-    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    list_filter = (RoleFilter, "is_active", "is_staff", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email", "organization_slug")
     fieldsets = (
         *tuple(UserAdmin.fieldsets or ())[:1],
@@ -231,6 +249,8 @@ def enrolment_codes_page(request, admin_site, *, issued, skipped=()) -> HttpResp
 
 class SafeTOTPDeviceAdmin(VerifiedOnlyMixin, TOTPDeviceAdmin):
     """Deleting a device is the reset after a lost phone: it issues a new enrolment code, shown once."""
+
+    search_help_text = _("Zoek op gebruikersnaam of e-mailadres van de gebruiker.")  # django-otp's is English
 
     def get_actions(self, request):
         # The bulk delete would reset devices without handing out codes; delete one device at a time.

@@ -1,8 +1,20 @@
 """The access log in the admin: read-only, for two-factor verified superusers, and only ids (never case content)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLogEntry
+
+
+class LabelledValuesFilter(admin.AllValuesFieldListFilter):
+    """Django's "all values" filter, but an empty value (an operator without a role) is a link named "(leeg)"
+    instead of an unnamed link."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice.get("display") == "":
+                choice = {**choice, "display": _("(leeg)")}
+            yield choice
 
 
 def _superuser_verified(request) -> bool:
@@ -17,7 +29,7 @@ def _superuser_verified(request) -> bool:
 class AccessLogEntryAdmin(admin.ModelAdmin):
     list_display = ("occurred_at", "username", "role", "organization_slug", "action", "outcome", "gezinsplan_id",
                     "object_type", "object_id", "client_address")
-    list_filter = ("action", "outcome", "role")
+    list_filter = ("action", "outcome", ("role", LabelledValuesFilter))
     search_fields = ("=gezinsplan_id", "=username", "=event_id", "=client_address")
     date_hierarchy = "occurred_at"
     ordering = ("-occurred_at", "-id")

@@ -99,7 +99,7 @@ WSGI_APPLICATION = "wegwijzer.conf.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [PACKAGE_DIR / "templates"],  # project-level overrides of libraries' templates (the admin's)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

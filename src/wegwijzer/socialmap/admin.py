@@ -55,6 +55,58 @@ class SafeAutocompleteMixin:
 
 
 
+class RealChangesHistoryAdmin(SimpleHistoryAdmin):
+    """One history row per real change, none for a save that changes nothing.
+
+    django-simple-history writes a row on every save and one more per many-to-many signal, which Django sends
+    even when the set of terms is the same: a form saved unchanged showed as a change, and a change of the
+    terms as two or three rows, the first with the old terms. Compared with the stored row (not the form's
+    initial values), so a revert to an older version is a change too.
+    """
+
+    @staticmethod
+    def _fields_differ(obj) -> bool:
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+        if stored is None:
+            return True
+        return any(getattr(stored, f.attname) != getattr(obj, f.attname)
+                   for f in obj._meta.concrete_fields if not getattr(f, "auto_now", False))
+
+    @staticmethod
+    def _m2m_differ(form) -> bool:
+        obj = form.instance
+        for field in obj._meta.many_to_many:
+            if field.name in form.cleaned_data:
+                wanted = {each.pk for each in form.cleaned_data[field.name]}
+                if wanted != set(getattr(obj, field.name).values_list("pk", flat=True)):
+                    return True
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        request._wegwijzer_m2m_differ = self._m2m_differ(form)  # before the save: the stored terms
+        if not self._fields_differ(obj):
+            return None  # nothing to save; its modification time stays the time of its last real change
+        if request._wegwijzer_m2m_differ:
+            obj.save_without_historical_record()  # the row is written once the terms are saved too
+            return None
+        return super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:  # a new record: its terms arrive as a change right after its "+" row
+            return super().save_related(request, form, formsets, change)
+        obj = form.instance
+        obj.skip_history_when_saving = True  # Django's m2m signals: one row is written below, if any
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            del obj.skip_history_when_saving
+        if getattr(request, "_wegwijzer_m2m_differ", False):
+            obj.save()  # one history row, with the new terms
+        return None
+
+
 class TermFilter(admin.SimpleListFilter):
     """Filter records on one taxonomy's terms (law, phase, domain, access)."""
 
@@ -154,7 +206,7 @@ class LocationInline(admin.TabularInline):
 
 
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(SimpleHistoryAdmin):
+class TaxonomyTermAdmin(RealChangesHistoryAdmin):
     list_display = ("code", "name", "taxonomy")
     list_filter = ("taxonomy",)
     search_fields = ("code", "name", "description")
@@ -162,14 +214,14 @@ class TaxonomyTermAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Wijk)
-class WijkAdmin(SimpleHistoryAdmin):
+class WijkAdmin(RealChangesHistoryAdmin):
     list_display = ("name", "slug")
     search_fields = ("slug", "name", "description")
     fields = ("slug", "name", "description", "sources")
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(RealChangesHistoryAdmin):
     actions = (mark_checked_today,)
     list_display = ("name", "slug", "office_hours_only", "assured_date")
     list_filter = RECORD_FILTERS
@@ -179,7 +231,7 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
     actions = (mark_checked_today,)
     list_display = ("name", "slug", "kind", "wijk", "parent", "assured_date")
     list_filter = ("kind", "wijk", *RECORD_FILTERS)
@@ -196,7 +248,7 @@ class OrganizationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(RealChangesHistoryAdmin):
     actions = (mark_checked_today,)
     list_display = ("name", "slug", "office_hours_only", "assured_date")
     list_filter = ("service_areas", *RECORD_FILTERS)
@@ -211,7 +263,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class LocationAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
     list_display = ("name", "organization", "address", "wijk")
     list_filter = ("wijk",)
     search_fields = ("name", "address", "organization__name")
@@ -226,21 +278,21 @@ class ServiceAtLocationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ContactAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
     list_display = ("__str__", "title", "organization", "service", "email")
     search_fields = ("name", "title", "email", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")
 
 
 @admin.register(Phone)
-class PhoneAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class PhoneAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
     list_display = ("number", "description", "organization", "service", "contact")
     search_fields = ("number", "description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service", "contact")
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ScheduleAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
     list_display = ("description", "organization", "service")
     search_fields = ("description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")
