@@ -26,6 +26,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _search_index_per_test(settings, tmp_path):
+    """Each test gets its own on-disk search index (built in-process on its first search) and fresh
+    snapshots: a test's writes roll back, and with them the change counter, so the next test may reach the
+    same counter value with other records."""
+    from wegwijzer.socialmap import snapshot
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    settings.SEARCH_BUILD_IN_PROCESS = True
+    snapshot._entries.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_inline(settings):
     """Tasks run in-process on commit, as most tests expect (the mail is in mail.outbox at once). The
     database backend and its worker have their own tests (tests/core/test_tasks_database.py)."""

@@ -248,6 +248,14 @@ CORRECTION_RATE_PER_HOUR = int(env("CORRECTION_RATE_PER_HOUR", "5"))
 
 # How often (seconds) a process checks whether another process changed the social map (search index).
 SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))
+# The host's on-disk search index (docs/search.md): one writer (`wegwijzer search_index --follow`, started by
+# `serve`), every process reads it. Without a running indexer a process builds it itself (tests, CLI).
+SEARCH_INDEX_DIR = Path(env("SEARCH_INDEX_DIR", str(VAR_DIR / "search-index")))
+SEARCH_BUILD_IN_PROCESS = env_bool("SEARCH_BUILD_IN_PROCESS", True)
+SEARCH_FOLLOW_SECONDS = float(env("SEARCH_FOLLOW_SECONDS", "0.25"))  # the indexer's poll of the counter
+SEARCH_WAIT_SECONDS = float(env("SEARCH_WAIT_SECONDS", "60"))  # a reader waits this long for a first index
+SEARCH_UPDATE_MAX_RECORDS = int(env("SEARCH_UPDATE_MAX_RECORDS", "2000"))  # more changed: rebuild aside
+SEARCH_CHANGELOG_KEEP = int(env("SEARCH_CHANGELOG_KEEP", "100000"))  # counter values of change log kept
 
 # The anonymous advice tally: rows wait in a per-process spool file and reach the database this many
 # seconds later in one INSERT (0: one INSERT per advice, at once). See routeguide/tally.py.

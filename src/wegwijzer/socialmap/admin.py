@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Contact,
     Correction,
@@ -162,10 +164,12 @@ def mark_checked_today(modeladmin, request, queryset):
     from django.utils import timezone
 
     today = timezone.localdate()
-    for obj in queryset:
-        obj.assured_date, obj.unconfirmed_source = today, ""
-        obj._change_reason = "gecontroleerd"
-        obj.save()
+    with transaction.atomic():
+        for obj in queryset:
+            obj.assured_date, obj.unconfirmed_source = today, ""
+            obj._change_reason = "gecontroleerd"
+            obj.save()
+        services.map_records_changed(user=request.user, objects=queryset)
     modeladmin.message_user(request, _("%(n)d record(s) gemarkeerd als vandaag gecontroleerd.") % {"n": len(queryset)})
 
 
@@ -205,8 +209,31 @@ class LocationInline(admin.TabularInline):
     fields = ("name", "address", "wijk")
 
 
+class ChangeCountedMixin:
+    """Every save and delete in the admin (history reverts included) logs its change through the service
+    layer in the same transaction, so every host's search index and snapshots follow (socialmap.changes)."""
+
+    def save_model(self, request, obj, form, change):
+        # The form's m2m fields are saved after this, in the admin's same transaction: the bump commits with them.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            services.map_records_changed(user=request.user, objects=[obj])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            keys = services.map_change_keys(objects=[obj])  # before the delete: ids and owners still readable
+            super().delete_model(request, obj)  # type: ignore[misc]
+            services.map_records_changed(user=request.user, keys=keys)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            keys = services.map_change_keys(objects=list(queryset))
+            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            services.map_records_changed(user=request.user, keys=keys)
+
+
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(RealChangesHistoryAdmin):
+class TaxonomyTermAdmin(ChangeCountedMixin, RealChangesHistoryAdmin):
     list_display = ("code", "name", "taxonomy")
     list_filter = ("taxonomy",)
     search_fields = ("code", "name", "description")
@@ -214,14 +241,14 @@ class TaxonomyTermAdmin(RealChangesHistoryAdmin):
 
 
 @admin.register(Wijk)
-class WijkAdmin(RealChangesHistoryAdmin):
+class WijkAdmin(ChangeCountedMixin, RealChangesHistoryAdmin):
     list_display = ("name", "slug")
     search_fields = ("slug", "name", "description")
     fields = ("slug", "name", "description", "sources")
 
 
 @admin.register(Role)
-class RoleAdmin(RealChangesHistoryAdmin):
+class RoleAdmin(ChangeCountedMixin, RealChangesHistoryAdmin):
     actions = (mark_checked_today,)
     list_display = ("name", "slug", "office_hours_only", "assured_date")
     list_filter = RECORD_FILTERS
@@ -231,7 +258,7 @@ class RoleAdmin(RealChangesHistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
+class OrganizationAdmin(SafeAutocompleteMixin, ChangeCountedMixin, RealChangesHistoryAdmin):
     actions = (mark_checked_today,)
     list_display = ("name", "slug", "kind", "wijk", "parent", "assured_date")
     list_filter = ("kind", "wijk", *RECORD_FILTERS)
@@ -248,7 +275,7 @@ class OrganizationAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(RealChangesHistoryAdmin):
+class ServiceAdmin(ChangeCountedMixin, RealChangesHistoryAdmin):
     actions = (mark_checked_today,)
     list_display = ("name", "slug", "office_hours_only", "assured_date")
     list_filter = ("service_areas", *RECORD_FILTERS)
@@ -263,7 +290,7 @@ class ServiceAdmin(RealChangesHistoryAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
+class LocationAdmin(SafeAutocompleteMixin, ChangeCountedMixin, RealChangesHistoryAdmin):
     list_display = ("name", "organization", "address", "wijk")
     list_filter = ("wijk",)
     search_fields = ("name", "address", "organization__name")
@@ -271,28 +298,28 @@ class LocationAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
 
 
 @admin.register(ServiceAtLocation)
-class ServiceAtLocationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ServiceAtLocationAdmin(SafeAutocompleteMixin, ChangeCountedMixin, admin.ModelAdmin):
     list_display = ("service", "location")
     search_fields = ("service__name", "location__name")
     autocomplete_fields = ("service", "location")
 
 
 @admin.register(Contact)
-class ContactAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
+class ContactAdmin(SafeAutocompleteMixin, ChangeCountedMixin, RealChangesHistoryAdmin):
     list_display = ("__str__", "title", "organization", "service", "email")
     search_fields = ("name", "title", "email", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")
 
 
 @admin.register(Phone)
-class PhoneAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
+class PhoneAdmin(SafeAutocompleteMixin, ChangeCountedMixin, RealChangesHistoryAdmin):
     list_display = ("number", "description", "organization", "service", "contact")
     search_fields = ("number", "description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service", "contact")
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(SafeAutocompleteMixin, RealChangesHistoryAdmin):
+class ScheduleAdmin(SafeAutocompleteMixin, ChangeCountedMixin, RealChangesHistoryAdmin):
     list_display = ("description", "organization", "service")
     search_fields = ("description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")

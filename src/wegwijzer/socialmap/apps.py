@@ -10,8 +10,8 @@ class SocialmapConfig(AppConfig):
         # Readiness checks live with the app; core's health module imports no app.
         from wegwijzer.core import health
 
-        from .search import index
+        from .search import lifecycle
         from .selectors import readiness_check
 
         health.register_check("social_map", readiness_check, order=10)
-        health.register_check("search_index", index.readiness_check, order=30)
+        health.register_check("search_index", lifecycle.readiness_check, order=30)

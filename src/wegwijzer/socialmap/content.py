@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from . import changes
+
 VOCABULARY = "vocabulary.yaml"
 TAXONOMY = "socialmap/taxonomy.yaml"
 WIJKEN = "socialmap/wijken.yaml"
@@ -507,6 +509,7 @@ def load(*, if_empty: bool = False, replace: bool = False, content_dir: Path | s
                 )
             clear_map()
         counts = _load_bundle(bundle)
+        changes.changes_record_all()  # the whole map is new: indexes rebuild (in this transaction)
     return (
         f"Sociale kaart geladen: {counts['wijken']} wijken, {counts['roles']} rollen, "
         f"{counts['services']} aanbod, {counts['organizations']} organisaties, {counts['terms']} taxonomietermen."

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import schemas, selectors
+from . import changes, schemas, selectors
 from .models import (
     Contact,
     Location,
@@ -653,6 +653,7 @@ def import_document(document: dict[str, Any]) -> dict[str, int]:
                   description=s["description"]) for s in document.get("schedules", [])],
         Schedule,
     )
+    changes.changes_record_all()  # the whole map is new: indexes rebuild (in this transaction)
     return {k: len(v) for k, v in document.items() if isinstance(v, list)}
 
 

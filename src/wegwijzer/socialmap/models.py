@@ -309,3 +309,53 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_name}: {self.get_topic_display()}"
+
+
+# ---------------------------------------------------------------- change counter (issue 9, item 1)
+
+
+class ChangeCounter(models.Model):
+    """One row: bumped in the same transaction as every edit of a searchable record.
+
+    Readers check freshness with one primary-key read. `epoch` names this database's history of changes (a
+    restored backup or another database gets another one), so an index built elsewhere is never mistaken for
+    current.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    value = models.BigIntegerField(default=0)
+    epoch = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("wijzigingsteller")
+        verbose_name_plural = _("wijzigingstellers")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class RecordChange(models.Model):
+    """Which record one bump of the counter changed, so an indexer applies just those records.
+
+    `record_kind` is the model (role, service, organization, wijk), or `all` when the whole map changed
+    (content load, import, a taxonomy label); `record_id` is the record's stable id (a rename keeps it).
+    """
+
+    KIND_ALL = "all"
+
+    seq = models.BigIntegerField(_("tellerstand"), db_index=True)
+    record_kind = models.CharField(_("soort record"), max_length=20)
+    record_id = models.UUIDField(_("record"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+    changed_at = models.DateTimeField(_("gewijzigd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recordwijziging")
+        verbose_name_plural = _("recordwijzigingen")
+        ordering = ["seq", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.record_kind} {self.record_id or ''}"

@@ -10,9 +10,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
-from . import content, hsds
+from . import changes, content, hsds
 from .models import Wijk
 from .selectors import RecordModel, record_get
 
@@ -30,6 +32,21 @@ def map_import_hsds(*, document: Any) -> tuple[dict[str, int] | None, list[str]]
     return hsds.import_document(document), []
 
 
+def map_change_keys(*, objects: Iterable[Any]) -> list[tuple[str, Any]]:
+    """What `map_records_changed` will log for these objects; read it before deleting them."""
+    return [key for obj in objects for key in changes.record_keys(obj)]
+
+
+@transaction.atomic
+def map_records_changed(
+    *, user: Any, objects: Iterable[Any] = (), keys: Iterable[tuple[str, Any]] = ()
+) -> int:
+    """Log that these map objects were saved or edited (or, by `keys` read before, deleted): one bump of the
+    change counter in the writer's transaction, so the search index and snapshots follow. The admin calls
+    this after every save and delete; a script that writes the map through the ORM must call it too."""
+    return changes.changes_record(records=[*keys, *map_change_keys(objects=objects)], user=user)
+
+
 @transaction.atomic
 def record_mark_assured(*, slug: str, on: dt.date | None = None) -> RecordModel | None:
     """Record that a record's facts were checked against their source today (HSDS assured_date)."""
@@ -39,4 +56,5 @@ def record_mark_assured(*, slug: str, on: dt.date | None = None) -> RecordModel 
     obj.assured_date = on or dt.date.today()  # noqa: DTZ011 - a calendar date
     obj.unconfirmed_source = ""  # a person checked it: it no longer rests on an unconfirmed source
     obj.save(update_fields=["assured_date", "unconfirmed_source", "updated_at"])
+    changes.changes_record(records=changes.record_keys(obj))
     return obj

@@ -1,4 +1,4 @@
-"""Search over the social map in Dutch as people type it (tantivy, in memory; see docs/search.md)."""
+"""Search over the social map in Dutch as people type it (tantivy, one index on disk per host; see docs/search.md)."""
 
 from .service import rebuild, search
 

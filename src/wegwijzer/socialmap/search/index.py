@@ -1,17 +1,15 @@
-"""The in-memory tantivy index of the social map, and its per-process lifecycle.
+"""The tantivy index of the social map: documents in, ranked results out.
 
-`SearchIndex(documents, synonyms)` builds an index from plain dicts (see
-`wegwijzer.socialmap.search.documents.search_documents`) and answers queries. `current()` returns this process's
-index, rebuilt lazily when the map changes: a cheap stamp (row counts and latest change times of roles,
-services, organisations and wijken, plus the synonyms file's mtime) is compared at most once per
-`SEARCH_STAMP_SECONDS` (default 1 s), and saves in this process invalidate it at once.
+`SearchIndex(documents, synonyms)` builds an index (in memory, or into a directory with `path=`) from plain
+dicts (see `wegwijzer.socialmap.search.documents.search_documents`) and answers queries;
+`SearchIndex.open(path, vocabulary)` opens one another process built, and `apply` updates records in place.
+Where the index lives and who keeps it current: `wegwijzer.socialmap.search.lifecycle`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import os
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,13 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from django.utils.translation import gettext as _
 
-from wegwijzer.core.health import Check
-
-from ..snapshot import map_stamp as map_tables_stamp
 from . import synonyms as synonyms_mod
-from .documents import search_documents
 from .text import (
     ANALYZER,
     ANALYZER_NAME,
@@ -89,23 +82,127 @@ class _Term:
     fuzzy: bool
 
 
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("slug", stored=True, tokenizer_name="raw")
+    # The record's stable id: an update deletes by this term (a rename changes the slug, not the id).
+    builder.add_text_field("rid", stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("kind", stored=False, tokenizer_name="raw", index_option="basic")
+    for name in EXACT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=ANALYZER_NAME)
+    for name in PARTS_FIELDS:
+        builder.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option="freq")
+    # What a hit returns (RESULT_KEYS as JSON): stored in the index, so a worker needs nothing else in memory.
+    builder.add_bytes_field("result", stored=True, indexed=False)
+    return builder.build()
+
+
+class _KnownTerms:
+    """`stem in index.known`: does the stem occur in any exact field (one term lookup per field)?
+
+    Asked of the index itself, so it stays right after per-record updates without a set in memory."""
+
+    def __init__(self, index: tantivy.Index):
+        self._index = index
+
+    def __contains__(self, term: object) -> bool:
+        if not isinstance(term, str) or not term:
+            return False
+        searcher = self._index.searcher()
+        return any(searcher.doc_freq(f, term) for f in EXACT_FIELDS)
+
+
 class SearchIndex:
-    def __init__(self, documents: Iterable[dict[str, Any]], synonyms: synonyms_mod.Synonyms | None = None):
+    """A tantivy index of search documents: built in memory (`SearchIndex(documents)`), built into a
+    directory (`path=`), or opened from one (`SearchIndex.open`); `apply` updates records in place."""
+
+    def __init__(
+        self,
+        documents: Iterable[dict[str, Any]] = (),
+        synonyms: synonyms_mod.Synonyms | None = None,
+        *,
+        path: Path | None = None,
+    ):
         started = time.perf_counter()
         self.synonyms = synonyms or synonyms_mod.Synonyms()
+        self.path = path
+        self._stem_cache: dict[str, str] = {}
+        prepared, words_seen = self._prepare(documents)
+        # Compound parts must be words of the map itself (or their stems: "babygroep" splits into
+        # baby + groep even when only "groepen" occurs); function words are never parts.
+        self.corpus_vocabulary: frozenset[str] = frozenset(self._vocabulary(words_seen))
+        self._set_decompounder()
+        self.schema = _schema()
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+        self.index = tantivy.Index(self.schema, path=str(path) if path else None, reuse=False)
+        self.index.register_tokenizer(ANALYZER_NAME, ANALYZER)
+        # One thread, one commit: a single segment with documents in slug order, so equal scores tie by slug.
+        writer = self.index.writer(heap_size=max(15_000_000, 2_000 * len(prepared)), num_threads=1)
+        for row in prepared:
+            writer.add_document(self._document(row))
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        # Every stem that occurs anywhere: a typed word that is a known stem is not "corrected".
+        self.known = _KnownTerms(self.index)
+        self.build_seconds = time.perf_counter() - started
+
+    @classmethod
+    def open(
+        cls, path: Path, vocabulary: Iterable[str], synonyms: synonyms_mod.Synonyms | None = None
+    ) -> SearchIndex:
+        """Open an index another process built (read-only use: searches and `reload`)."""
+        started = time.perf_counter()
+        self = cls.__new__(cls)
+        self.synonyms = synonyms or synonyms_mod.Synonyms()
+        self.path = path
+        self._stem_cache = {}
+        self.corpus_vocabulary = frozenset(vocabulary)
+        self._set_decompounder()
+        self.index = tantivy.Index.open(str(path))
+        self.index.register_tokenizer(ANALYZER_NAME, ANALYZER)
+        self.index.config_reader(reload_policy="Manual", num_warmers=0)  # we reload when the state file says so
+        self.schema = self.index.schema
+        self.known = _KnownTerms(self.index)
+        self.build_seconds = time.perf_counter() - started
+        return self
+
+    @property
+    def size(self) -> int:
+        return int(self.index.searcher().num_docs)
+
+    def _vocabulary(self, words_seen: Iterable[str]) -> set[str]:
+        vocabulary = {w for w in words_seen if w.isalpha() and w not in STOPWORDS}
+        return vocabulary | {self._stem(w) for w in vocabulary}
+
+    def _set_decompounder(self) -> None:
+        self.decompounder = Decompounder(self.corpus_vocabulary | self._vocabulary(self.synonyms.vocabulary()))
+
+    def add_vocabulary(self, words: Iterable[str]) -> set[str]:
+        """Add corpus words (already filtered and stemmed); returns the ones that were new."""
+        new = set(words) - self.corpus_vocabulary
+        if new:
+            self.corpus_vocabulary = self.corpus_vocabulary | new
+            self._set_decompounder()
+        return new
+
+    def _prepare(self, documents: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], set[str]]:
+        """Documents -> index rows in slug order (first of a slug wins), and every word they contain."""
         docs = sorted((d for d in documents if d.get("slug")), key=lambda d: str(d["slug"]))
-        self.results: dict[str, dict[str, Any]] = {}
+        seen: set[str] = set()
         prepared: list[dict[str, Any]] = []
-        vocabulary: set[str] = set(self.synonyms.vocabulary())
+        words_seen: set[str] = set()
         for doc in docs:
             slug = str(doc["slug"])
-            if slug in self.results:
+            if slug in seen:
                 continue
-            self.results[slug] = {k: ("" if doc.get(k) is None else str(doc.get(k))) for k in RESULT_KEYS}
+            seen.add(slug)
             # Short fields get the full treatment in Python (hyphen joins); long texts go to tantivy as
             # they are (its tokenizer splits on non-alphanumerics, lowercases and folds accents the same way).
             row: dict[str, Any] = {
                 "slug": slug,
+                "rid": str(doc.get("id") or slug),
                 "kind": str(doc.get("kind") or ""),
                 "name": index_text(_text(doc.get("name"))),
                 "alternate_name": index_text(_text(doc.get("alternate_name"))),
@@ -113,58 +210,43 @@ class SearchIndex:
                 "summary": index_text(_text(doc.get("summary"))),
                 "body": " ".join(_text(doc.get(k)) for k in BODY_KEYS),
                 "tags": " ".join(_text(doc.get(k)) for k in TAG_KEYS),
+                "result": {k: ("" if doc.get(k) is None else str(doc.get(k))) for k in RESULT_KEYS},
             }
             row["title_words"] = set(" ".join((row["name"], row["alternate_name"], row["slug_words"])).split())
             row["body_words"] = set(row["summary"].split()) | set(tokens(row["body"]))
-            vocabulary |= row["title_words"]
-            vocabulary |= row["body_words"]
+            words_seen |= row["title_words"]
+            words_seen |= row["body_words"]
             prepared.append(row)
-        # Compound parts must be words of the map itself (or their stems: "babygroep" splits into
-        # baby + groep even when only "groepen" occurs); function words are never parts.
-        self._stem_cache: dict[str, str] = {}
-        words_seen = vocabulary
-        vocabulary = {w for w in vocabulary if w.isalpha() and w not in STOPWORDS}
-        vocabulary |= {self._stem(w) for w in vocabulary}
-        self.decompounder = Decompounder(vocabulary)
-        # Every compound word of the map, split once: word -> "part part".
-        self._compounds: dict[str, str] = {}
-        for word in words_seen:
-            parts = self.decompounder.split(word)
-            if len(parts) > 1:
-                self._compounds[word] = " ".join(parts)
-        compound_words = self._compounds.keys()
+        return prepared, words_seen
 
-        builder = tantivy.SchemaBuilder()
-        builder.add_text_field("slug", stored=True, tokenizer_name="raw")
-        builder.add_text_field("kind", stored=False, tokenizer_name="raw", index_option="basic")
+    def _document(self, row: dict[str, Any]) -> tantivy.Document:
+        document = tantivy.Document()
+        document.add_text("slug", row["slug"])
+        document.add_text("rid", row["rid"])
+        document.add_text("kind", row["kind"])
         for name in EXACT_FIELDS:
-            builder.add_text_field(name, tokenizer_name=ANALYZER_NAME)
-        for name in PARTS_FIELDS:
-            builder.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option="freq")
-        self.schema = builder.build()
-        self.index = tantivy.Index(self.schema)
-        self.index.register_tokenizer(ANALYZER_NAME, ANALYZER)
-        # One thread, one commit: a single segment with documents in slug order, so equal scores tie by slug.
-        writer = self.index.writer(heap_size=max(15_000_000, 2_000 * len(prepared)), num_threads=1)
+            document.add_text(name, row[name])
+        document.add_text("title_parts", self._parts_text(row["title_words"]))
+        document.add_text("body_parts", self._parts_text(row["body_words"]))
+        document.add_bytes("result", json.dumps(row["result"], ensure_ascii=False).encode())
+        return document
+
+    def apply(self, *, upserts: Iterable[dict[str, Any]], removed: Iterable[str]) -> set[str]:
+        """Per-record update: delete every named record id (and each upserted one) by term, add the new
+        documents, commit, reload. Returns the corpus words that were new (the caller persists them).
+
+        Compounds of records already indexed keep the parts they were split into; a full rebuild re-splits."""
+        prepared, words_seen = self._prepare(upserts)
+        new_words = self.add_vocabulary(self._vocabulary(words_seen))
+        writer = self.index.writer(heap_size=15_000_000, num_threads=1)
+        for rid in sorted({*removed, *(row["rid"] for row in prepared)}):
+            writer.delete_documents_by_term("rid", rid)
         for row in prepared:
-            document = tantivy.Document()
-            document.add_text("slug", row["slug"])
-            document.add_text("kind", row["kind"])
-            for name in EXACT_FIELDS:
-                document.add_text(name, row[name])
-            document.add_text("title_parts", self._parts_text(row["title_words"] & compound_words))
-            document.add_text("body_parts", self._parts_text(row["body_words"] & compound_words))
-            writer.add_document(document)
+            writer.add_document(self._document(row))
         writer.commit()
-        writer.wait_merging_threads()
+        writer.wait_merging_threads()  # also releases the directory's writer lock
         self.index.reload()
-        # Every stem that occurs anywhere: a typed word that is a known stem is not "corrected".
-        searcher = self.index.searcher()
-        self.known: frozenset[str] = frozenset(
-            term for f in EXACT_FIELDS for term, _n in searcher.terms_with_prefix(f, "")
-        )
-        self.size = len(prepared)
-        self.build_seconds = time.perf_counter() - started
+        return new_words
 
     # ------------------------------------------------------------------ analysis helpers
 
@@ -176,9 +258,14 @@ class SearchIndex:
                 self._stem_cache[word] = cached
         return cached
 
-    def _parts_text(self, compounds: Iterable[str]) -> str:
-        """The parts of these compounds ("moederbabygroep" -> "moeder baby groep")."""
-        return " ".join(self._compounds[w] for w in sorted(compounds))
+    def _parts_text(self, words_of_record: Iterable[str]) -> str:
+        """The parts of the compounds among these words ("moederbabygroep" -> "moeder baby groep")."""
+        out: list[str] = []
+        for word in sorted(words_of_record):
+            parts = self.decompounder.split(word)
+            if len(parts) > 1:
+                out.append(" ".join(parts))
+        return " ".join(out)
 
     # ------------------------------------------------------------------ query building
 
@@ -288,142 +375,11 @@ class SearchIndex:
         # ties come out by slug; the sort below also makes near-equal floats (sums in another order) agree.
         hits = searcher.search(built, limit=limit + 2, count=False).hits
         scored: list[tuple[float, str]] = []
+        results: dict[str, dict[str, Any]] = {}
         for score, address in hits:
-            slug = str(searcher.doc(address).get_first("slug"))
+            doc = searcher.doc(address)
+            slug = str(doc.get_first("slug"))
+            results[slug] = json.loads(doc.get_first("result"))
             scored.append((-round(float(score), 5), slug))
         scored.sort()
-        return [dict(self.results[slug]) for _score, slug in scored[:limit]]
-
-
-# ---------------------------------------------------------------------- per-process lifecycle
-
-_lock = threading.Lock()
-_state: dict[str, Any] = {"index": None, "stamp": None, "checked": 0.0, "dirty": True}
-
-
-def synonyms_path() -> Path:
-    from django.conf import settings
-
-    return Path(settings.CONTENT_DIR) / "search" / "synonyms.yaml"
-
-
-def _synonyms_mtime() -> float:
-    try:
-        return os.stat(synonyms_path()).st_mtime
-    except OSError:
-        return 0.0
-
-
-def map_stamp() -> tuple:
-    """Cheap fingerprint of the map (socialmap.snapshot.map_stamp) and of the synonyms file."""
-    return (*map_tables_stamp(), _synonyms_mtime())
-
-
-def _load_documents() -> list[dict[str, Any]]:
-    """search_documents(), plus the Dutch labels of its taxonomy codes ("Zorgverzekeringswet" finds zvw)
-    and the signals/questions (concerns) a record helps with ("huilbaby", "armoede")."""
-    from wegwijzer.socialmap import models as m
-
-    labels: dict[str, str] = {}
-    for code, name in m.TaxonomyTerm.objects.order_by("taxonomy", "code").values_list("code", "name"):
-        labels.setdefault(code, name)
-    concerns: dict[str, list[str]] = {}
-    for model in (m.Role, m.Service, m.Organization):
-        through = model.terms.through  # type: ignore[attr-defined]
-        owner = model._meta.model_name
-        rows = through.objects.filter(taxonomyterm__taxonomy=m.Taxonomy.CONCERN).values_list(
-            f"{owner}__slug", "taxonomyterm__code", "taxonomyterm__name"
-        )
-        for slug, code, name in rows.order_by(f"{owner}__slug", "taxonomyterm__code"):
-            concerns.setdefault(slug, []).extend((code, name))
-    docs = search_documents()
-    for doc in docs:
-        codes = [c for key in ("laws", "phases", "domain", "access") for c in _codes(doc.get(key))]
-        doc["tag_labels"] = " ".join([labels[c] for c in codes if c in labels] + concerns.get(doc["slug"], []))
-    return docs
-
-
-def _codes(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value] if value else []
-    return [str(v) for v in value or []]
-
-
-def _build(stamp: tuple) -> SearchIndex:
-    """Build under `_lock`. A change signalled while building marks the new index stale again."""
-    _state["dirty"] = False
-    index = SearchIndex(_load_documents(), synonyms_mod.load(synonyms_path()))
-    _state.update(index=index, stamp=stamp, checked=time.monotonic())
-    logger.debug("search index built: %d records in %.0f ms", index.size, index.build_seconds * 1000)
-    return index
-
-
-def _ensure_signals() -> None:
-    if not _state.get("signals"):
-        _connect_signals()
-        _state["signals"] = True
-
-
-def rebuild() -> SearchIndex:
-    """Build this process's index now from the database and the synonyms file."""
-    _ensure_signals()
-    with _lock:
-        return _build(map_stamp())
-
-
-def invalidate() -> None:
-    """Mark the index stale; the next search rebuilds it if the map changed."""
-    _state["dirty"] = True
-
-
-def stamp_interval() -> float:
-    """Seconds between cross-process freshness checks (settings.SEARCH_STAMP_SECONDS; tests set 0)."""
-    from django.conf import settings
-
-    return float(settings.SEARCH_STAMP_SECONDS)
-
-
-def _fresh(index: SearchIndex | None, now: float, interval: float) -> bool:
-    return index is not None and not _state["dirty"] and now - _state["checked"] < interval
-
-
-def current() -> SearchIndex:
-    """This process's index, rebuilt first if the map changed (one thread builds, the others wait)."""
-    interval = stamp_interval()
-    if _fresh(_state["index"], time.monotonic(), interval):
-        return _state["index"]
-    _ensure_signals()
-    with _lock:
-        index: SearchIndex | None = _state["index"]
-        now = time.monotonic()
-        if _fresh(index, now, interval):  # another thread just checked or rebuilt
-            return index  # type: ignore[return-value]
-        stamp = map_stamp()
-        if index is not None and not _state["dirty"] and stamp == _state["stamp"]:
-            _state["checked"] = now
-            return index
-        return _build(stamp)
-
-
-def _on_change(sender: Any, **kwargs: Any) -> None:
-    if getattr(getattr(sender, "_meta", None), "app_label", None) == "socialmap":
-        invalidate()
-
-
-def _connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from wegwijzer.socialmap import models as m
-
-    for model in (m.Role, m.Service, m.Organization, m.Wijk):
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"search-{model.__name__}-save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"search-{model.__name__}-delete")
-    m2m_changed.connect(_on_change, dispatch_uid="search-m2m")
-
-
-def readiness_check() -> Check:
-    """Readiness: this process's index builds and holds records."""
-    index = current()
-    if not index.size:
-        return Check("search_index", False, _("De zoekindex is leeg."))
-    return Check("search_index", True, _("De zoekindex bevat %(n)d records.") % {"n": index.size})
+        return [results[slug] for _score, slug in scored[:limit]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from . import index as index_mod
+from . import lifecycle
 from .text import MAX_QUERY_CHARS
 
 logger = logging.getLogger("wegwijzer.search")
@@ -27,9 +27,9 @@ def search(query: str, *, limit: int = 20, kind: str | None = None) -> list[dict
     limit = max(0, min(int(limit), MAX_LIMIT))
     if limit == 0:
         return []
-    return index_mod.current().search(query, limit=limit, kind=kind or None)
+    return lifecycle.current().search(query, limit=limit, kind=kind or None)
 
 
 def rebuild() -> None:
-    """Rebuild this process's search index now (tests, after a bulk load)."""
-    index_mod.rebuild()
+    """Rebuild the host's search index now (aside, then swapped in), or ask the running indexer to."""
+    lifecycle.rebuild()
