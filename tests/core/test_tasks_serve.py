@@ -142,7 +142,7 @@ def started(monkeypatch):
 
 def test_serve_on_the_database_backend_runs_a_worker_around_gunicorn(settings, started):
     settings.TASKS = DATABASE
-    call_command("serve", port=8765)
+    call_command("serve", port=8765, search_indexer=False)
     assert started == ["start", "gunicorn", "stop"]
 
 
@@ -157,14 +157,23 @@ def test_serve_stops_the_worker_when_gunicorn_fails(settings, monkeypatch, start
     settings.TASKS = DATABASE
     with pytest.raises(SystemExit):
         call_command("serve", port=8765)
-    assert started == ["start", "gunicorn", "stop"]
+    assert started == ["start", "start", "gunicorn", "stop", "stop"]  # task worker and search indexer
 
 
 @pytest.mark.parametrize(("backend", "options"), [("immediate", {}), ("database", {"task_worker": False})])
 def test_no_worker_with_the_immediate_backend_or_when_asked(settings, started, backend, options):
     settings.TASKS = {"database": DATABASE, "immediate": IMMEDIATE}[backend]
-    call_command("serve", port=8765, **options)
+    call_command("serve", port=8765, search_indexer=False, **options)
     assert started == ["gunicorn"]
+
+
+def test_serve_runs_the_search_indexer_and_its_workers_only_read(settings, started, monkeypatch):
+    settings.TASKS = IMMEDIATE
+    monkeypatch.setattr(settings, "SEARCH_BUILD_IN_PROCESS", True)
+    call_command("serve", port=8765)
+    assert started == ["start", "gunicorn", "stop"]
+    assert settings.SEARCH_BUILD_IN_PROCESS is False  # the web workers forked after this only read the index
+    assert serve.search_indexer_argv(1)[3:5] == ["search_index", "--follow"]
 
 
 # ---- the real thing: `wegwijzer serve` from a fresh data folder ----

@@ -853,9 +853,9 @@ def readiness_check() -> Check:
 
 def search_slugs(query: str) -> set[str]:
     """Slugs of every record the one search finds for `query` (HSDS `search`), whatever their number."""
-    from .search import index
+    from .search import lifecycle
 
-    idx = index.current()
+    idx = lifecycle.current()
     return {hit["slug"] for hit in idx.search(query, limit=max(idx.size, 1))}
 
 

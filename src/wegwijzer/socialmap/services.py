@@ -7,10 +7,9 @@ The bulk writes live beside their formats: content.load (YAML content files) and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Iterable
 
 from django.db import transaction
 

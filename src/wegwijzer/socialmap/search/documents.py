@@ -165,10 +165,10 @@ def search_documents(only: dict[str, set[Any]] | None = None) -> list[dict[str, 
             add(row, kind, terms.get(row["id"], []), wijken)
     ids = wanted("wijk")
     if ids is None or ids:
-        qs = Wijk.objects.order_by("slug")
+        wijk_qs = Wijk.objects.order_by("slug")
         if ids is not None:
-            qs = qs.filter(id__in=ids)
-        for row in qs.values("id", "slug", "name", "description"):
+            wijk_qs = wijk_qs.filter(id__in=ids)
+        for row in wijk_qs.values("id", "slug", "name", "description"):
             blank = {"alternate_name": "", "summary": "", "target_group": "", "conditions": "", "application_process": ""}
             add({**row, **blank}, "wijk", [], [row["slug"]])
     return docs

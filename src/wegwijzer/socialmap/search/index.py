@@ -379,7 +379,7 @@ class SearchIndex:
         for score, address in hits:
             doc = searcher.doc(address)
             slug = str(doc.get_first("slug"))
-            results[slug] = json.loads(doc.get_first("result"))
+            results[slug] = json.loads(doc.get_first("result") or b"{}")
             scored.append((-round(float(score), 5), slug))
         scored.sort()
         return [results[slug] for _score, slug in scored[:limit]]

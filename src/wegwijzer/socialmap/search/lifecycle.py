@@ -234,7 +234,7 @@ def follow_once(*, root: Path | None = None, rebuild: bool = False) -> str:
     if new_words:
         with open(generation.path / VOCABULARY_EXTRA, "a", encoding="utf-8") as f:
             f.write("\n".join(sorted(new_words)) + "\n")
-    _write_state(generation.path, {**state, "counter": rows[-1][0]})
+    _write_state(generation.path, {**state, "counter": rows[-1][0], "documents": index.size})
     refreshed = generation_current(root)
     if refreshed is not None:  # this process's own copy is current already: no reload on the next check
         _opened.update(key=refreshed.key)
@@ -251,6 +251,37 @@ def rebuild(*, root: Path | None = None) -> str:
             return "rebuilt"
     changes.changes_record_all()  # the indexer sees an `all` change and rebuilds aside
     return "requested"
+
+
+def follow(*, stop: threading.Event, root: Path | None = None, log: Any = None) -> None:
+    """The indexer's loop (`search_index --follow`): hold the writer lock, apply changes as they come.
+
+    A failing step (database down, disk full) is logged and retried; searches keep the last index meanwhile.
+    """
+    from django.db import DatabaseError, connection
+
+    root = root or index_root()
+    log = log or logger.info
+    with writer_lock(root, blocking=True):
+        log(_("Zoekindexer volgt de sociale kaart in %(root)s.") % {"root": root})
+        pruned_at = 0.0
+        failures = 0
+        while not stop.is_set():
+            try:
+                done = follow_once(root=root)
+                if done != "fresh":
+                    log(_("Zoekindex bijgewerkt: %(what)s.") % {"what": done})
+                if time.monotonic() - pruned_at > 300:
+                    changes.changes_prune(keep=int(settings.SEARCH_CHANGELOG_KEEP))
+                    pruned_at = time.monotonic()
+                failures = 0
+            except (DatabaseError, OSError) as e:
+                failures += 1
+                logger.warning("search indexer step failed (%d in a row): %s", failures, e)
+                connection.close()  # a fresh connection on the next step
+                stop.wait(min(30.0, float(settings.SEARCH_FOLLOW_SECONDS) * 2**failures))
+                continue
+            stop.wait(float(settings.SEARCH_FOLLOW_SECONDS))
 
 
 # ---------------------------------------------------------------------- readers (every process)

@@ -3,6 +3,9 @@
 With the database task backend (TASKS_BACKEND=database, the default) it also runs one task worker process,
 `wegwijzer db_worker` from django-tasks-db, beside gunicorn: started first, started again if it dies,
 stopped when the server stops. So `make run` stays one command and queued mail gets sent.
+
+It also runs this host's search indexer, `wegwijzer search_index --follow`, the same way: the one process
+that writes the on-disk search index; the web workers only read it (docs/search.md).
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ class TaskWorker:
     """One task worker process owned by the process that started it (the gunicorn master)."""
 
     def __init__(
-        self, argv: list[str], *, restart_after: float = 5.0, stop_timeout: float = 15.0, log: Any = None
+        self, argv: list[str], *, restart_after: float = 5.0, stop_timeout: float = 15.0, log: Any = None,
+        restart_message: str | None = None,
     ) -> None:
         self.argv = argv
+        self.restart_message = restart_message
         self.restart_after = restart_after  # a worker that dies at once (database down) is not spun in a loop
         self.stop_timeout = stop_timeout  # time to finish the running task (a slow mail server) on stop
         self.log = log or (lambda message: sys.stderr.write(message + "\n"))
@@ -67,7 +72,7 @@ class TaskWorker:
             return
         if time.monotonic() - self.started_at < self.restart_after:
             return
-        self.log(_("De taakverwerker is gestopt; hij wordt opnieuw gestart."))
+        self.log(self.restart_message or _("De taakverwerker is gestopt; hij wordt opnieuw gestart."))
         self.start()
 
     def stop(self) -> None:
@@ -94,6 +99,10 @@ def task_worker_argv(verbosity: int) -> list[str]:
     ]
 
 
+def search_indexer_argv(verbosity: int) -> list[str]:
+    return [sys.executable, "-m", "wegwijzer.cli", "search_index", "--follow", f"--verbosity={verbosity}"]
+
+
 class Command(BaseCommand):
     help = "Start de Wegwijzer-webserver op 127.0.0.1 (met de taakverwerker voor e-mail)."
 
@@ -110,6 +119,12 @@ class Command(BaseCommand):
             action="store_false",
             dest="task_worker",
             help="Start geen taakverwerker (draai dan zelf 'wegwijzer db_worker').",
+        )
+        parser.add_argument(
+            "--no-search-indexer",
+            action="store_false",
+            dest="search_indexer",
+            help="Start geen zoekindexer (draai dan zelf 'wegwijzer search_index --follow').",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -131,11 +146,23 @@ class Command(BaseCommand):
         if options["task_worker"] and queued:
             worker = TaskWorker(task_worker_argv(options["verbosity"]), log=self.stderr.write)
 
+        indexer = None
+        if options["search_indexer"]:
+            from django.conf import settings
+
+            indexer = TaskWorker(
+                search_indexer_argv(options["verbosity"]), log=self.stderr.write, stop_timeout=30.0,
+                restart_message=_("De zoekindexer is gestopt; hij wordt opnieuw gestart."),
+            )
+            # The web workers (forked from here) only read the index: the indexer is its one writer.
+            settings.SEARCH_BUILD_IN_PROCESS = False
+
         class _Arbiter(Arbiter):
             def manage_workers(self) -> None:  # runs on every turn of the master loop
                 super().manage_workers()
-                if worker is not None:
-                    worker.keep_alive()
+                for child in (worker, indexer):
+                    if child is not None:
+                        child.keep_alive()
 
         class _App(BaseApplication):  # gunicorn's documented embedding API
             def load_config(self) -> None:
@@ -169,8 +196,12 @@ class Command(BaseCommand):
                     "Geen taakverwerker gestart: e-mail blijft in de wachtrij tot 'wegwijzer db_worker' draait."
                 )
             )
+        if indexer is not None:
+            indexer.start()
+            self.stdout.write(_("Zoekindexer gestart (pid %(pid)s).") % {"pid": indexer.pid})
         try:
             _App().run()
         finally:
-            if worker is not None:
-                worker.stop()
+            for child in (worker, indexer):
+                if child is not None:
+                    child.stop()
