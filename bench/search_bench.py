@@ -81,12 +81,12 @@ def real_documents(use_database: bool) -> list[dict]:
     from django.core.management import call_command
 
     from wegwijzer.socialmap import content
-    from wegwijzer.socialmap.search.index import _load_documents
+    from wegwijzer.socialmap.search.documents import search_documents
 
     call_command("migrate", verbosity=0)
     if not use_database or content.map_is_empty():
         content.load(if_empty=False, replace=True)
-    return _load_documents()
+    return search_documents()
 
 
 def percentile(sorted_ms: list[float], p: float) -> float:
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(args.use_database)
     from generate_map import generate
     from wegwijzer.socialmap.search import synonyms as synonyms_mod
-    from wegwijzer.socialmap.search.index import synonyms_path
+    from wegwijzer.socialmap.search.lifecycle import synonyms_path
 
     synonyms = synonyms_mod.load(synonyms_path())
     queries = query_mix()
