@@ -18,7 +18,8 @@ RECORD_KEYS = {"slug", "kind", "name", "alternate_name", "summary", "description
                "application_process", "availability", "office_hours_only", "laws", "phases", "concerns", "domain",
                "access", "links", "email", "phones", "sources", "assured_date", "url"}
 SEARCH_KEYS = {"slug", "kind", "name", "alternate_name", "summary", "description", "target_group", "conditions",
-               "application_process", "laws", "phases", "domain", "access", "wijken", "url"}
+               "application_process", "laws", "phases", "domain", "access", "wijken", "url",
+               "id", "tag_labels"}  # id: what an update deletes by; tag_labels: the labels of its codes
 
 
 def test_record_get_across_kinds(loaded_map):
