@@ -306,3 +306,15 @@ def test_follow_loop_applies_an_edit_and_stops(small_map):
     lifecycle.follow(stop=stop, log=log)  # returns once the edit was applied
     assert any("updated 1" in line for line in lines)
     assert slugs("babbelbox") == ["jgz"]
+
+
+def test_searches_keep_serving_the_last_index_when_the_database_is_away(small_map, monkeypatch):
+    from django.db import OperationalError
+
+    assert slugs("kraamzorg")[0] == "kraamzorg"  # index on disk
+
+    def away():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(changes, "counter_read", away)
+    assert slugs("kraamzorg")[0] == "kraamzorg"

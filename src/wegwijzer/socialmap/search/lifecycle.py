@@ -297,9 +297,16 @@ def stamp_interval() -> float:
 
 def _refresh(root: Path) -> None:
     if settings.SEARCH_BUILD_IN_PROCESS:
+        from django.db import DatabaseError
+
         with writer_lock(root, blocking=False) as got:
             if got:  # no indexer runs: this process does its step (other threads keep searching)
-                follow_once(root=root)
+                try:
+                    follow_once(root=root)
+                except DatabaseError:  # database away: keep serving what is on disk (if anything)
+                    if generation_current(root) is None:
+                        raise
+                    logger.warning("search index not brought up to date: database unavailable", exc_info=True)
     generation = generation_current(root)
     deadline = time.monotonic() + float(settings.SEARCH_WAIT_SECONDS)
     while generation is None and _reader["index"] is None and time.monotonic() < deadline:
