@@ -13,7 +13,9 @@ class User(AbstractUser):
 
     ROLE_CONTENT_EDITOR = "redacteur"
     ROLE_POLICY = "beleid"
-    STAFF_ROLES = (ROLE_CONTENT_EDITOR, ROLE_POLICY)
+    # A provider keeps its own organisation's records current (waiting times); never sees case content.
+    ROLE_PROVIDER = "aanbieder"
+    STAFF_ROLES = (ROLE_CONTENT_EDITOR, ROLE_POLICY, ROLE_PROVIDER)
 
     role = models.CharField(_("rol"), max_length=64, blank=True)
     # The social map organisation slug this professional acts on behalf of (validated in services).

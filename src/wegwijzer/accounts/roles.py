@@ -14,9 +14,11 @@ from .models import User
 
 ROLE_CONTENT_EDITOR = User.ROLE_CONTENT_EDITOR  # "redacteur"
 ROLE_POLICY = User.ROLE_POLICY  # "beleid"
+ROLE_PROVIDER = User.ROLE_PROVIDER  # "aanbieder"
 STAFF_ROLES: dict[str, str] = {
     ROLE_CONTENT_EDITOR: "Redacteur sociale kaart en routeregels",
     ROLE_POLICY: "Beleidsmedewerker gemeente",
+    ROLE_PROVIDER: "Aanbieder (meldt wachttijden van de eigen organisatie)",
 }
 
 
@@ -55,6 +57,10 @@ def is_content_editor(user: Any) -> bool:
 
 def is_policy_staff(user: Any) -> bool:
     return _usable(user) and getattr(user, "role", "") == ROLE_POLICY
+
+
+def is_provider(user: Any) -> bool:
+    return _usable(user) and getattr(user, "role", "") == ROLE_PROVIDER
 
 
 def may_see_gezinsplan_content(user: Any) -> bool:

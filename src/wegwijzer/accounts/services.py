@@ -58,6 +58,10 @@ def _validate_user_input(*, username: str, role: str, organization_slug: str, pa
         errors.setdefault("role", []).append(
             f"Onbekende rol ‘{role}’. Kies een van: {', '.join(sorted(roles))}."
         )
+    if role == User.ROLE_PROVIDER and not organization_slug:
+        errors.setdefault("organization_slug", []).append(
+            "Een aanbieder hoort bij een organisatie: geef met --organization de code van de organisatie."
+        )
     if organization_slug:
         slugs = known_organization_slugs()
         if slugs is not None and organization_slug not in slugs:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "wegwijzer.socialmap",
     "wegwijzer.routeguide",
     "wegwijzer.gezinsplan",
+    "wegwijzer.providers",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,13 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # and listed for editors. "Klopt er iets niet?": at most this many reports per client address per hour.
 REVIEW_CYCLE_DAYS = int(env("REVIEW_CYCLE_DAYS", "180"))
 CORRECTION_RATE_PER_HOUR = int(env("CORRECTION_RATE_PER_HOUR", "5"))
+# Waiting times (issue 10): a figure measured longer ago than this is shown as "verouderd". The norm in weeks
+# above which a contracted provider must refer on (zorgplicht) is the city's to set: empty means no norm.
+WAIT_TIME_STALE_DAYS = int(env("WAIT_TIME_STALE_DAYS", "31"))
+_norm = env("WAIT_TIME_NORM_WEEKS").strip()
+if _norm and not (_norm.isdigit() and int(_norm) >= 0):
+    raise ImproperlyConfigured(f"WAIT_TIME_NORM_WEEKS moet leeg of een heel aantal weken zijn, niet '{_norm}'.")
+WAIT_TIME_NORM_WEEKS: int | None = int(_norm) if _norm else None
 
 # How often (seconds) a process checks whether another process changed the social map (search index).
 SEARCH_STAMP_SECONDS = float(env("SEARCH_STAMP_SECONDS", "1"))

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from wegwijzer.socialmap import selectors as socialmap_selectors
 from wegwijzer.socialmap.selectors import detail_url
 
 from . import wizard
@@ -169,6 +170,23 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
     for contact in contacts:
         contacts_by_role.setdefault(contact.get("role", ""), []).append(contact)
 
+    # Waiting times beside each offer and each contact (with their date); the map must never break an advice.
+    interventions = items("interventions", list(advice.get("interventions") or []), link=True)
+    try:
+        offer_waits = socialmap_selectors.current_wait_times_by_slug(i["code"] for i in interventions)
+        contact_waits = socialmap_selectors.wait_times_of_organizations(c.get("slug", "") for c in contacts)
+    except Exception as exc:  # same guard as the contacts themselves (routeguide.service._contacts)
+        logger.warning("wait times for the advice failed: %s: %s", type(exc).__name__, exc)
+        offer_waits, contact_waits = {}, {}
+    for entry in interventions:
+        entry["wait_time"] = offer_waits.get(entry["code"])
+        entry["zorgplicht"] = None
+        if entry["wait_time"] is not None and entry["wait_time"].over_norm:
+            service = socialmap_selectors.service_get(entry["code"])
+            entry["zorgplicht"] = socialmap_selectors.zorgplicht_for(service, entry["wait_time"]) if service else None
+    for contact in contacts:
+        contact["wait_times"] = contact_waits.get(contact.get("slug", ""), [])
+
     involve = items("roles", list(advice.get("involve") or []), link=True)
     for entry in involve:
         entry["contacts"] = contacts_by_role.get(entry["code"], [])
@@ -184,7 +202,7 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
         "warnings": items("warnings", list(advice.get("warnings") or [])),
         "involve": involve,
         "steps": steps,
-        "interventions": items("interventions", list(advice.get("interventions") or []), link=True),
+        "interventions": interventions,
         "laws": items("laws", list(advice.get("laws") or [])),
         "contacts": contacts,
         "reasons": reasons,

@@ -14,6 +14,7 @@ from . import services
 from .models import (
     Contact,
     Correction,
+    Funding,
     Location,
     Organization,
     Phone,
@@ -23,6 +24,7 @@ from .models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
+    WaitTime,
     Wijk,
 )
 
@@ -247,6 +249,14 @@ class WijkAdmin(ChangeCountedMixin, RealChangesHistoryAdmin):
     fields = ("slug", "name", "description", "sources")
 
 
+class FundingInline(admin.TabularInline):
+    """A contract of the city under one law; only what a source says (no row: the contract is unknown)."""
+
+    model = Funding
+    extra = 0
+    fields = ("law", "start_date", "end_date", "source")
+
+
 @admin.register(Role)
 class RoleAdmin(ChangeCountedMixin, RealChangesHistoryAdmin):
     actions = (mark_checked_today,)
@@ -271,7 +281,7 @@ class OrganizationAdmin(SafeAutocompleteMixin, ChangeCountedMixin, RealChangesHi
         (_("Soort en plaats"), {"fields": ("kind", "parent", "wijk", "service_areas", "roles", "chair_name")}),
         *RECORD_FIELDSETS[1:],
     )
-    inlines = (OrgPhoneInline, ScheduleInline, ContactInline, LocationInline)
+    inlines = (OrgPhoneInline, ScheduleInline, ContactInline, LocationInline, FundingInline)
 
 
 @admin.register(Service)
@@ -283,10 +293,11 @@ class ServiceAdmin(ChangeCountedMixin, RealChangesHistoryAdmin):
     filter_horizontal = ("terms", "organizations", "roles", "service_areas")
     fieldsets = (
         RECORD_FIELDSETS[0],
-        (_("Aanbieders en werkgebied"), {"fields": ("organizations", "roles", "service_areas", "waiting_time")}),
+        (_("Aanbieders en werkgebied"), {"fields": ("organizations", "roles", "service_areas")}),
+        (_("Wachten"), {"fields": ("while_waiting", "waiting_time")}),
         *RECORD_FIELDSETS[1:],
     )
-    inlines = (ServicePhoneInline, ScheduleInline, ContactInline)
+    inlines = (ServicePhoneInline, ScheduleInline, ContactInline, FundingInline)
 
 
 @admin.register(Location)
@@ -323,6 +334,34 @@ class ScheduleAdmin(SafeAutocompleteMixin, ChangeCountedMixin, RealChangesHistor
     list_display = ("description", "organization", "service")
     search_fields = ("description", "organization__name", "service__name")
     autocomplete_fields = ("organization", "service")
+
+
+@admin.register(Funding)
+class FundingAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ("__str__", "law", "start_date", "end_date")
+    list_filter = ("law",)
+    list_select_related = ("law", "service", "organization")
+    search_fields = ("service__name", "organization__name", "source")
+    autocomplete_fields = ("service", "organization")
+
+
+@admin.register(WaitTime)
+class WaitTimeAdmin(admin.ModelAdmin):
+    """The history of waiting times, read-only: figures come from `wegwijzer import wachttijden` and from
+    providers (/aanbieder/wachttijden/), each with its audit row; a correction is a newer figure."""
+
+    list_display = ("service", "weeks", "measured_on", "wijk", "source", "reported_by", "created_at")
+    list_filter = ("measured_on", "wijk")
+    list_select_related = ("service", "wijk", "reported_by")
+    search_fields = ("service__name", "service__slug", "source")
+    readonly_fields = fields = ("service", "location", "wijk", "weeks", "measured_on", "reported_by", "source",
+                                "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Correction)

@@ -156,7 +156,13 @@ class Service(Record):
     service_areas = models.ManyToManyField(
         Wijk, blank=True, related_name="services", verbose_name=_("werkgebied"), help_text=_("Leeg: heel Utrecht.")
     )
-    waiting_time = models.CharField(_("wachttijd"), max_length=200, blank=True)  # HSDS capacities; unknown = empty
+    # Free text from an HSDS import; the dated figures are WaitTime rows, which win when there are any.
+    waiting_time = models.CharField(_("wachttijd (tekst)"), max_length=200, blank=True)
+    # What family, school and basiszorg can do while the child waits; empty shows the general default.
+    while_waiting = models.TextField(
+        _("tijdens het wachten"), blank=True,
+        help_text=_("Leeg: de algemene tekst over wat gezin, school en basiszorg tijdens het wachten kunnen doen."),
+    )
 
     history = HistoricalRecords(m2m_fields=[Record.terms.field])
 
@@ -359,3 +365,80 @@ class RecordChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}: {self.record_kind} {self.record_id or ''}"
+
+
+# ---------------------------------------------------------------- waiting times and contracts (issue 10, items 1–3)
+
+
+class WaitTime(models.Model):
+    """One reported waiting time of a service on a date (peildatum). Rows are never changed: a new figure is a
+    new row, so the rows are the history; the newest peildatum is the current figure."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="wait_times", verbose_name=_("aanbod"))
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="wait_times",
+        verbose_name=_("locatie"),
+    )
+    wijk = models.ForeignKey(
+        Wijk, null=True, blank=True, on_delete=models.CASCADE, related_name="wait_times", verbose_name=_("wijk"),
+    )
+    weeks = models.PositiveSmallIntegerField(_("wachttijd in weken"))
+    measured_on = models.DateField(_("peildatum"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("gemeld door"),
+    )
+    source = models.CharField(_("bron"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wachttijd")
+        verbose_name_plural = _("wachttijden")
+        ordering = ["-measured_on", "-created_at"]
+        indexes = [models.Index(fields=["service", "-measured_on", "-created_at"], name="wait_time_current_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.weeks} ({self.measured_on.isoformat()})"
+
+
+class Funding(models.Model):
+    """HSDS funding: under which law the city contracted a service or an organisation, from when to when.
+    Only what a source says; without a row a service's contract is unknown."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("aanbod"),
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="fundings",
+        verbose_name=_("organisatie"),
+    )
+    law = models.ForeignKey(
+        TaxonomyTerm, on_delete=models.PROTECT, related_name="+", verbose_name=_("wet"),
+        limit_choices_to={"taxonomy": Taxonomy.LAW},
+    )
+    start_date = models.DateField(_("gecontracteerd vanaf"), null=True, blank=True)
+    end_date = models.DateField(_("gecontracteerd tot en met"), null=True, blank=True)
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracten")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(service__isnull=False) | models.Q(organization__isnull=False),
+                name="funding_has_receiver",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True) | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="funding_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service or self.organization}: {self.law.name}"

@@ -26,6 +26,7 @@ from wegwijzer.core.apikit import ApiError, from_attribute, validation_errors
 
 from .models import Organization, Taxonomy
 from .selectors import detail_url, term_codes
+from .wait_times import current_wait_time_of
 
 NAMESPACE = uuid.UUID("6f1d3c2a-9b1e-4d4e-8a57-5b1f0c2e7a10")  # Wegwijzer's uuid5 namespace
 HSDS_VERSION = "3.0"
@@ -192,6 +193,77 @@ class PhoneOut(Out):
     number: str
     type: str = "voice"
     description: Text = None
+
+
+class FundingOut(Out):
+    """HSDS funding: a contract of the city (law, from, to); law and dates are Wegwijzer extensions."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID | None = None
+    service_id: uuid.UUID | None = None
+    source: Text = None
+    law: str = Field(description="Uitbreiding: de code van de wet")
+    start_date: date | None = Field(None, description="Uitbreiding: gecontracteerd vanaf")
+    end_date: date | None = Field(None, description="Uitbreiding: gecontracteerd tot en met")
+
+    @staticmethod
+    def resolve_law(obj: Any) -> str:
+        return str(obj.law.code)
+
+    @staticmethod
+    def resolve_source(obj: Any) -> str:
+        return funding_source(obj)
+
+
+def funding_source(obj: Any) -> str:
+    """HSDS funding.source is free text: the law and period in Dutch, then the source it rests on."""
+    parts = [f"{obj.law.name}, gecontracteerd door de gemeente Utrecht"]
+    if obj.start_date:
+        parts.append(f"vanaf {obj.start_date.isoformat()}")
+    if obj.end_date:
+        parts.append(f"tot en met {obj.end_date.isoformat()}")
+    text = " ".join(parts)
+    return f"{text} ({obj.source})" if obj.source else text
+
+
+def _fundings(obj: Any) -> list[Any]:
+    return sorted(obj.fundings.all(), key=lambda f: (f.start_date or date.min, str(f.id)))
+
+
+def current_wait(obj: Any) -> Any:
+    """The current WaitTimeInfo of a service from its prefetched rows (selectors.hsds_services_qs)."""
+    return current_wait_time_of(list(obj.wait_times.all()))
+
+
+class WaitTimeOut(Out):
+    """One reported waiting time (Wegwijzer's history of HSDS wait_time)."""
+
+    weeks: int
+    measured_on: date = Field(description="Peildatum")
+    wait_time: str = Field(description="Als tekst, zoals in HSDS wait_time")
+    stale: bool = Field(description="Ouder dan WAIT_TIME_STALE_DAYS dagen (verouderd)")
+    source: Text = None
+    wijk: Text = None
+    location: Text = None
+    created_at: datetime | None = Field(None, description="Vastgelegd op")
+
+    @staticmethod
+    def resolve_wait_time(obj: Any) -> str:
+        return str(obj.text)
+
+
+class WaitTimeHistoryOut(Out):
+    service_id: uuid.UUID
+    slug: str
+    total_items: int
+    contents: list[WaitTimeOut] = Field(description="Nieuwste peildatum eerst")
+
+
+class WaitTimeIn(Schema):
+    """A provider's new figure for its own service."""
+
+    weeks: int = Field(ge=0, le=520, description="Wachttijd in hele weken (0 of meer)")
+    measured_on: date = Field(description="Peildatum (JJJJ-MM-DD), niet in de toekomst")
 
 
 class ScheduleOut(Out):
@@ -369,7 +441,13 @@ class ServiceOut(OfferFields):
     email: Text = None
     status: str = "active"
     application_process: Text = None
-    wait_time: Text = Field(None, description="De wachttijd als tekst")
+    wait_time: Text = Field(None, description="De huidige wachttijd als tekst, met peildatum")
+    wait_time_weeks: int | None = Field(None, description="Uitbreiding: de huidige wachttijd in weken")
+    wait_time_measured_on: date | None = Field(None, description="Uitbreiding: de peildatum van de wachttijd")
+    wait_time_stale: bool | None = Field(
+        None, description="Uitbreiding: de peildatum is ouder dan WAIT_TIME_STALE_DAYS dagen (verouderd)",
+    )
+    funding: list[FundingOut] | None = Field(None, description="Contracten van de gemeente (wet, vanaf, tot)")
     assured_date: date | None = None
     last_modified: datetime | None = None
     organization: OrganizationBrief | None = None
@@ -387,7 +465,27 @@ class ServiceOut(OfferFields):
         orgs = list(obj.organizations.all())
         return orgs[0].id if orgs else None
 
-    resolve_wait_time = from_attribute("waiting_time")
+    @staticmethod
+    def resolve_wait_time(obj: Any) -> str | None:
+        current = current_wait(obj)
+        return current.text if current else (obj.waiting_time or None)
+
+    @staticmethod
+    def resolve_wait_time_weeks(obj: Any) -> int | None:
+        current = current_wait(obj)
+        return current.weeks if current else None
+
+    @staticmethod
+    def resolve_wait_time_measured_on(obj: Any) -> date | None:
+        current = current_wait(obj)
+        return current.measured_on if current else None
+
+    @staticmethod
+    def resolve_wait_time_stale(obj: Any) -> bool | None:
+        current = current_wait(obj)
+        return current.stale if current else None
+
+    resolve_funding = _child_array(_service_full, _fundings)
     resolve_last_modified = from_attribute("updated_at")
 
     @staticmethod
@@ -443,6 +541,7 @@ class OrganizationOut(RecordFields):
     locations: list[LocationOut] | None = None
     attributes: list[AttributeOut] | None = None
     services: list[ServiceOut] | None = Field(None, description="Kort (id, naam, status); met full_service=true volledig")
+    funding: list[FundingOut] | None = Field(None, description="Contracten van de gemeente (wet, vanaf, tot)")
     # extensions
     kind: str
     parent_organization: RecordRef | None = None
@@ -473,6 +572,7 @@ class OrganizationOut(RecordFields):
     resolve_attributes = _child_array(_full, lambda obj: attributes(obj, "organization"))
     resolve_service_areas = _child_array(_full, lambda obj: service_areas(obj))
     resolve_schedules = _child_array(_full, sorted_schedules)
+    resolve_funding = _child_array(_full, _fundings)
 
 
 class RoleOut(OfferFields):

@@ -28,6 +28,17 @@ from .models import Organization, Phone, Role, Service, Taxonomy, TaxonomyTerm, 
 from .search import service as search_service
 from .search.documents import KINDS, TERM_FIELDS, detail_url, kind_of, term_codes  # noqa: F401  (re-exported)
 from .snapshot import snapshot
+from .wait_times import (  # noqa: F401  (re-exported: the one read of a service's current waiting time)
+    WaitTimeInfo,
+    current_wait_times,
+    current_wait_times_by_slug,
+    service_current_wait_time,
+    service_fundings,
+    service_wait_time_history,
+    wait_times_of_organizations,
+    while_waiting_text,
+    zorgplicht_for,
+)
 
 logger = logging.getLogger("wegwijzer.socialmap.selectors")
 
@@ -424,6 +435,8 @@ class Item:
     name: str
     summary: str
     url: str
+    pk: Any = None
+    wait_time: WaitTimeInfo | None = None  # services on a results page: the current waiting time
 
     @property
     def kind_label(self) -> str:
@@ -435,7 +448,7 @@ def as_item(obj: Any) -> Item:
     summary = getattr(obj, "summary", "") or ""
     if isinstance(obj, Wijk):
         summary = obj.description.split("\n")[0] if obj.description else ""
-    return Item(slug=obj.slug, kind=kind_of(obj), name=obj.name, summary=summary, url=record_url(obj))
+    return Item(slug=obj.slug, kind=kind_of(obj), name=obj.name, summary=summary, url=record_url(obj), pk=obj.pk)
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -606,12 +619,21 @@ def paginate(items: list[Item], req: SearchRequest) -> Page:
     return paginator.page(number)
 
 
+def _add_wait_times(items: list[Item]) -> None:
+    """The current waiting time on each service of one results page (one query for the page)."""
+    services = [i for i in items if i.kind == "aanbod"]
+    waits = current_wait_times(i.pk for i in services)
+    for item in services:
+        item.wait_time = waits.get(item.pk)
+
+
 def search_page(params: Mapping[str, Any]) -> dict[str, Any]:
     """The search page: q, filters and page from GET (malformed parts become notices), one page of hits."""
     choices = filter_choices()
     req = parse_search(params, choices)
     items = run_search(req)
     page = paginate(items, req)
+    _add_wait_times(list(page.object_list))
     num_pages = page.paginator.num_pages
     pages = [
         {"number": n, "query": req.querystring(n), "current": n == page.number}
@@ -697,6 +719,12 @@ def detail_context(kind: str, obj: Any) -> dict[str, Any]:
         sections.append((gettext_lazy("Via of door"), _names(obj.roles.all())))
         ctx["service_areas"] = list(obj.service_areas.all())
         ctx["waiting_time"] = obj.waiting_time
+        current = service_current_wait_time(obj.pk)
+        ctx["wait_time"] = current
+        ctx["wait_time_history"] = service_wait_time_history(obj)[:12]
+        ctx["fundings"] = service_fundings(obj)
+        ctx["zorgplicht"] = zorgplicht_for(obj, current)
+        ctx["while_waiting"] = while_waiting_text(obj)
     elif isinstance(obj, Organization):
         if obj.parent:
             sections.append((gettext_lazy("Onderdeel van"), [as_item(obj.parent)]))
@@ -755,7 +783,7 @@ def wijk_context(wijk: Wijk) -> dict[str, Any]:
         "wijk": wijk,
         "teams": teams,
         "networks": networks,
-        "other_organisations": [as_item(o) for o in others],
+        "other_organizations": [as_item(o) for o in others],
         "roles": roles,
         "local_services": [as_item(s) for s in services],
         "sources": [str(s) for s in (wijk.sources or [])],
@@ -861,18 +889,21 @@ def search_slugs(query: str) -> set[str]:
 
 def hsds_services_qs() -> QuerySet[Service]:
     """Services with everything the HSDS shapes read (a fixed number of queries per page)."""
-    from .models import ServiceAtLocation
+    from .models import Funding, ServiceAtLocation, WaitTime
 
     return _services_qs(_hsds_contacts()).prefetch_related(
         Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__wijk")),
+        Prefetch("wait_times", queryset=WaitTime.objects.select_related("wijk", "location")),
+        Prefetch("fundings", queryset=Funding.objects.select_related("law")),
     )
 
 
 def hsds_organizations_qs() -> QuerySet[Organization]:
-    from .models import Location
+    from .models import Funding, Location
 
     return _organizations_qs(_hsds_contacts()).prefetch_related(
         Prefetch("locations", queryset=Location.objects.select_related("wijk")),
+        Prefetch("fundings", queryset=Funding.objects.select_related("law")),
         Prefetch("services", queryset=hsds_services_qs()),
     )
 
