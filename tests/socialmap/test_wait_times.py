@@ -208,7 +208,9 @@ def test_stale_figure_is_marked_everywhere(client, with_wait_time, settings):
 
 
 def test_the_hsds_record_with_wait_time_and_funding_is_valid(client, with_wait_time):
-    from socialmap.test_hsds_conformance import check  # the official HSDS 3.0 schema, as used by the conformance tests
+    from socialmap.test_hsds_conformance import (
+        check,  # the official HSDS 3.0 schema, as used by the conformance tests
+    )
 
     service, _day = with_wait_time
     law = TaxonomyTerm.objects.get(taxonomy=Taxonomy.LAW, code="zvw")
@@ -297,3 +299,39 @@ def test_the_selector_other_apps_use(with_wait_time):
     assert current is not None and current.text == describe(6, day)
     assert service_current_wait_time(str(service.pk)) == current
     assert service_current_wait_time(Service.objects.get(slug="video-hometraining").pk) is None
+
+
+# ---------------------------------------------------------------- contracts from a CSV
+
+
+def _import_contracts(path: Path) -> tuple[str, str, int]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import", "contracten", str(path), stdout=out, stderr=err)
+    except CommandError as exc:
+        return out.getvalue(), err.getvalue() + str(exc), exc.returncode
+    return out.getvalue(), err.getvalue(), 0
+
+
+def test_contracts_import_is_all_or_nothing_and_shows_on_the_page(tmp_path, loaded_map, client):
+    path = tmp_path / "contracten.csv"
+    path.write_text("record,law,start_date,end_date,source\n"
+                    "verlengde-kraamzorg,zvw,2026-01-01,2026-12-31,Inkoopbesluit (test)\n"
+                    "jgz-utrecht,wet-op-niets,2026-01-01,,Inkoopbesluit (test)\n"
+                    "kraamzorg-utrecht,zvw,2026-05-01,2026-04-01,\n", encoding="utf-8")
+    _out, err, code = _import_contracts(path)
+    assert code == 1 and "Regel 3, veld law: onbekende wet 'wet-op-niets'" in err
+    assert "Regel 4, veld end_date: de einddatum ligt vóór de begindatum." in err
+    assert "Regel 4, veld source: noem de bron" in err and "Regel 2" not in err
+    assert Funding.objects.count() == 0
+
+    path.write_text("record,law,start_date,end_date,source\n"
+                    "verlengde-kraamzorg,zvw,2026-01-01,2026-12-31,Inkoopbesluit (test)\n"
+                    "jgz-utrecht,wpg,,,Inkoopbesluit (test)\n", encoding="utf-8")
+    out, err, code = _import_contracts(path)
+    assert code == 0 and "2 contract(en) opgeslagen" in out, err
+    assert Funding.objects.filter(service__slug="verlengde-kraamzorg", law__code="zvw").exists()
+    assert Funding.objects.filter(organization__slug="jgz-utrecht", law__code="wpg").exists()
+    assert AccessLogEntry.objects.filter(object_type="funding").count() == 2
+    fundings = client.get("/kaart/verlengde-kraamzorg/").content.decode().split('ww-fundings">')[1].split("</dd>")[0]
+    assert "Zorgverzekeringswet (medisch)" in fundings and "Inkoopbesluit (test)" in fundings

@@ -32,7 +32,7 @@ from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write, access_log_write_many
 
-from .models import Funding, Organization, Service, Taxonomy, WaitTime
+from .models import Funding, Organization, Service, Taxonomy, TaxonomyTerm, WaitTime
 
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
              "oktober", "november", "december")
@@ -431,5 +431,98 @@ def wait_times_import(
         {"context": context, "user": user, "action": AccessLogEntry.Action.CREATE, "object_type": "wait_time",
          "object_id": str(w.pk), "detail": f"service={w.service.slug};import"[:200]}
         for w in created
+    ])
+    return len(created)
+
+
+# ---------------------------------------------------------------- contracts from a CSV (only what a source says)
+
+FUNDING_HEADER = ["record", "law", "start_date", "end_date", "source"]
+
+
+def _check_optional_date(raw: str) -> tuple[dt.date | None, str]:
+    text = raw.strip()
+    if not text:
+        return None, ""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text), ""
+    except ValueError:
+        return None, _("'%(value)s' is geen bestaande datum (JJJJ-MM-DD).") % {"value": text[:20]}
+
+
+def parse_funding_csv(text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every row of a `record,law,start_date,end_date,source` file checked (record = slug or HSDS id of a
+    service or organisation; law = a law code); ([rows], []) or ([], [problems with line and field])."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [_("Het bestand is leeg; verwacht de kopregel %(h)s.") % {"h": ",".join(FUNDING_HEADER)}]
+    if [h.strip().lower() for h in header] != FUNDING_HEADER:
+        return [], [_("Regel 1: de kopregel moet precies %(h)s zijn, niet %(got)s.")
+                    % {"h": ",".join(FUNDING_HEADER), "got": ",".join(header)[:200]}]
+    records: dict[str, Any] = {}
+    for model in (Organization, Service):
+        for found in model.objects.all():
+            records[found.slug] = records[str(found.pk)] = found
+    laws = {t.code: t for t in TaxonomyTerm.objects.filter(taxonomy=Taxonomy.LAW)}
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(FUNDING_HEADER):
+                problems.append(_("Regel %(n)s: verwacht 5 velden (%(h)s), gevonden %(k)s.")
+                                % {"n": line, "h": ",".join(FUNDING_HEADER), "k": len(record)})
+                continue
+            key, law_code, start_raw, end_raw, source = (cell.strip() for cell in record)
+            row_problems = []
+            obj = records.get(key)
+            if obj is None:
+                row_problems.append(_("Regel %(n)s, veld record: onbekend aanbod of onbekende organisatie '%(v)s'.")
+                                    % {"n": line, "v": key[:100]})
+            law = laws.get(law_code)
+            if law is None:
+                row_problems.append(_("Regel %(n)s, veld law: onbekende wet '%(v)s' (kies uit %(codes)s).")
+                                    % {"n": line, "v": law_code[:50], "codes": ", ".join(sorted(laws))})
+            start, problem = _check_optional_date(start_raw)
+            if problem:
+                row_problems.append(_("Regel %(n)s, veld start_date: %(p)s") % {"n": line, "p": problem})
+            end, problem = _check_optional_date(end_raw)
+            if problem:
+                row_problems.append(_("Regel %(n)s, veld end_date: %(p)s") % {"n": line, "p": problem})
+            if start and end and end < start:
+                row_problems.append(_("Regel %(n)s, veld end_date: de einddatum ligt vóór de begindatum.") % {"n": line})
+            if not source:
+                row_problems.append(_("Regel %(n)s, veld source: noem de bron van het contract.") % {"n": line})
+            if row_problems:
+                problems.extend(row_problems)
+            else:
+                rows.append({"record": obj, "law": law, "start_date": start, "end_date": end, "source": source[:300]})
+    except csv.Error as exc:
+        problems.append(_("Regel %(n)s: geen geldige CSV (%(e)s).") % {"n": reader.line_num, "e": exc})
+    if not rows and not problems:
+        problems.append(_("Het bestand bevat geen contracten, alleen de kopregel."))
+    return ([] if problems else rows), problems
+
+
+@transaction.atomic
+def fundings_import(*, text: str, user: Any = None, context: AccessContext | None = None) -> int:
+    """Store every contract of a CSV file, or none (WaitTimeRefused lists each bad line). Returns the count."""
+    rows, problems = parse_funding_csv(text)
+    if problems:
+        raise WaitTimeRefused({"file": problems})
+    created = []
+    for r in rows:
+        target = {"service": r["record"]} if isinstance(r["record"], Service) else {"organization": r["record"]}
+        created.append(Funding.objects.create(law=r["law"], start_date=r["start_date"], end_date=r["end_date"],
+                                              source=r["source"], **target))
+    access_log_write_many([
+        {"context": context, "user": user, "action": AccessLogEntry.Action.CREATE, "object_type": "funding",
+         "object_id": str(f.pk), "detail": "import"} for f in created
     ])
     return len(created)
