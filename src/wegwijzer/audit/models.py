@@ -10,11 +10,25 @@ that a change by the schema owner is detectable (`wegwijzer audit verify`, seal.
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def new_event_id() -> uuid.UUID:
+    """A UUID version 7 (RFC 9562): 48 bits of Unix time in milliseconds, then random bits.
+
+    Time-ordered, so each new row lands at the right edge of the unique index on event_id instead of on a
+    random page of it (with uuid4, inserting the case list's 200 rows touched ~200 index pages per request).
+    """
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC variant
+    return uuid.UUID(int=value)
 
 
 class AppendOnlyError(Exception):
@@ -64,7 +78,7 @@ class AccessLogEntry(models.Model):
         DENIED = "denied", _("geweigerd")
         FAILURE = "failure", _("mislukt")
 
-    event_id = models.UUIDField(_("gebeurtenis"), default=uuid.uuid4, unique=True, editable=False)
+    event_id = models.UUIDField(_("gebeurtenis"), default=new_event_id, unique=True, editable=False)
     action = models.CharField(_("handeling"), max_length=32, choices=Action.choices)
     occurred_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     outcome = models.CharField(_("uitkomst"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
@@ -73,7 +87,9 @@ class AccessLogEntry(models.Model):
     username = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
     role = models.CharField(_("rol"), max_length=64, blank=True)
     organization_slug = models.CharField(_("organisatie"), max_length=100, blank=True)
-    gezinsplan_id = models.CharField(_("gezinsplan"), max_length=64, blank=True, db_index=True)
+    # Indexed by audit_gezinsplan_time_idx (gezinsplan_id first): a second index on the column alone only
+    # cost every INSERT one more random index page.
+    gezinsplan_id = models.CharField(_("gezinsplan"), max_length=64, blank=True)
     object_type = models.CharField(_("soort object"), max_length=64, blank=True)
     object_id = models.CharField(_("object-id"), max_length=64, blank=True)
     client_address = models.GenericIPAddressField(_("adres van de client"), null=True, blank=True)
