@@ -119,9 +119,9 @@ def _insert(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
         return memo[key]
 
     table = quote(AccessLogEntry._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in _FIELDS)
+    columns = ", ".join(quote(str(f.column)) for f in _FIELDS)
     placeholders = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
-    tail = f" RETURNING {quote(AccessLogEntry._meta.pk.column)}" if returning else ""
+    tail = f" RETURNING {quote(str(AccessLogEntry._meta.pk.column))}" if returning else ""
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):

@@ -241,9 +241,8 @@ def _audit_entries(gezinsplan: Gezinsplan) -> Any:
 
 @router.get("/gezinsplannen", response=GezinsplannenOut, url_name="api-gezinsplannen", summary="Mijn gezinsplannen")
 @gezinsplan_operation
-def gezinsplannen_get(request: HttpRequest) -> dict[str, Any]:
-    gezinsplannen = selectors.gezinsplan_list_read(context=access_context(request), user=request.user)
-    return {"count": len(gezinsplannen), "results": gezinsplannen}
+def gezinsplannen_get(request: HttpRequest) -> GezinsplannenOut:
+    return GezinsplannenOut.of(selectors.gezinsplan_list_read(context=access_context(request), user=request.user))
 
 
 @_operation(
@@ -255,8 +254,8 @@ def gezinsplannen_post(request: HttpRequest, payload: GezinsplanIn = Body(None))
 
 
 @_operation("GET", C, {200: GezinsplanDetailOut, **READ}, "api-gezinsplan", "Een gezinsplan")
-def gezinsplan_get(request: HttpRequest, gezinsplan_id: UUID) -> Gezinsplan:
-    return _read(request, gezinsplan_id, "gezinsplan")
+def gezinsplan_get(request: HttpRequest, gezinsplan_id: UUID) -> GezinsplanDetailOut:
+    return GezinsplanDetailOut.of(_read(request, gezinsplan_id, "gezinsplan"))
 
 
 @_operation("PATCH", C, {200: GezinsplanDetailOut, **WRITE}, "api-gezinsplan", "Gegevens van het gezinsplan wijzigen")

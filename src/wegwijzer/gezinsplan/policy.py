@@ -29,6 +29,20 @@ def current_membership(user: Any, gezinsplan: Gezinsplan | None, now=None) -> Me
     return Membership.objects.current(now).filter(gezinsplan=gezinsplan, user=user).order_by("-valid_from").first()
 
 
+def current_membership_with_case(user: Any, gezinsplan_id: Any) -> Membership | None:
+    """`current_membership` by the case's id, with the case (and its creator) read in the same query: the
+    one query of a case read for a member (selectors._lookup)."""
+    if not is_professional(user):
+        return None
+    return (
+        Membership.objects.current()
+        .filter(gezinsplan_id=gezinsplan_id, user=user)
+        .select_related("gezinsplan__created_by")
+        .order_by("-valid_from")
+        .first()
+    )
+
+
 @rules.predicate
 def is_current_member(user: Any, gezinsplan: Gezinsplan | None) -> bool:
     return current_membership(user, gezinsplan) is not None

@@ -10,7 +10,10 @@ part of a case raises `policy.NotFound`. Nothing here sees the HTTP request: the
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -18,7 +21,7 @@ from django.utils import timezone
 
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.audit.service import access_log_for_gezinsplan, access_log_write, access_log_write_many
+from wegwijzer.audit.service import access_log_append_many, access_log_for_gezinsplan, access_log_write
 
 from . import policy
 from .models import (
@@ -64,13 +67,19 @@ def _lookup(user: Any, gezinsplan_id: Any) -> tuple[Gezinsplan | None, Membershi
     The policy's "view" rule is being a current member (`policy.is_current_member`, i.e. a
     `policy.current_membership`), so this one membership query both decides need-to-know and gives the
     request its membership (`viewer_membership`), instead of one query per `policy.can` on the page.
+    A member's case comes with that same query (joined, with `created_by`); only a refusal looks the case
+    up on its own, to log the denied look at an existing case.
     `tests/gezinsplan/test_query_counts.py` checks that this agrees with `policy.can(user, "view", ...)`.
     """
     pk = _uuid(gezinsplan_id)
-    gezinsplan = Gezinsplan.objects.select_related("created_by").filter(pk=pk).first() if pk else None
-    if gezinsplan is None:
+    if pk is None:
         return None, None
-    membership = policy.current_membership(user, gezinsplan)
+    membership = policy.current_membership_with_case(user, pk)
+    gezinsplan: Gezinsplan | None = membership.gezinsplan if membership is not None else None
+    if gezinsplan is None:
+        gezinsplan = Gezinsplan.objects.select_related("created_by").filter(pk=pk).first()
+        if gezinsplan is None:
+            return None, None
     gezinsplan._viewer = (getattr(user, "pk", None), membership)  # type: ignore[attr-defined]
     return gezinsplan, membership
 
@@ -191,21 +200,48 @@ def _is_head(context: AccessContext | None) -> bool:
     return context is not None and context.is_head
 
 
-def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Gezinsplan]:
+@dataclass(frozen=True, slots=True)
+class GezinsplanSummary:
+    """One row of a user's case list: what the list page and the API list show, read as plain values."""
+
+    id: uuid.UUID
+    label: str
+    phase: str
+    wijk: str
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    content_version: str
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Gezinsplan.Status.OPEN
+
+
+_SUMMARY_FIELDS = tuple(f.name for f in dataclass_fields(GezinsplanSummary))
+
+
+def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[GezinsplanSummary]:
     """The user's cases, each listing logged as a read (labels are case data).
 
-    Still one "read" row per listed case, but all of them in one INSERT (`access_log_write_many`, inside
+    Still one "read" row per listed case, but all of them in one INSERT (`access_log_append_many`, inside
     the caller's transaction if there is one): one statement and one commit, for 2 cases or 200. The list
-    is read before, outside any transaction, for the reason given at `gezinsplan_read`.
+    is read before, outside any transaction, for the reason given at `gezinsplan_read`, and as plain values
+    (`GezinsplanSummary`), not model instances: for 200 cases that halves the read.
     """
-    gezinsplannen = list(gezinsplan_list_for_user(user))
+    rows = gezinsplan_list_for_user(user).values_list(*_SUMMARY_FIELDS)
+    gezinsplannen = [GezinsplanSummary(*row) for row in rows]
     if not _is_head(context):
-        access_log_write_many(
+        access_log_append_many(
             {
                 "context": context,
                 "user": user,
                 "action": Action.READ,
-                "gezinsplan_id": str(gezinsplan.pk),
+                "gezinsplan_id": str(gezinsplan.id),
                 "object_type": "gezinsplan",
                 "detail": "lijst",
             }
@@ -217,27 +253,48 @@ def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Ge
 # ---- parts of one case (the caller has already passed gezinsplan_read / gezinsplan_get_for_user) ----
 
 
-def regie_for_gezinsplan(gezinsplan: Gezinsplan) -> Regie | None:
-    return (
-        Regie.objects.filter(gezinsplan=gezinsplan)
-        .select_related(
-            "updated_by",
-            "lead_member__user",
-            "support_member__user",
-            "records_member__user",
-            "monitors_member__user",
-            "informs_member__user",
+REGIE_MEMBERS = ("lead_member", "support_member", "records_member", "monitors_member", "informs_member")
+
+
+def regie_for_gezinsplan(gezinsplan: Gezinsplan, members: Iterable[Membership] | None = None) -> Regie | None:
+    """The case's regie with its members and their users.
+
+    Given the case's `members` (with their users, e.g. from `members_all`), the regie is read on its own and
+    its members taken from them (a member not among them is read in one more query); without, in one query
+    joining all eleven tables, whose compilation alone costs more than the two small queries.
+    """
+    if members is None:
+        return (
+            Regie.objects.filter(gezinsplan=gezinsplan)
+            .select_related(
+                "updated_by",
+                *(f"{name}__user" for name in REGIE_MEMBERS),
+            )
+            .first()
         )
-        .first()
-    )
+    regie = next(iter(Regie.objects.filter(gezinsplan=gezinsplan).select_related("updated_by")[:1]), None)
+    if regie is None:
+        return None
+    known = {m.pk: m for m in members}
+    wanted = {getattr(regie, f"{name}_id") for name in REGIE_MEMBERS} - {None}
+    if wanted - known.keys():
+        known.update((m.pk, m) for m in Membership.objects.filter(pk__in=wanted - known.keys()).select_related("user"))
+    for name in REGIE_MEMBERS:
+        member_id = getattr(regie, f"{name}_id")
+        if member_id is not None:
+            setattr(regie, name, known[member_id])
+    regie.gezinsplan = gezinsplan
+    return regie
 
 
 def members_current(gezinsplan: Gezinsplan) -> QuerySet[Membership]:
     return Membership.objects.current().filter(gezinsplan=gezinsplan).select_related("user").order_by("valid_from")
 
 
-def members_all(gezinsplan: Gezinsplan) -> QuerySet[Membership]:
-    return Membership.objects.filter(gezinsplan=gezinsplan).select_related("user", "added_by").order_by("valid_from")
+def members_all(gezinsplan: Gezinsplan, *, added_by: bool = True) -> QuerySet[Membership]:
+    """Everyone who is or was in the team, oldest first (with who added them, unless `added_by=False`)."""
+    related = ("user", "added_by") if added_by else ("user",)
+    return Membership.objects.filter(gezinsplan=gezinsplan).select_related(*related).order_by("valid_from")
 
 
 def member_get_current(gezinsplan: Gezinsplan, username: str) -> Membership:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from wegwijzer.core.vocabulary import vocabulary
 
 
@@ -23,6 +25,10 @@ def roles() -> dict[str, str]:
 
 def label(section: str, code: str) -> str:
     """The Dutch label of a code, the code itself if unknown, "onbekend" if empty."""
-    if not code:
-        return "onbekend"
-    return getattr(vocabulary(), section).get(code, code)
+    return labeller(section)(code)
+
+
+def labeller(section: str) -> Callable[[str], str]:
+    """`label` for many codes of one section: the vocabulary looked up once (each lookup stats its file)."""
+    labels = getattr(vocabulary(), section)
+    return lambda code: labels.get(code, code) if code else "onbekend"
