@@ -49,6 +49,14 @@ def situations(draw) -> dict[str, Any]:
     for flag in ("urgent", "child_protection_order", "ambulant_sufficient", "related_to_baby_care"):
         if draw(st.booleans()):
             data[flag] = draw(st.booleans())
+    # revision 2: absent, or drawn; `involved` never contradicts buurtteam_involved (that is an error)
+    if draw(st.booleans()):
+        roles = [r for r in VOCAB.roles if not (r == "buurtteam-jeugd-gezin" and data.get("buurtteam_involved") is False)]
+        data["involved"] = draw(st.lists(st.sampled_from(roles), max_size=4, unique=True))
+    if draw(st.booleans()):
+        data["parent_minor"] = draw(st.booleans())
+    if draw(st.booleans()):
+        data["help_question"] = draw(st.none() | st.booleans())
     return data
 
 
@@ -67,20 +75,34 @@ def check_invariants(situation, advice) -> None:
         assert step["because"] and set(step["because"]) <= fired
     for reason in data["reasons"]:
         assert reason["source"] and reason["text"]
+    # revision 2: the reporter never contacts itself; involve[0] is someone else
+    own = situation.acting_role
+    assert own not in involve
+    assert not involve or involve[0] != own
+    # revision 2: an already-involved role is no new contact; kept only where a rule asks it to join, and
+    # a held-back one gets a step and a reason saying it is already involved
+    joined = {c for r in data["reasons"] for c in r.get("joins", ())}
+    for role in involve:
+        assert role not in situation.involved or role in joined, role
+    for role in set(situation.involved) - set(involve) - {own}:
+        label = VOCAB.label("roles", role)
+        if any(label in r["text"] for r in data["reasons"] if r["rule"] == "E-al-betrokken"):
+            assert any(label in s["text"] for s in data["steps"])
+    # everyone in the route: the contacts, the reporter's own role and who is already involved
+    route = set(involve) | set(situation.involved) | ({own} if own else set())
     # babythuiszorg only with the buurtteam and (specialist youth care or the Wmo)
     if "babythuiszorg" in interventions:
-        assert "buurtteam-jeugd-gezin" in involve
-        assert "aanvullende-jeugdhulp" in involve or "wmo" in involve
-        assert "aanvullende-jeugdhulp" in involve or "wmo" in laws
+        assert "buurtteam-jeugd-gezin" in route
+        assert "aanvullende-jeugdhulp" in route or "wmo" in route
+        assert "aanvullende-jeugdhulp" in route or "wmo" in laws
     # specialist youth care involved by someone else -> no-specialist-promise
     if "aanvullende-jeugdhulp" in involve and situation.reporter != "aanvullende-jeugdhulp":
         assert "no-specialist-promise" in warnings
     # pregnancy, any concern, no urgency -> JGZ and the prenatal home visit
     if situation.phase == "zwangerschap" and situation.concerns and not situation.urgent:
-        assert "jgz" in involve and "prenataal-huisbezoek" in interventions
+        assert "jgz" in route and "prenataal-huisbezoek" in interventions
     # extra maternity care only within six weeks after the birth
     if "verlengde-kraamzorg" in interventions:
-        assert situation.phase == "kraamperiode"
         assert situation.weeks_since_birth is not None and situation.weeks_since_birth <= 6
     assert invariant_violations(situation, advice) == []
 
@@ -103,6 +125,40 @@ def test_rules_alone_hold_the_invariants(data):
     raw = evaluate(situation, RULESET, guards=False)
     check_invariants(situation, raw)
     assert evaluate(situation, RULESET).guards == ()
+
+
+@SETTINGS
+@given(situations())
+def test_revision_one_situations_mean_what_they_meant(data):
+    """A situation without the revision-2 fields gives the same advice as with their defaults."""
+    old = {k: v for k, v in data.items() if k not in ("involved", "parent_minor", "help_question")}
+    defaults = {**old, "parent_minor": False, "help_question": None}
+    if old.get("buurtteam_involved") is True:
+        defaults["involved"] = ["buurtteam-jeugd-gezin"]
+    assert evaluate(validate_situation(old, VOCAB), RULESET) == evaluate(validate_situation(defaults, VOCAB), RULESET)
+
+
+@SETTINGS
+@given(situations())
+def test_reporter_acts_as_its_role(data):
+    """A revision-2 reporter (gynaecoloog, jeugdarts, ...) gets the advice of the role it acts as."""
+    for code, role in VOCAB.reporter_roles.items():
+        if role is None:
+            continue
+        own = evaluate(validate_situation({**data, "reporter": code}, VOCAB), RULESET)
+        as_role = evaluate(validate_situation({**data, "reporter": role}, VOCAB), RULESET)
+        assert own.involve == as_role.involve and own.laws == as_role.laws, code
+        assert role not in own.involve
+
+
+@SETTINGS
+@given(situations())
+def test_week_six_does_not_depend_on_the_phase_label(data):
+    """Week 6 is both the last week of the kraamperiode and the first of jonge-kind: the same extra care."""
+    base = {**data, "weeks_since_birth": 6}
+    a = evaluate(validate_situation({**base, "phase": "kraamperiode"}, VOCAB), RULESET)
+    b = evaluate(validate_situation({**base, "phase": "jonge-kind"}, VOCAB), RULESET)
+    assert ("verlengde-kraamzorg" in a.interventions) == ("verlengde-kraamzorg" in b.interventions)
 
 
 @SETTINGS
@@ -140,7 +196,12 @@ def test_corrupting_one_field_is_reported_on_that_field(data, field, value):
     try:
         situation = validate_situation(corrupted, VOCAB)
     except SituationError as exc:
-        assert field in exc.errors or (field == "phase" and "weeks_since_birth" in exc.errors)
+        assert (
+            field in exc.errors
+            or (field == "phase" and "weeks_since_birth" in exc.errors)
+            # buurtteam_involved: false contradicting the buurtteam in `involved` is reported on `involved`
+            or (field == "buurtteam_involved" and "involved" in exc.errors)
+        )
     else:
         check_invariants(situation, evaluate(situation, RULESET))
 

@@ -91,6 +91,19 @@ class Situation(BaseModel):
     related_to_baby_care: bool = Field(
         True, description="false als de vragen bij de ouder zelf liggen, los van de baby."
     )
+    # revision 2 of the contract: all optional, a revision-1 situation means what it meant
+    involved: list[RoleCode] = Field(
+        default_factory=list,
+        description=(
+            "Wie al betrokken is bij het gezin (rolcodes). buurtteam-jeugd-gezin hier en buurtteam_involved: true "
+            "betekenen hetzelfde; elkaar tegensprekend is een fout."
+        ),
+        json_schema_extra={"uniqueItems": True},
+    )
+    parent_minor: bool = Field(False, description="Een (aanstaande) ouder is jonger dan 18, en dus zelf jeugdige.")
+    help_question: bool | None = Field(
+        None, description="Heeft het gezin zelf een hulpvraag? false: alleen de professional ziet een risico; null = onbekend."
+    )
 
 
 class AdviceStep(BaseModel):
@@ -99,12 +112,28 @@ class AdviceStep(BaseModel):
     because: list[str] = Field(description="Regel-id's.")
 
 
+class AdviceSource(BaseModel):
+    """Een paragraaf van een brondocument (content/sources.yaml)."""
+
+    document: str = Field(description="Code van het brondocument.")
+    section: str = Field(description="Code van de paragraaf.")
+    title: str = Field(description="Document en paragraaf, zoals de regel ze noemt.")
+    url: str = Field("", description="Openbaar adres van het document, als dat bestaat.")
+
+
 class AdviceReason(BaseModel):
     rule: str
     source: str = Field(description="De paragraaf van de wegwijzer waarop de regel rust.")
     text: str = Field(description="Waarom de regel hier geldt (Nederlands).")
     explains: list[str] = Field(description="De codes uit involve/interventions/laws/warnings die deze regel verklaart.")
     excludes: list[str] = Field(default_factory=list, description="Codes die deze regel uitsluit (alleen als er zijn).")
+    joins: list[str] = Field(
+        default_factory=list,
+        description="Rollen uit explains die al betrokken zijn en die deze regel vraagt aan te sluiten (alleen als er zijn).",
+    )
+    sources: list[AdviceSource] = Field(
+        default_factory=list, description="De bronnen (document en paragraaf) waarop de regel rust, met hun adres."
+    )
 
 
 class AdviceContact(BaseModel):

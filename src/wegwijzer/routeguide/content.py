@@ -108,7 +108,7 @@ def _run_vignette(label: str, item: dict[str, Any], ruleset: RuleSet) -> list[st
     except SituationError as exc:
         return [f"vignet {label}: ongeldige situatie: {exc}"]
     advice = evaluate(situation, ruleset)
-    problems = [f"vignet {label}: {f}" for f in expectation_failures(advice, item.get("expect"))]
+    problems = [f"vignet {label}: {f}" for f in expectation_failures(advice, item.get("expect"), situation.acting_role)]
     problems += [f"vignet {label}: invariant: {p}" for p in invariant_violations(situation, advice)]
     if evaluate(situation, ruleset) != advice:
         problems.append(f"vignet {label}: niet deterministisch")
@@ -190,8 +190,8 @@ def diff(old_dir: Path, new_dir: Path) -> tuple[int, str]:
             continue
         before, after = evaluate(situation, old), evaluate(situation, new)
         a, b = _outcome(before), _outcome(after)
-        verdict_before = expectation_failures(before, item.get("expect"))
-        verdict_after = expectation_failures(after, item.get("expect"))
+        verdict_before = expectation_failures(before, item.get("expect"), situation.acting_role)
+        verdict_after = expectation_failures(after, item.get("expect"), situation.acting_role)
         if a == b and bool(verdict_before) == bool(verdict_after):
             continue
         changed += 1

@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from wegwijzer.core.vocabulary import vocabulary as shared_vocabulary
 
 OTHER_REPORTER_LABEL = _("Andere professional")
+# Reporters that are not role codes (contract revision 2): each acts as the role vocabulary.reporter_roles names.
+REPORTER_LABELS = {
+    "gynaecoloog": _("Gynaecoloog (ziekenhuis)"),
+    "kinderarts": _("Kinderarts (ziekenhuis)"),
+    "klinisch-verloskundige": _("Klinisch verloskundige (ziekenhuis)"),
+    "jeugdarts": _("Jeugdarts (JGZ)"),
+}
 
 
 def vocabulary() -> dict[str, dict[str, str]]:
@@ -23,7 +30,7 @@ def vocabulary() -> dict[str, dict[str, str]]:
     other = str(OTHER_REPORTER_LABEL)
     return {
         "phases": dict(vocab.phases),
-        "reporters": {code: roles.get(code, other) for code in vocab.reporters},
+        "reporters": {code: roles.get(code) or str(REPORTER_LABELS.get(code, other)) for code in vocab.reporters},
         "wijken": dict(vocab.wijken),
         "concerns": dict(vocab.concerns),
         "roles": roles,

@@ -9,6 +9,11 @@ Semantics (docs/rules.md):
 4. Guards enforce the contract's invariants after the rules; each action is a reason of its own (G-…).
 5. Lists are sorted by (order/rank, vocabulary position); steps by (order, rule priority, rule id).
 6. Post-condition: every returned code is named in some reason's `explains`.
+7. (Contract revision 2) `involve` never holds the role the reporter acts as, nor a role already in
+   `situation.involved` unless a rule asks it to join *because* it is involved (`Rule.joins`). Such a role
+   still counts for conditions on the advice (`involves_any` sees the whole route, the reporter included),
+   its steps stay (the reporter's own become "U …" steps), and an already-involved role gets a step and a
+   reason (E-al-betrokken) saying so.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from .rules import ADVICE_KINDS, REPORTER_ACTOR, VOCAB_KIND, Rule, RuleSet
 from .situation import Situation
 
 GUARD_SOURCE = "Contract routewijzer, invarianten (Wegwijzer §2, §3, Bijlage 2)"
+ALREADY_INVOLVED = "E-al-betrokken"
+ALREADY_INVOLVED_SOURCE = "Wegwijzer §3, Na de zwangerschap"
 
 
 class EngineError(RuntimeError):
@@ -44,6 +51,7 @@ class Reason:
     text: str
     explains: tuple[str, ...]
     excludes: tuple[str, ...] = ()
+    joins: tuple[str, ...] = ()  # roles in `explains` that are already involved and asked to join
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -54,6 +62,8 @@ class Reason:
         }
         if self.excludes:
             out["excludes"] = list(self.excludes)
+        if self.joins:
+            out["joins"] = list(self.joins)
         return out
 
 
@@ -86,19 +96,38 @@ class Advice:
 class _State:
     """The advice under construction."""
 
-    __slots__ = ("codes", "blocked", "explains", "excluded", "steps", "fired")
+    __slots__ = ("codes", "blocked", "explains", "excluded", "steps", "fired", "route", "view", "own",
+                 "involved", "held_back")
 
-    def __init__(self) -> None:
+    def __init__(self, own: str | None = None, involved: frozenset[str] = frozenset()) -> None:
         self.codes: dict[str, dict[str, int]] = {kind: {} for kind in ADVICE_KINDS}
+        # Every role the rules put in the route, the reporter's own and already-involved ones included:
+        # what conditions on `involve` look at.
+        self.route: dict[str, int] = {own: 0} if own else {}  # the reporter's own role is in the route
+        self.view: dict[str, dict[str, int]] = {**self.codes, "involve": self.route}
+        self.own = own
+        self.involved = involved
+        self.held_back: dict[str, list[str]] = {}  # already-involved role -> rules that wanted it as a contact
         self.blocked: dict[str, set[str]] = {kind: set() for kind in ADVICE_KINDS}
         self.explains: dict[str, list[str]] = {}
         self.excluded: dict[str, list[str]] = {}
         self.steps: dict[tuple[str, str], tuple[int, int, list[str]]] = {}
         self.fired: list[tuple[str, str, str]] = []  # (id, source, text)
 
-    def add(self, rule_id: str, kind: str, code: str, rank: int) -> None:
+    def add(self, rule_id: str, kind: str, code: str, rank: int, joins: frozenset[str] = frozenset()) -> None:
         if code in self.blocked[kind]:
             return
+        if kind == "involve":
+            low = self.route.get(code)
+            if low is None or rank < low:
+                self.route[code] = rank
+            if code == self.own:
+                return  # the reporter does not contact itself: its part is in the steps
+            if code in self.involved and code not in joins:
+                self.held_back.setdefault(code, [])
+                if rule_id not in self.held_back[code]:
+                    self.held_back[code].append(rule_id)
+                return
         current = self.codes[kind].get(code)
         if current is None or rank < current:
             self.codes[kind][code] = rank
@@ -109,6 +138,9 @@ class _State:
     def exclude(self, rule_id: str, kind: str, code: str) -> None:
         self.blocked[kind].add(code)
         self.codes[kind].pop(code, None)
+        if kind == "involve":
+            self.route.pop(code, None)
+            self.held_back.pop(code, None)
         bucket = self.excluded.setdefault(rule_id, [])
         if code not in bucket:
             bucket.append(code)
@@ -131,10 +163,23 @@ def _fire(rule: Rule, seq: int, situation: Situation, state: _State) -> None:
     for kind, code in rule.excludes:
         state.exclude(rule.id, kind, code)
     for kind, code, rank in rule.adds:
-        state.add(rule.id, kind, code, rank)
+        state.add(rule.id, kind, code, rank, rule.joins)
     for spec in rule.steps:
-        actor = situation.reporter if spec.actor == REPORTER_ACTOR else spec.actor
+        actor = reporter_actor(situation) if spec.actor == REPORTER_ACTOR else spec.actor
         state.step(rule.id, seq, actor, spec.order, spec.text)
+
+
+def reporter_actor(situation: Situation) -> str:
+    """The actor of the reporter's own steps: the role it acts as, else its reporter code (e.g. anders)."""
+    return situation.acting_role or situation.reporter
+
+
+def route_roles(situation: Situation, involve: Any) -> set[str]:
+    """Everyone in the route: the contacts, the reporter's own role and who is already involved."""
+    roles = set(involve) | set(situation.involved)
+    if situation.acting_role:
+        roles.add(situation.acting_role)
+    return roles
 
 
 # ------------------------------------------------------------------ guards (contract invariants)
@@ -164,8 +209,9 @@ def babythuiszorg_allowed(involve: Any, laws: Any) -> bool:
 
 
 def verlengde_kraamzorg_allowed(situation: Situation) -> bool:
+    """Up to six weeks after the birth, whichever phase label carries week 6 (W §2)."""
     weeks = situation.weeks_since_birth
-    return situation.phase == "kraamperiode" and weeks is not None and weeks <= 6
+    return situation.phase in ("kraamperiode", "jonge-kind") and weeks is not None and weeks <= 6
 
 
 def invariant_violations(situation: Situation, advice: Advice | dict[str, Any]) -> list[str]:
@@ -181,7 +227,16 @@ def invariant_violations(situation: Situation, advice: Advice | dict[str, Any]) 
                 problems.append(f"niet navolgbaar: {kind} '{code}' staat in geen enkele reden")
         if len(set(data[kind])) != len(data[kind]):
             problems.append(f"{kind} bevat dubbele codes")
-    if "babythuiszorg" in interventions and not babythuiszorg_allowed(involve, laws):
+    route = route_roles(situation, involve)
+    own = situation.acting_role
+    if own is not None and own in involve:
+        problems.append(f"involve bevat de eigen rol van de melder ({own})")
+    for role in involve:
+        if role in situation.involved and not any(
+            role in reason["explains"] and reason.get("joins") for reason in data["reasons"]
+        ):
+            problems.append(f"involve bevat '{role}' als nieuw contact, terwijl die al betrokken is")
+    if "babythuiszorg" in interventions and not babythuiszorg_allowed(route, laws):
         problems.append("babythuiszorg zonder buurtteam-jeugd-gezin en (aanvullende-jeugdhulp of wmo)")
     if (
         "aanvullende-jeugdhulp" in involve
@@ -190,7 +245,7 @@ def invariant_violations(situation: Situation, advice: Advice | dict[str, Any]) 
     ):
         problems.append("aanvullende-jeugdhulp zonder de waarschuwing no-specialist-promise")
     if situation.phase == "zwangerschap" and situation.concerns and not situation.urgent:
-        if "jgz" not in involve:
+        if "jgz" not in route:
             problems.append("zwangerschap met zorgen zonder spoed: jgz ontbreekt in involve")
         if "prenataal-huisbezoek" not in interventions:
             problems.append("zwangerschap met zorgen zonder spoed: prenataal-huisbezoek ontbreekt")
@@ -216,12 +271,16 @@ def _apply_guards(situation: Situation, state: _State) -> list[str]:
         guard("G-verlengde-kraamzorg")
         state.exclude("G-verlengde-kraamzorg", "interventions", "verlengde-kraamzorg")
     pregnancy_route = situation.phase == "zwangerschap" and situation.concerns and not situation.urgent
-    if pregnancy_route and ("jgz" not in codes["involve"] or "prenataal-huisbezoek" not in codes["interventions"]):
+    if pregnancy_route and (
+        "jgz" not in route_roles(situation, codes["involve"]) or "prenataal-huisbezoek" not in codes["interventions"]
+    ):
         guard("G-prenataal")
         for kind, code in (("involve", "jgz"), ("interventions", "prenataal-huisbezoek"), ("laws", "wpg")):
             state.blocked[kind].discard(code)
             state.add("G-prenataal", kind, code, 10)
-    if "babythuiszorg" in codes["interventions"] and not babythuiszorg_allowed(codes["involve"], codes["laws"]):
+    if "babythuiszorg" in codes["interventions"] and not babythuiszorg_allowed(
+        route_roles(situation, codes["involve"]), codes["laws"]
+    ):
         guard("G-babythuiszorg")
         state.exclude("G-babythuiszorg", "interventions", "babythuiszorg")
     if (
@@ -235,6 +294,22 @@ def _apply_guards(situation: Situation, state: _State) -> list[str]:
     return acted
 
 
+def _already_involved(situation: Situation, state: _State, vocab: Any, seq: int) -> None:
+    """A role the route wanted but that is already involved: a step to coordinate with it, and why."""
+    held = [role for role in state.held_back if role not in state.codes["involve"]]
+    if not held:
+        return
+    labels = [vocab.label("roles", role) for role in sorted(held, key=lambda r: vocab.index("roles").get(r, 0))]
+    text = (
+        "Al betrokken bij het gezin: " + "; ".join(labels) + ". De route vraagt hen niet opnieuw aan, maar u "
+        "stemt met hen af over de volgende stap."
+    )
+    state.fired.append((ALREADY_INVOLVED, ALREADY_INVOLVED_SOURCE, text))
+    state.explains.setdefault(ALREADY_INVOLVED, [])
+    for label in labels:
+        state.step(ALREADY_INVOLVED, seq, reporter_actor(situation), 12, f"Stem af met {label}: al betrokken bij het gezin.")
+
+
 # ------------------------------------------------------------------ evaluate
 
 
@@ -245,14 +320,18 @@ def _ordered(ranked: dict[str, int], position: Any) -> tuple[str, ...]:
 
 def evaluate(situation: Situation, ruleset: RuleSet, *, guards: bool = True) -> Advice:
     """The advice for a validated situation. Same input, same rule set -> same advice."""
-    state = _State()
-    view = state.codes  # conditions see the advice so far
+    state = _State(own=situation.acting_role, involved=situation.involved)
+    view = state.view  # conditions see the advice so far (the whole route for `involve`)
+    joined: dict[str, set[str]] = {}
     for seq, rule in enumerate(ruleset.rules):
         if rule.test(situation, view):
             _fire(rule, seq, situation, state)
+            if rule.joins:
+                joined[rule.id] = set(rule.joins)
     acted = _apply_guards(situation, state) if guards else []
-
     vocab = ruleset.vocabulary
+    _already_involved(situation, state, vocab, len(ruleset.rules))
+
     lists: dict[str, tuple[str, ...]] = {}
     for kind in ADVICE_KINDS:
         lists[kind] = _ordered(state.codes[kind], vocab.index(VOCAB_KIND[kind]))
@@ -265,6 +344,9 @@ def evaluate(situation: Situation, ruleset: RuleSet, *, guards: bool = True) -> 
             text=text,
             explains=tuple(c for c in state.explains.get(rule_id, ()) if c in present),
             excludes=tuple(state.excluded.get(rule_id, ())),
+            joins=tuple(
+                c for c in state.explains.get(rule_id, ()) if c in present and c in joined.get(rule_id, ())
+            ),
         )
         for rule_id, source, text in state.fired
     )

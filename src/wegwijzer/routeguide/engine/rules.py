@@ -59,6 +59,9 @@ class Rule:
     adds: tuple[tuple[str, str, int], ...]  # (kind, code, rank/order)
     steps: tuple[StepSpec, ...]
     excludes: tuple[tuple[str, str], ...]  # (kind, code)
+    # Roles this rule asks to join *because* they are already involved (its `when` requires it): only such a
+    # rule may keep an already-involved role in `involve` (contract revision 2).
+    joins: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def compile_condition(cond: Mapping[str, Any]) -> Test:
     return _conjunction([_compile_key(key, cond[key]) for key in keys])
 
 
-_COST = {"phase": 0, "flags": 1, "reporter": 1, "reporter_not": 1, "wijk": 1, "wijk_known": 1, "weeks_known": 1,
+_COST = {"phase": 0, "flags": 1, "reporter": 1, "reporter_not": 1, "reporter_acts_as": 1, "involved_any": 1,
+         "involved_none": 1, "wijk": 1, "wijk_known": 1, "weeks_known": 1,
          "weeks": 2, "all": 8, "any": 8, "none": 8}
 
 
@@ -131,10 +135,17 @@ def _compile_key(key: str, arg: Any) -> Test:  # noqa: C901 - a flat dispatch ta
         codes = frozenset(arg)
     if key == "phase":
         return lambda s, a: s.phase in codes
+    # A reporter matches by its own code and by the role it acts as (revision 2: gynaecoloog acts as ziekenhuis).
     if key == "reporter":
-        return lambda s, a: s.reporter in codes
+        return lambda s, a: s.reporter in codes or s.acting_role in codes
     if key == "reporter_not":
-        return lambda s, a: s.reporter not in codes
+        return lambda s, a: s.reporter not in codes and s.acting_role not in codes
+    if key == "reporter_acts_as":
+        return lambda s, a: s.acting_role in codes
+    if key == "involved_any":
+        return lambda s, a: not codes.isdisjoint(s.involved)
+    if key == "involved_none":
+        return lambda s, a: codes.isdisjoint(s.involved)
     if key == "wijk":
         return lambda s, a: s.wijk in codes
     if key == "wijk_known":
@@ -192,6 +203,9 @@ _COND_VOCAB = {
     "phase": "phases",
     "reporter": "reporters",
     "reporter_not": "reporters",
+    "reporter_acts_as": "roles",
+    "involved_any": "roles",
+    "involved_none": "roles",
     "wijk": "wijken",
     "concerns_any": "concerns",
     "concerns_all": "concerns",
@@ -258,6 +272,14 @@ def _ranked(item: Any) -> tuple[str, int]:
     return item["code"], int(item.get("rank", DEFAULT_RANK))
 
 
+def _joins(when: Mapping[str, Any]) -> frozenset[str]:
+    """Roles the top level of `when` requires to be involved already."""
+    roles = set(when.get("involved_any") or ())
+    if (when.get("flags") or {}).get("buurtteam_involved") is True:
+        roles.add("buurtteam-jeugd-gezin")
+    return frozenset(roles)
+
+
 def _compile_rule(raw: Mapping[str, Any], file: str) -> Rule:
     then = raw["then"]
     adds: list[tuple[str, str, int]] = []
@@ -283,6 +305,7 @@ def _compile_rule(raw: Mapping[str, Any], file: str) -> Rule:
         adds=tuple(adds),
         steps=steps,
         excludes=excludes,
+        joins=_joins(raw["when"]),
     )
 
 

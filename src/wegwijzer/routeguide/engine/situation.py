@@ -22,6 +22,10 @@ FIELDS = (
     "child_protection_order",
     "ambulant_sufficient",
     "related_to_baby_care",
+    # revision 2 (all optional; absent means what a revision-1 situation meant)
+    "involved",
+    "parent_minor",
+    "help_question",
 )
 REQUIRED = ("phase", "reporter", "concerns")
 BOOLEAN_DEFAULTS = {
@@ -29,7 +33,9 @@ BOOLEAN_DEFAULTS = {
     "child_protection_order": False,
     "ambulant_sufficient": True,
     "related_to_baby_care": True,
+    "parent_minor": False,
 }
+BUURTTEAM = "buurtteam-jeugd-gezin"
 # weeks_since_birth per phase: None = must be absent or null; (low, high) = inclusive range.
 WEEKS_BY_PHASE: dict[str, tuple[int, int] | None] = {
     "kinderwens": None,
@@ -63,6 +69,14 @@ class Situation:
     child_protection_order: bool = False
     ambulant_sufficient: bool = True
     related_to_baby_care: bool = True
+    involved: frozenset[str] = frozenset()  # roles already involved (buurtteam_involved=True adds the buurtteam)
+    parent_minor: bool = False
+    help_question: bool | None = None
+    acting_role: str | None = None  # the role the reporter acts as (vocabulary reporter_roles)
+
+    @property
+    def involved_sorted(self) -> tuple[str, ...]:
+        return tuple(sorted(self.involved))
 
     @property
     def concerns_sorted(self) -> tuple[str, ...]:
@@ -83,6 +97,9 @@ class Situation:
             "child_protection_order": self.child_protection_order,
             "ambulant_sufficient": self.ambulant_sufficient,
             "related_to_baby_care": self.related_to_baby_care,
+            "involved": list(self.involved_sorted),
+            "parent_minor": self.parent_minor,
+            "help_question": self.help_question,
         }
 
 
@@ -152,6 +169,34 @@ def validate_situation(data: object, vocab: Vocabulary) -> Situation:
     if involved is not None and not isinstance(involved, bool):
         add("buurtteam_involved", "Moet true, false of null (onbekend) zijn.")
 
+    roles_involved: list[str] = []
+    if data.get("involved") is not None:
+        raw_involved = data["involved"]
+        if not isinstance(raw_involved, list):
+            add("involved", "Moet een lijst van rolcodes zijn (mag leeg zijn), bijvoorbeeld [\"jgz\"].")
+        else:
+            for i, code in enumerate(raw_involved):
+                if not isinstance(code, str):
+                    add("involved", f"Positie {i}: moet een rolcode (tekst) zijn.")
+                elif code not in vocab.roles:
+                    add("involved", f"Positie {i}: onbekende rol '{code}'. Kies uit: {_choices(vocab.roles)}.")
+                elif code not in roles_involved:
+                    roles_involved.append(code)
+    if involved is False and BUURTTEAM in roles_involved:
+        add(
+            "involved",
+            "Spreekt buurtteam_involved tegen: het buurtteam staat bij de betrokkenen, maar buurtteam_involved is"
+            " false. Pas een van beide aan.",
+        )
+    elif involved is None and BUURTTEAM in roles_involved:
+        involved = True  # the two mean the same (contract revision 2)
+    if involved is True and BUURTTEAM not in roles_involved:
+        roles_involved.append(BUURTTEAM)
+
+    help_question = data.get("help_question")
+    if help_question is not None and not isinstance(help_question, bool):
+        add("help_question", "Moet true, false of null (onbekend) zijn.")
+
     flags: dict[str, bool] = {}
     for field, default in BOOLEAN_DEFAULTS.items():
         if field not in data:
@@ -193,5 +238,8 @@ def validate_situation(data: object, vocab: Vocabulary) -> Situation:
         weeks_since_birth=weeks,
         wijk=wijk,
         buurtteam_involved=involved,
+        involved=frozenset(roles_involved),
+        help_question=help_question,
+        acting_role=vocab.acting_role(str(reporter)),
         **flags,
     )

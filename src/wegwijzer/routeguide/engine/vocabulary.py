@@ -33,6 +33,8 @@ class Vocabulary:
     interventions: Mapping[str, str]
     laws: Mapping[str, str]
     warnings: Mapping[str, str]
+    # revision 2: a reporter code that is not itself a role acts as this role (None: as no role)
+    reporter_roles: Mapping[str, str | None] = field(default_factory=lambda: MappingProxyType({}))
     raw_text: str = ""
     _indexes: Mapping[str, Mapping[str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -47,6 +49,12 @@ class Vocabulary:
 
     def label(self, kind: str, code: str) -> str:
         return getattr(self, kind).get(code, code)
+
+    def acting_role(self, reporter: str) -> str | None:
+        """The role a reporter acts as: itself when it is a role code, else what reporter_roles names."""
+        if reporter in self.roles:
+            return reporter
+        return self.reporter_roles.get(reporter)
 
     def index(self, kind: str) -> Mapping[str, int]:
         """Position of each code in the file: a stable tie-breaker for ordering."""
@@ -76,6 +84,16 @@ def parse_vocabulary(text: str) -> Vocabulary:
     roles = parts["roles"]
     reporters = {code: roles.get(code, REPORTER_OTHER_LABEL if code == "anders" else code) for code in data["reporters"]}
     parts["reporters"] = MappingProxyType(reporters)
+    acting = data.get("reporter_roles") or {}
+    if not isinstance(acting, dict):
+        raise VocabularyError("vocabulary.reporter_roles moet melder: rol paren bevatten")
+    for code, role in acting.items():
+        if code not in reporters or (role is not None and role not in roles):
+            raise VocabularyError(f"vocabulary.reporter_roles: '{code}: {role}' noemt een onbekende melder of rol")
+    for code in reporters:
+        if code not in roles and code not in acting:
+            raise VocabularyError(f"vocabulary.reporter_roles: melder '{code}' is geen rol en staat er niet in")
+    parts["reporter_roles"] = MappingProxyType(dict(acting))
     return Vocabulary(raw_text=text, **parts)
 
 
