@@ -157,5 +157,5 @@ def test_done_when_young_pregnant_woman_in_overvecht(vocab, ruleset):
     assert "jeugdwet" not in advice.laws and "aanvullende-jeugdhulp" not in advice.involve
     explained = {c for r in advice.reasons for c in r.explains}
     assert explained == set(advice.involve + advice.interventions + advice.laws + advice.warnings)
-    assert all(r.source.startswith("Wegwijzer") for r in advice.reasons)
+    assert all(r.source.startswith(("Wegwijzer", "Proeftuin")) for r in advice.reasons)
     assert advice.steps[0].actor == "verloskundige"

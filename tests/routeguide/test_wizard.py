@@ -132,6 +132,8 @@ def test_known_screen_preselects_the_contract_defaults(client):
         ("child_protection_order", "nee"),
         ("ambulant_sufficient", "ja"),
         ("related_to_baby_care", "ja"),
+        ("parent_minor", "nee"),  # revision 2 defaults
+        ("help_question", "onbekend"),
     }
 
 
@@ -308,6 +310,7 @@ def test_situation_query_round_trip():
         "phase": "zwangerschap", "weeks_since_birth": None, "reporter": "verloskundige", "wijk": "overvecht",
         "concerns": ["geen-netwerk", "jong-ouderschap"], "buurtteam_involved": False, "urgent": False,
         "child_protection_order": False, "ambulant_sufficient": True, "related_to_baby_care": True,
+        "involved": [], "parent_minor": False, "help_question": None,
     }
     query = wizard.situation_query(situation)
     again, _, _ = wizard.validate(QueryDict(query))
@@ -497,3 +500,26 @@ _keys = st.sampled_from([*wizard.SITUATION_FIELDS, "ga", "vanuit", "x", "concern
 def test_any_query_never_gives_a_server_error(client, pairs, path):
     response = client.get(f"{path}?{urlencode(pairs)}")
     assert response.status_code in (200, 302)
+
+
+def test_wizard_accepts_revision_two_fields(client):
+    """Contract revision 2 through the wizard: involved, parent_minor, help_question, a reporter acting as a role."""
+    query = (
+        "phase=jonge-kind&reporter=jeugdarts&concerns=ggz-ouder&concerns=ouder-kindrelatie"
+        "&involved=buurtteam-jeugd-gezin&involved=poh-ggz&parent_minor=nee&help_question=nee"
+    )
+    response = client.get(f"/route/advies/?{query}")
+    assert response.status_code == 200
+    body = text(response)
+    assert 'id="betrek-jgz"' not in body  # the reporter acts as the JGZ: never its own contact
+    assert 'id="betrek-poh-ggz"' not in body  # already involved: no new contact
+    assert "Al betrokken bij het gezin" in body
+
+
+def test_wizard_refuses_a_contradicting_buurtteam_answer(client):
+    response = client.get(
+        "/route/advies/?phase=jonge-kind&reporter=jgz&concerns=huilbaby&buurtteam_involved=nee"
+        "&involved=buurtteam-jeugd-gezin"
+    )
+    body = text(response)
+    assert response.status_code == 200 and "Kies één van beide" in body

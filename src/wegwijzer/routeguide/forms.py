@@ -177,6 +177,9 @@ class KnownForm(_Base):
         "child_protection_order",
         "ambulant_sufficient",
         "related_to_baby_care",
+        "involved",
+        "parent_minor",
+        "help_question",
     )
 
     buurtteam_involved = _FlagField(default=None, allow_unknown=True)
@@ -184,6 +187,31 @@ class KnownForm(_Base):
     child_protection_order = _FlagField(default=False)
     ambulant_sufficient = _FlagField(default=True)
     related_to_baby_care = _FlagField(default=True)
+    # contract revision 2
+    involved = forms.MultipleChoiceField(
+        choices=(),
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is geen bekende rol; kies uit de lijst.")},
+    )
+    parent_minor = _FlagField(default=False)
+    help_question = _FlagField(default=None, allow_unknown=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "involved", list(vocabulary()["roles"].items()))
+
+    def clean_involved(self) -> list[str]:
+        chosen = set(self.cleaned_data.get("involved") or [])
+        return [code for code in vocabulary()["roles"] if code in chosen]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("buurtteam_involved") is False and "buurtteam-jeugd-gezin" in (data.get("involved") or []):
+            self.add_error(
+                "involved",
+                _("U gaf aan dat het buurtteam het gezin nog niet kent, maar ook dat het al betrokken is. Kies één van beide."),
+            )
+        return data
 
 
 FLAG_DEFAULTS: dict[str, bool | None] = {

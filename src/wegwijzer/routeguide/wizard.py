@@ -39,8 +39,9 @@ STEPS: tuple[Step, ...] = (
     Step("fase", 1, _("Fase en timing"), ("phase", "weeks_since_birth")),
     Step("wie", 2, _("Wie bent u en waar woont het gezin?"), ("reporter", "wijk")),
     Step("zorgen", 3, _("Wat baart u zorgen?"), ("concerns",)),
-    Step("bekend", 4, _("Wat weet u al?"), ("buurtteam_involved", "urgent", "child_protection_order",
-                                            "ambulant_sufficient", "related_to_baby_care")),
+    Step("bekend", 4, _("Wat weet u al?"), ("buurtteam_involved", "involved", "urgent", "child_protection_order",
+                                            "ambulant_sufficient", "related_to_baby_care", "parent_minor",
+                                            "help_question")),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 TOTAL_SCREENS = len(STEPS) + 1  # the steps plus the summary
@@ -88,7 +89,10 @@ def situation_query(situation: dict[str, Any]) -> str:
         pairs.append(("wijk", situation["wijk"]))
     pairs += [("concerns", code) for code in situation.get("concerns") or []]
     for name in STEPS[3].fields:
-        pairs.append((name, bool_to_query(situation.get(name))))
+        if name == "involved":
+            pairs += [("involved", code) for code in situation.get("involved") or []]
+        else:
+            pairs.append((name, bool_to_query(situation.get(name))))
     return urlencode(pairs)
 
 
@@ -214,6 +218,16 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
     elif step.slug == "bekend":
         flags = helps.get("flags") or {}
         for name in step.fields:
+            if name == "involved":
+                info = helps.get("involved") or {}
+                chosen = set(query.getlist("involved"))
+                options = _mark([{"value": code, "label": text, "help": "", "source": ""}
+                                 for code, text in vocabulary()["roles"].items()], "involved", chosen)
+                add({"type": "checkbox-groups", "name": "involved", "legend": info.get("question", name),
+                     "help": info.get("text", ""), "source": info.get("source", ""), "optional": True,
+                     "groups": [{"id": "betrokken", "label": info.get("question", name), "options": options}],
+                     "anchor": _first_id("involved", options)})
+                continue
             info = flags.get(name) or {}
             raw = query.get(name)
             current: bool | str | None
@@ -259,7 +273,11 @@ def summary_rows(situation: dict[str, Any], query_string: str) -> list[dict[str,
             (_("Zorgen"), [vocab["concerns"].get(c, c) for c in situation.get("concerns") or []] or _("geen gekozen")),
         ]},
         {"step": STEPS[3], "items": [
-            ((helps.get(name) or {}).get("question", name), flag(name)) for name in STEPS[3].fields
+            (
+                (help_texts().get("involved") or {}).get("question", name),
+                [vocab["roles"].get(c, c) for c in situation.get("involved") or []] or _("niemand opgegeven"),
+            ) if name == "involved" else ((helps.get(name) or {}).get("question", name), flag(name))
+            for name in STEPS[3].fields
         ]},
     ]
     for row in rows:
