@@ -452,6 +452,8 @@ def handovers_post(request: HttpRequest, gezinsplan_id: UUID, payload: HandoverI
         successor_username=body.successor,
         note=body.note,
         family_informed=body.family_informed,
+        agreement_owners={str(k): v for k, v in body.agreements.items()},
+        meeting_participants={str(k): v for k, v in body.meetings.items()},
     )
     return Status(201, record)
 

@@ -376,12 +376,36 @@ class HandoverForm(UtrechtForm):
         label=_("Het gezin is geïnformeerd over de overdracht"), required=False
     )
 
-    def __init__(self, *args: Any, members: Any = (), **kwargs: Any):
+    def __init__(self, *args: Any, members: Any = (), items: Any = None, leaving: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         _choice_field(self, "leaving").choices = member_choices(members)
         _choice_field(self, "successor").choices = member_choices(
             members, empty=str(_("Iemand anders (vul hieronder in)"))
         )
+        # One choice per item the leaver holds (selectors.handover_items): who takes it over; empty = the successor.
+        stay = [m for m in members if leaving is None or m.pk != leaving.pk]
+        choices = member_choices(stay, empty=str(_("De opvolger")))
+        self.item_fields: list[str] = []
+        for agreement in getattr(items, "agreements", ()):
+            self._item_field(f"agreement_{agreement.pk}", _("Afspraak „%(what)s” gaat naar") % {"what": agreement.what[:80]}, choices)
+        for meeting in getattr(items, "meetings", ()):
+            when = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")
+            self._item_field(f"meeting_{meeting.pk}", _("Plaats in het MDO van %(when)s gaat naar") % {"when": when}, choices)
+        self.order_fields(["leaving", "successor", "successor_username", *self.item_fields])
+
+    def _item_field(self, name: str, label: Any, choices: list[tuple[str, str]]) -> None:
+        self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+        self.fields[name].widget.attrs["class"] = _WIDGET_CLASSES[forms.Select]
+        self.item_fields.append(name)
+
+    def item_choices(self, prefix: str) -> dict[str, str]:
+        """{item id: membership id} for the items given to someone other than the successor."""
+        data = self.cleaned_data
+        return {
+            name.removeprefix(prefix + "_"): data[name]
+            for name in self.item_fields
+            if name.startswith(prefix + "_") and data.get(name)
+        }
 
     def clean(self):
         data = super().clean()

@@ -418,12 +418,15 @@ class DecisionsIn(Payload):
 
 
 class HandoverIn(Payload):
-    """`leaving` absent: the caller leaves."""
+    """`leaving` absent: the caller leaves. Everything the leaver holds moves to `successor`, except the open
+    agreements and coming MDOs named in `agreements` / `meetings` (id -> username of who takes it over)."""
 
     leaving: Member = None
     successor: Annotated[str, Text(150, required=True)]
     note: Annotated[str, Text(LONG_TEXT)] = ""
     family_informed: Flag = False
+    agreements: Annotated[dict[UUID, Member], MaxLen(500)] = Field(default_factory=dict)
+    meetings: Annotated[dict[UUID, Member], MaxLen(500)] = Field(default_factory=dict)
 
 
 class FeedbackIn(Payload):

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
@@ -368,6 +369,49 @@ def meeting_get(gezinsplan: Gezinsplan, meeting_id: Any) -> Meeting:
 
 def handovers_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Handover]:
     return Handover.objects.filter(gezinsplan=gezinsplan).select_related("leaving__user", "successor__user", "by")
+
+
+# Regie roles a member can hold, with the Dutch name the handover page shows.
+REGIE_ROLE_LABELS = {
+    "lead_member": _("regiehouder"),
+    "support_member": _("ondersteunt de ouders bij de regie"),
+    "records_member": _("legt afspraken vast"),
+    "monitors_member": _("ziet toe op nakomen van afspraken"),
+    "informs_member": _("informeert de anderen"),
+}
+
+
+@dataclass
+class HandoverItems:
+    """What a leaving member still holds: it must all move to someone who stays (`services.handover`)."""
+
+    agreements: list[Agreement] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    regie_roles: list[str] = field(default_factory=list)  # REGIE_ROLE_LABELS keys
+
+    @property
+    def regie_role_labels(self) -> list[str]:
+        return [str(REGIE_ROLE_LABELS[name]) for name in self.regie_roles]
+
+    def __bool__(self) -> bool:
+        return bool(self.agreements or self.meetings or self.regie_roles)
+
+
+def handover_items(gezinsplan: Gezinsplan, leaving: Membership, now: Any = None) -> HandoverItems:
+    """The leaver's open agreements, the MDOs not yet held that list them, and their regie roles. Past MDOs
+    keep who took part (that is what happened)."""
+    now = now or timezone.now()
+    agreements = list(
+        Agreement.objects.filter(gezinsplan=gezinsplan, owner=leaving, status=Agreement.Status.OPEN).order_by(
+            "due_date", "created_at"
+        )
+    )
+    meetings = list(
+        Meeting.objects.filter(gezinsplan=gezinsplan, participants=leaving, starts_at__gte=now).order_by("starts_at")
+    )
+    regie = Regie.objects.filter(gezinsplan=gezinsplan).first()
+    roles = [name for name in REGIE_ROLE_LABELS if regie is not None and getattr(regie, f"{name}_id") == leaving.pk]
+    return HandoverItems(agreements=agreements, meetings=meetings, regie_roles=roles)
 
 
 def feedback_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Feedback]:

@@ -10,6 +10,7 @@ ValidationError with Dutch messages per field) and never stores half a change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from wegwijzer.accounts.roles import is_professional
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.audit.service import access_log_write
+from wegwijzer.audit.service import access_log_write, access_log_write_many
 from wegwijzer.routeguide.engine.situation import SituationError
 from wegwijzer.routeguide.service import advise
 
@@ -43,6 +44,7 @@ from .models import (
     Step,
 )
 from .selectors import gezinsplan_log as _log
+from .selectors import handover_items
 
 Action = AccessLogEntry.Action
 
@@ -857,8 +859,15 @@ def handover(
     successor: Membership | None = None,
     note: str = "",
     family_informed: bool = False,
+    agreement_owners: Mapping[str, Any] | None = None,
+    meeting_participants: Mapping[str, Any] | None = None,
 ) -> Handover:
-    """A warm handover: the successor (a current member, or added now) takes over; the leaver's access ends."""
+    """A warm handover: the successor (a current member, or added now) takes over; the leaver's access ends.
+
+    Everything the leaver still holds moves with it, so nothing stays with someone who can no longer see the
+    case: their open agreements (to the successor, or per agreement to the member named in `agreement_owners`,
+    agreement id -> membership or its id), their place in MDOs not yet held (likewise `meeting_participants`)
+    and their regie roles. Each move is an access-log entry."""
     policy.require(actor, "change", gezinsplan)
     if leaving.gezinsplan_id != gezinsplan.pk or not leaving.is_current():
         raise ValidationError({"leaving": ["Dit is geen huidig teamlid van dit gezinsplan."]})
@@ -874,6 +883,13 @@ def handover(
         raise ValidationError({"successor": ["De opvolger is geen huidig teamlid van dit gezinsplan."]})
     if successor.pk == leaving.pk or successor.user_id == leaving.user_id:
         raise ValidationError({"successor": ["De opvolger is iemand anders dan wie vertrekt."]})
+    items = handover_items(gezinsplan, leaving)
+    agreement_to = _handover_choices(
+        gezinsplan, leaving, agreement_owners, {str(a.pk) for a in items.agreements}, "agreement_owners"
+    )
+    meeting_to = _handover_choices(
+        gezinsplan, leaving, meeting_participants, {str(m.pk) for m in items.meetings}, "meeting_participants"
+    )
     record = Handover(
         gezinsplan=gezinsplan,
         leaving=leaving,
@@ -891,17 +907,46 @@ def handover(
     # Regie roles held by the leaver move to the successor; that is a regie change, so its version moves on
     # (a member still editing the old regie then gets the conflict instead of undoing the handover).
     regie = Regie.objects.select_for_update().filter(gezinsplan=gezinsplan).first()
+    regie_roles: list[str] = []
     if regie is not None:
-        moved = False
         for name in REGIE_MEMBER_FIELDS:
             if getattr(regie, f"{name}_id") == leaving.pk:
                 setattr(regie, name, successor)
-                moved = True
-        if moved:
+                regie_roles.append(name)
+        if regie_roles:
             regie.version += 1
             regie.updated_by = actor
             regie.updated_at = record.at
             regie.save()
+    moves: list[dict[str, Any]] = []
+
+    def moved(object_type: str, object_id: Any, to: Membership, what: str) -> None:
+        moves.append(
+            {
+                "context": context,
+                "user": actor,
+                "action": Action.HANDOVER,
+                "gezinsplan_id": str(gezinsplan.pk),
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "detail": f"{what} van={leaving.user.username} aan={to.user.username}",
+            }
+        )
+
+    for agreement in items.agreements:
+        to = agreement_to.get(str(agreement.pk), successor)
+        agreement.owner = to
+        agreement.updated_at = record.at
+        agreement.save(update_fields=["owner", "updated_at"])
+        moved("agreement", agreement.pk, to, "eigenaar")
+    for meeting in items.meetings:
+        to = meeting_to.get(str(meeting.pk), successor)
+        meeting.participants.remove(leaving)
+        meeting.participants.add(to)  # a no-op when they already take part
+        moved("meeting", meeting.pk, to, "deelnemer")
+    for name in regie_roles:  # read under the regie's row lock, not from `items`
+        moved("regie", gezinsplan.pk, successor, name)
+    access_log_write_many(moves)
     _log(
         context,
         actor,
@@ -912,6 +957,24 @@ def handover(
         detail=f"van={leaving.user.username} aan={successor.user.username}",
     )
     return record
+
+
+def _handover_choices(
+    gezinsplan: Gezinsplan, leaving: Membership, chosen: Mapping[str, Any] | None, allowed: set[str], field_name: str
+) -> dict[str, Membership]:
+    """Per-item choices of who takes over (item id -> a current member other than the leaver); empty = the
+    successor. An item the leaver does not hold is refused rather than silently moved."""
+    result: dict[str, Membership] = {}
+    for item_id, target in (chosen or {}).items():
+        if str(item_id) not in allowed:
+            raise ValidationError({field_name: ["Dit onderdeel is niet van wie vertrekt of is al afgerond."]})
+        membership = _membership_of(gezinsplan, target, field_name)
+        if membership is None:
+            continue
+        if membership.pk == leaving.pk or membership.user_id == leaving.user_id:
+            raise ValidationError({field_name: ["Kies iemand die in het team blijft."]})
+        result[str(item_id)] = membership
+    return result
 
 
 # ---- feedback to GP and JGZ ----

@@ -720,14 +720,22 @@ def handover(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     gezinsplan = _check(request, gezinsplan_id) if request.method == "POST" else _read(request, gezinsplan_id, "handover")
     members = list(selectors.members_current(gezinsplan))
     me = selectors.viewer_membership(request.user, gezinsplan)
+    by_id = {str(m.pk): m for m in members}
+    # Whose open items the form lists: the posted leaver, else ?leaving=, else the viewer.
+    chosen = request.POST.get("leaving") if request.method == "POST" else request.GET.get("leaving")
+    leaving = by_id.get(chosen or "") or me
+    items = selectors.handover_items(gezinsplan, leaving) if leaving else None
     form = forms.HandoverForm(
-        request.POST or None, members=members, initial={"leaving": str(me.pk) if me else ""}
+        request.POST or None,
+        members=members,
+        items=items,
+        leaving=leaving,
+        initial={"leaving": str(leaving.pk) if leaving else ""},
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            by_id = {str(m.pk): m for m in members}
             try:
                 record = services.handover(
                     actor=request.user,
@@ -738,6 +746,8 @@ def handover(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
                     successor_username=data.get("successor_username", ""),
                     note=data["note"],
                     family_informed=data.get("family_informed", False),
+                    agreement_owners=form.item_choices("agreement"),
+                    meeting_participants=form.item_choices("meeting"),
                 )
             except ValidationError as exc:
                 forms.apply_errors(form, exc, {"username": "successor_username"})
@@ -762,7 +772,16 @@ def handover(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     return _render(
         request,
         "handover.html",
-        _context(request, gezinsplan, "handover", form=form, handovers=selectors.handovers_for_gezinsplan(gezinsplan)),
+        _context(
+            request,
+            gezinsplan,
+            "handover",
+            form=form,
+            handovers=selectors.handovers_for_gezinsplan(gezinsplan),
+            items=items,
+            leaving=leaving,
+            members=members,
+        ),
         status=status,
     )
 
