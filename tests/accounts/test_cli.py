@@ -188,3 +188,22 @@ def test_enrolment_reissues_and_reset_removes_the_lost_phone(capsys):
         call_command("users", "enrolment", "vera", "--days", "0")
     with pytest.raises(CommandError, match="bestaat niet"):
         call_command("users", "enrolment", "niemand")
+
+
+
+def test_command_answer_on_stdout_log_lines_on_stderr(monkeypatch, capsys, settings):
+    """Issue 12: JSON log lines appeared on standard output after the Dutch message of `users create`."""
+    import logging.config
+
+    loggers = {name: logging.getLogger(name) for name in settings.LOGGING["loggers"]}
+    saved = {name: list(logger.handlers) for name, logger in loggers.items()}
+    logging.config.dictConfig(settings.LOGGING)  # binds the handler to the (captured) sys.stderr now
+    try:
+        monkeypatch.setenv("WEGWIJZER_PASSWORD", GOOD)
+        _run("create", "stdout-test", "--role", "jgz")
+        out, err = capsys.readouterr()
+    finally:  # the process's own handlers again, not ones bound to this test's capture
+        for name, logger in loggers.items():
+            logger.handlers = saved[name]
+    assert out.startswith("Gebruiker ‘stdout-test’ aangemaakt") and '"event_id"' not in out
+    assert '"action": "user_create"' in err

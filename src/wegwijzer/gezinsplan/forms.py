@@ -209,7 +209,7 @@ class MemberAddForm(UtrechtForm):
     username = forms.CharField(
         label=_("Gebruikersnaam"),
         max_length=150,
-        help_text=_("De gebruikersnaam van de professional in Wegwijzer."),
+        help_text=_("De gebruikersnaam van de professional in Wegwijzer. Weet u die niet? Zoek hierboven op naam, organisatie of rol."),
     )
     role = forms.ChoiceField(label=_("Rol in dit team"), required=False)
     valid_to = _date_field(
@@ -218,11 +218,18 @@ class MemberAddForm(UtrechtForm):
         help_text=_("Laat leeg als het einde nog niet vaststaat."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, consent_warning: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         _choice_field(self, "role").choices = _choices(
             vocab.roles(), empty=str(_("Eigen rol van de professional"))
         )
+        if consent_warning:  # asked only when no recorded consent names this party (selectors.consent_covers)
+            self.fields["consent_confirmed"] = forms.BooleanField(
+                label=_("Ik voeg deze professional toch toe; ik leg de toestemming van de ouders zo snel mogelijk vast."),
+                required=True,
+                error_messages={"required": _("Bevestig dat u toevoegt zonder vastgelegde toestemming, of leg eerst de toestemming vast.")},
+            )
+            self.fields["consent_confirmed"].widget.attrs["class"] = _WIDGET_CLASSES[forms.CheckboxInput]
 
     def clean_valid_to(self):
         value = self.cleaned_data.get("valid_to")

@@ -9,6 +9,7 @@ part of a case raises `policy.NotFound`. Nothing here sees the HTTP request: the
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,13 +19,14 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_append_many, access_log_for_gezinsplan, access_log_write
 
-from . import policy
+from . import policy, vocab
 from .models import (
     Agreement,
     Consent,
@@ -426,27 +428,27 @@ def audit_entries_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet:
 def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
     """Everything that happened in the plan, newest first: {"at", "kind", "text", "object_id"}."""
     events: list[dict[str, Any]] = [
-        {"at": gezinsplan.created_at, "kind": "gezinsplan", "text": "Gezinsplan gestart", "object_id": str(gezinsplan.pk)}
+        {"at": gezinsplan.created_at, "kind": "gezinsplan", "text": gettext("Gezinsplan gestart"), "object_id": str(gezinsplan.pk)}
     ]
     for m in members_all(gezinsplan):
         events.append(
             {
                 "at": m.valid_from,
                 "kind": "team",
-                "text": f"{m.user} ({m.role}) in het team",
+                "text": gettext("%(user)s (%(role)s) komt in het team") % {"user": m.user, "role": vocab.label("roles", m.role)},
                 "object_id": str(m.pk),
             }
         )
         if m.valid_to:
             events.append(
-                {"at": m.valid_to, "kind": "team", "text": f"{m.user} uit het team", "object_id": str(m.pk)}
+                {"at": m.valid_to, "kind": "team", "text": gettext("%(user)s gaat uit het team") % {"user": m.user}, "object_id": str(m.pk)}
             )
     for s in PlanSection.objects.filter(gezinsplan=gezinsplan, version__gt=0).select_related("author"):
         events.append(
             {
                 "at": s.updated_at,
                 "kind": "plan",
-                "text": f"{s.title} bijgewerkt door {s.author or 'onbekend'}",
+                "text": gettext("%(step)s bijgewerkt door %(user)s") % {"step": s.title, "user": s.author or gettext("onbekend")},
                 "object_id": str(s.step),
             }
         )
@@ -455,7 +457,7 @@ def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
             {
                 "at": a.created_at,
                 "kind": "afspraak",
-                "text": f"Afspraak: {a.what[:80]}",
+                "text": gettext("Afspraak gemaakt: %(what)s") % {"what": a.what[:80]},
                 "object_id": str(a.pk),
             }
         )
@@ -464,18 +466,18 @@ def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
             {
                 "at": c.recorded_at,
                 "kind": "toestemming",
-                "text": f"Toestemming vastgelegd: {c.what[:80]}",
+                "text": gettext("Toestemming vastgelegd: %(what)s") % {"what": c.what[:80]},
                 "object_id": str(c.pk),
             }
         )
     for mt in meetings_for_gezinsplan(gezinsplan):
-        events.append({"at": mt.starts_at, "kind": "mdo", "text": "MDO", "object_id": str(mt.pk)})
+        events.append({"at": mt.starts_at, "kind": "mdo", "text": gettext("MDO (overleg met het team)"), "object_id": str(mt.pk)})
     for h in handovers_for_gezinsplan(gezinsplan):
         events.append(
             {
                 "at": h.at,
                 "kind": "overdracht",
-                "text": f"Warme overdracht van {h.leaving.user} aan {h.successor.user}",
+                "text": gettext("Warme overdracht van %(from)s aan %(to)s") % {"from": h.leaving.user, "to": h.successor.user},
                 "object_id": str(h.pk),
             }
         )
@@ -484,7 +486,7 @@ def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
             {
                 "at": f.sent_at,
                 "kind": "terugkoppeling",
-                "text": f"Terugkoppeling aan {f.get_recipient_role_display()}",
+                "text": gettext("Terugkoppeling aan %(to)s") % {"to": f.get_recipient_role_display()},
                 "object_id": str(f.pk),
             }
         )
@@ -493,11 +495,28 @@ def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
             {
                 "at": gezinsplan.closed_at,
                 "kind": "gezinsplan",
-                "text": "Gezinsplan gesloten",
+                "text": gettext("Gezinsplan gesloten"),
                 "object_id": str(gezinsplan.pk),
             }
         )
     return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def consent_covers(gezinsplan: Gezinsplan, user: Any) -> bool:
+    """Whether an active consent names the party this professional belongs to in its "met wie" text: their role
+    (code, label or the abbreviation in it) or organisation. A prompt for the team, not a legal test: free text
+    can say "alle betrokkenen", so the team confirms when this finds nothing."""
+    role = getattr(user, "role", "") or ""
+    label = str(vocab.label("roles", role)) if role else ""
+    terms = {role, label, getattr(user, "organization_slug", "") or ""}
+    terms |= set(re.findall(r"\(([^)]+)\)", label))  # "Jeugdgezondheidszorg (JGZ)" -> "JGZ"
+    terms |= {label.split(" ")[0]} if label else set()
+    terms = {t.casefold() for t in terms if len(t) >= 2}
+    for consent in Consent.objects.filter(gezinsplan=gezinsplan, withdrawn_on__isnull=True).only("with_whom"):
+        text = consent.with_whom.casefold()
+        if any(term in text for term in terms):
+            return True
+    return False
 
 
 def my_actions(user: Any, today: date | None = None) -> list[Agreement]:

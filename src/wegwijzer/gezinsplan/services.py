@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from wegwijzer.accounts.roles import is_professional
+from wegwijzer.accounts.selectors import professional_by_username
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write, access_log_write_many
@@ -269,7 +269,7 @@ def member_add(
 ) -> Membership:
     """Add a professional to the care team. The username must exist and be a professional."""
     policy.require(actor, "change", gezinsplan)
-    user = get_user_model().objects.filter(username=username or "").first()
+    user = professional_by_username(username)  # case-insensitive when that is unambiguous
     if user is None or not is_professional(user):
         raise ValidationError({"username": ["Er is geen professional met deze gebruikersnaam."]})
     role = role or user.role

@@ -21,17 +21,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegwijzer.accounts.auth import otp_required
+from wegwijzer.accounts.selectors import colleague_lookup, professional_by_username
 from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.routeguide import wizard
 from wegwijzer.routeguide.engine.situation import SituationError
 from wegwijzer.routeguide.service import advise
 
-from . import exports, forms, policy, selectors, services, vocab
+from . import exports, forms, policy, selectors, services, vocab, wording
 from .models import Gezinsplan, Regie, Step
 
 logger = logging.getLogger(__name__)
@@ -236,8 +238,20 @@ def detail(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
             agreements=[{"agreement": a, "overdue": a.is_overdue(today)} for a in agreements[:5]],
             meetings=[m for m in selectors.meetings_for_gezinsplan(gezinsplan) if m.starts_at >= timezone.now()][:3],
             consents=selectors.consents_for_gezinsplan(gezinsplan),
+            advice_url=_advice_url(gezinsplan),
         ),
     )
+
+
+def _advice_url(gezinsplan: Gezinsplan) -> str:
+    """The route guide's advice page for the situation the plan started from ("" when it did not)."""
+    situation = (gezinsplan.advice_snapshot or {}).get("situation")
+    if not situation:
+        return ""
+    try:
+        return reverse("routeguide:advice") + "?" + wizard.situation_query(situation)
+    except (KeyError, TypeError):  # a snapshot from an older situation shape: no link rather than a 500
+        return ""
 
 
 @gezinsplan_view("GET", "POST")
@@ -305,11 +319,18 @@ def step(request: HttpRequest, gezinsplan_id: Any, step: int) -> HttpResponse:
 
 @gezinsplan_view("GET", "POST")
 def team(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
-    form = forms.MemberAddForm(request.POST or None)
+    form = forms.MemberAddForm(request.POST or None, consent_warning="consent_check" in request.POST)
     status = 200
+    consent_warning = None
     if request.method == "POST":
         gezinsplan = _check(request, gezinsplan_id)
-        if form.is_valid():
+        colleague = professional_by_username(request.POST.get("username", ""))
+        asked = "consent_confirmed" in form.fields
+        if form.is_valid() and colleague is not None and not asked and not selectors.consent_covers(gezinsplan, colleague):
+            # Warn before adding: nothing is stored until the member confirms (or records consent first).
+            consent_warning = colleague
+            form = forms.MemberAddForm(initial=request.POST.dict(), consent_warning=True)
+        if consent_warning is None and form.is_valid():
             valid_to = form.cleaned_data.get("valid_to")
             try:
                 membership = services.member_add(
@@ -329,8 +350,15 @@ def team(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
                     request, _("%(user)s is toegevoegd aan het team.") % {"user": membership.user}
                 )
                 return redirect("gezinsplan:team", gezinsplan_id=gezinsplan.pk)
-        status = 400
+        status = 200 if consent_warning is not None else 400
     gezinsplan = _read(request, gezinsplan_id, "team")
+    current = list(selectors.members_current(gezinsplan))
+    query = request.GET.get("zoek", "").strip()[:100]
+    hits = (
+        colleague_lookup(query=query, exclude_user_ids=[m.user_id for m in current])
+        if query and request.method == "GET"
+        else []
+    )
     return _render(
         request,
         "team.html",
@@ -339,8 +367,11 @@ def team(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
             gezinsplan,
             "team",
             form=form,
-            current=list(selectors.members_current(gezinsplan)),
+            current=current,
             all_members=_with_role_labels(selectors.members_all(gezinsplan)),
+            query=query,
+            hits=hits,
+            consent_warning=consent_warning,
         ),
         status=status,
     )
@@ -822,15 +853,17 @@ def feedback(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
 @gezinsplan_view("GET")
 def timeline(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     gezinsplan = _read(request, gezinsplan_id, "timeline")
-    return _render(
-        request, "timeline.html", _context(request, gezinsplan, "timeline", events=selectors.gezinsplan_timeline(gezinsplan))
-    )
+    events = [{**e, "kind_label": wording.kind_name(e["kind"])} for e in selectors.gezinsplan_timeline(gezinsplan)]
+    return _render(request, "timeline.html", _context(request, gezinsplan, "timeline", events=events))
 
 
 @gezinsplan_view("GET")
 def audit(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     gezinsplan = _read(request, gezinsplan_id, "auditlog")
-    entries = selectors.audit_entries_for_gezinsplan(gezinsplan)[:500]
+    entries = [
+        {"entry": e, "what": wording.audit_sentence(e), "role": wording.role_name(e.role)}
+        for e in selectors.audit_entries_for_gezinsplan(gezinsplan)[:500]
+    ]
     return _render(request, "audit.html", _context(request, gezinsplan, "audit", entries=entries))
 
 
