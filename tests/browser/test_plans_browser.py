@@ -83,8 +83,16 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     page.get_by_role("button", name="Toevoegen").click()
     assert page.get_by_text("Er is geen professional met deze gebruikersnaam.").is_visible()
     assert_accessible(page)
-    page.get_by_label("Gebruikersnaam").fill(nurse.username)
-    page.get_by_role("button", name="Toevoegen").click()
+    # Found by organisation, case-insensitively; no consent names JGZ yet, so a warning comes first.
+    page.get_by_label("Zoek een collega op naam, organisatie of rol").fill("JGZ-Utrecht")
+    page.get_by_role("button", name="Zoeken").click()
+    assert page.get_by_text("1 collega gevonden.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name=f"{nurse.username} toevoegen").click()
+    assert page.get_by_text("Er is geen toestemming van de ouders vastgelegd").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Ik voeg deze professional toch toe").check()
+    page.get_by_role("button", name="Toevoegen", exact=True).click()
     assert page.get_by_role("cell", name="jgz-utrecht").is_visible()
     assert_accessible(page)
 
