@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegwijzer.accounts.auth import otp_required
+from wegwijzer.accounts.roles import is_professional
 from wegwijzer.accounts.selectors import colleague_lookup, professional_by_username
 from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
@@ -325,6 +326,10 @@ def team(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     if request.method == "POST":
         gezinsplan = _check(request, gezinsplan_id)
         colleague = professional_by_username(request.POST.get("username", ""))
+        if colleague is not None and (
+            not is_professional(colleague) or selectors.members_current(gezinsplan).filter(user=colleague).exists()
+        ):
+            colleague = None  # member_add refuses them with its own message; no consent question first
         asked = "consent_confirmed" in form.fields
         if form.is_valid() and colleague is not None and not asked and not selectors.consent_covers(gezinsplan, colleague):
             # Warn before adding: nothing is stored until the member confirms (or records consent first).
