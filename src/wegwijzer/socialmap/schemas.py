@@ -684,16 +684,28 @@ class ServiceAtLocationPage(Page):
     contents: list[ServiceAtLocationOut]
 
 
+class SearchAlso(Schema):
+    slug: str
+    kind: str
+    name: str
+    url: str = Field(description="Detailpagina")
+
+
 class SearchResult(Schema):
     slug: str
     kind: str = Field(description="Soort record: rol, aanbod, organisatie, team, netwerk of wijk")
     name: str
     summary: str
     url: str = Field(description="Detailpagina")
+    also: list[SearchAlso] = Field(
+        default_factory=list, description="Hetzelfde orgaan onder een ander record (de rol of de organisatie)"
+    )
 
 
 class SearchOut(Schema):
     results: list[SearchResult]
+    total: int = Field(0, description="Aantal passende resultaten (na de relevantiegrens), zonder limiet")
+    suggestion: str = Field("", description="Bedoelde u …? Een verbeterde zoekterm, of leeg")
 
 
 # ---------------------------------------------------------------- query parameters

@@ -12,7 +12,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -437,6 +437,8 @@ class Item:
     url: str
     pk: Any = None
     wait_time: WaitTimeInfo | None = None  # services on a results page: the current waiting time
+    # Search: the same real-world body under another record (the organisation filling this role).
+    also: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -461,6 +463,11 @@ class SearchRequest:
     page: int = 1
     page_given: str = ""
     notices: list[str] = field(default_factory=list)
+    suggestion: str = ""  # "Bedoelde u …?": the query with a likely typo corrected
+
+    def suggestion_query(self) -> str:
+        """The querystring that runs the suggested search with the same filters."""
+        return replace(self, q=self.suggestion).querystring()
 
     @property
     def has_filters(self) -> bool:
@@ -572,14 +579,21 @@ def filtered_querysets(filters: Mapping[str, list[str]]) -> dict[str, QuerySet]:
     return {k: v.distinct() for k, v in result.items()}
 
 
-def ranked_slugs(q: str) -> list[str] | None:
-    """Slugs in relevance order from the one search (the tantivy index), or None when it failed."""
+def ranked_hits(q: str) -> tuple[list[dict[str, Any]], str] | None:
+    """Hits in relevance order from the one search (the tantivy index) and its "Bedoelde u" suggestion,
+    or None when it failed."""
     try:
-        rows = search_service.search(q, limit=SEARCH_LIMIT)
+        outcome = search_service.search_outcome(q, limit=SEARCH_LIMIT)
     except Exception:  # a search-engine failure shows a Dutch notice on the page, not a 500
         logger.exception("search failed for a query of %s characters", len(q))
         return None
-    return [row["slug"] for row in rows]
+    return outcome.results, outcome.suggestion
+
+
+def ranked_slugs(q: str) -> list[str] | None:
+    """Slugs in relevance order from the one search, or None when it failed."""
+    found = ranked_hits(q)
+    return None if found is None else [row["slug"] for row in found[0]]
 
 
 def run_search(req: SearchRequest) -> list[Item]:
@@ -587,15 +601,27 @@ def run_search(req: SearchRequest) -> list[Item]:
     every filtered record by name (browse)."""
     querysets = filtered_querysets(req.filters)
     if req.q:
-        slugs = ranked_slugs(req.q)
-        if slugs is None:
+        ranked = ranked_hits(req.q)
+        if ranked is None:
             req.notices.append(_("Zoeken lukt op dit moment niet. Probeer het later opnieuw of gebruik de filters."))
             return []
+        hits, req.suggestion = ranked
+        # A grouped row stands for every record in it: when the filters drop the one shown first, the
+        # next of its group that passes them takes its place.
+        slugs = [s for hit in hits for s in (hit["slug"], *(a["slug"] for a in hit.get("also") or []))]
         found: dict[str, Any] = {}
         for qs in querysets.values():
             for obj in qs.filter(slug__in=slugs):
                 found.setdefault(obj.slug, obj)
-        return [as_item(found[s]) for s in dict.fromkeys(slugs) if s in found]
+        items: list[Item] = []
+        for hit in hits:
+            group = [hit["slug"], *(a["slug"] for a in hit.get("also") or [])]
+            shown = [found[s] for s in group if s in found]
+            if shown:
+                item = as_item(shown[0])
+                item.also = [{"name": o.name, "url": record_url(o), "kind": kind_of(o)} for o in shown[1:]]
+                items.append(item)
+        return items
     if not req.has_filters:
         return []
     objs: list[Any] = []

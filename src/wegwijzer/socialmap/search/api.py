@@ -12,7 +12,7 @@ from wegwijzer.core.apikit import errors
 
 from ..api import router
 from ..schemas import SearchOut, SearchQueryIn
-from .service import MAX_LIMIT, search
+from .service import MAX_LIMIT, search_outcome
 
 DEFAULT_LIMIT = 20
 
@@ -32,14 +32,18 @@ def parse_limit(raw: str | None) -> tuple[int | None, str | None]:
 
 def search_payload(query: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """The response body; the command line prints exactly this."""
-    return {"results": search(query, limit=limit)}
+    outcome = search_outcome(query, limit=limit)
+    return {"results": outcome.results, "total": outcome.total, "suggestion": outcome.suggestion}
 
 
 @router.get(
     "/search", response={200: SearchOut, **errors(400)}, url_name="api-search",
     summary="Zoeken in de sociale kaart",
     description="Zoekt zoals professionals typen: Nederlandse stammen, samenstellingen, synoniemen en "
-    "tikfouten. Resultaten op relevantie. Een lege zoekterm geeft een lege lijst.",
+    "tikfouten. Resultaten op relevantie; de meeste zoekwoorden moeten passen, zwakke treffers vallen af. "
+    "Een rol en de organisatie die haar vervult zijn één resultaat (de ander onder `also`). `total` is het "
+    "aantal passende resultaten, `suggestion` een verbeterde zoekterm bij een waarschijnlijke tikfout. "
+    "Een lege zoekterm geeft een lege lijst.",
 )
 def search_view(request: HttpRequest, params: Query[SearchQueryIn]) -> dict[str, Any]:
     return search_payload(params.q, params.limit)

@@ -64,6 +64,21 @@ def _url_maker() -> tuple[str, str]:
     return head, tail
 
 
+def group_keys() -> dict[str, str]:
+    """slug -> the real-world body it stands for: a role is its own group, an organisation filling exactly
+    one role is in that role's group (Veilig Thuis the role and the organisation). Search shows a group of
+    exactly two records (the role and its one organisation) as one result; see search/ranking.py."""
+    groups = {slug: slug for slug in Role.objects.values_list("slug", flat=True)}
+    roles_of: dict[str, list[str]] = {}
+    through = Organization.roles.through
+    for org_slug, role_slug in through.objects.values_list("organization__slug", "role__slug"):
+        roles_of.setdefault(org_slug, []).append(role_slug)
+    for org_slug, role_slugs in roles_of.items():
+        if len(role_slugs) == 1:
+            groups[org_slug] = role_slugs[0]
+    return groups
+
+
 _RECORD_FIELDS = (
     "id", "slug", "name", "alternate_name", "summary", "description", "target_group", "conditions",
     "application_process",
@@ -171,4 +186,7 @@ def search_documents(only: dict[str, set[Any]] | None = None) -> list[dict[str, 
         for row in wijk_qs.values("id", "slug", "name", "description"):
             blank = {"alternate_name": "", "summary": "", "target_group": "", "conditions": "", "application_process": ""}
             add({**row, **blank}, "wijk", [], [row["slug"]])
+    groups = group_keys()
+    for doc in docs:
+        doc["group"] = groups.get(doc["slug"], "")
     return docs

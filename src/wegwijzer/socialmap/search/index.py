@@ -18,6 +18,8 @@ from typing import Any
 
 import tantivy
 
+from . import query as query_mod
+from . import ranking
 from . import synonyms as synonyms_mod
 from .text import (
     ANALYZER,
@@ -92,6 +94,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name=ANALYZER_NAME)
     for name in PARTS_FIELDS:
         builder.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option="freq")
+    query_mod.add_fields(builder)  # facets (wijk/phase filters, groups), exact names, plain words
     # What a hit returns (RESULT_KEYS as JSON): stored in the index, so a worker needs nothing else in memory.
     builder.add_bytes_field("result", stored=True, indexed=False)
     return builder.build()
@@ -137,6 +140,7 @@ class SearchIndex:
             path.mkdir(parents=True, exist_ok=True)
         self.index = tantivy.Index(self.schema, path=str(path) if path else None, reuse=False)
         self.index.register_tokenizer(ANALYZER_NAME, ANALYZER)
+        query_mod.register(self.index)
         # One thread, one commit: a single segment with documents in slug order, so equal scores tie by slug.
         writer = self.index.writer(heap_size=max(15_000_000, 2_000 * len(prepared)), num_threads=1)
         for row in prepared:
@@ -162,6 +166,7 @@ class SearchIndex:
         self._set_decompounder()
         self.index = tantivy.Index.open(str(path))
         self.index.register_tokenizer(ANALYZER_NAME, ANALYZER)
+        query_mod.register(self.index)
         self.index.config_reader(reload_policy="Manual", num_warmers=0)  # we reload when the state file says so
         self.schema = self.index.schema
         self.known = _KnownTerms(self.index)
@@ -210,7 +215,9 @@ class SearchIndex:
                 "summary": index_text(_text(doc.get("summary"))),
                 "body": " ".join(_text(doc.get(k)) for k in BODY_KEYS),
                 "tags": " ".join(_text(doc.get(k)) for k in TAG_KEYS),
-                "result": {k: ("" if doc.get(k) is None else str(doc.get(k))) for k in RESULT_KEYS},
+                "result": {**{k: ("" if doc.get(k) is None else str(doc.get(k))) for k in RESULT_KEYS},
+                           "group": query_mod.group_of(doc)},
+                "source": doc,
             }
             row["title_words"] = set(" ".join((row["name"], row["alternate_name"], row["slug_words"])).split())
             row["body_words"] = set(row["summary"].split()) | set(tokens(row["body"]))
@@ -228,6 +235,7 @@ class SearchIndex:
             document.add_text(name, row[name])
         document.add_text("title_parts", self._parts_text(row["title_words"]))
         document.add_text("body_parts", self._parts_text(row["body_words"]))
+        query_mod.document_fields(row["source"], document)
         document.add_bytes("result", json.dumps(row["result"], ensure_ascii=False).encode())
         return document
 
@@ -267,7 +275,17 @@ class SearchIndex:
                 out.append(" ".join(parts))
         return " ".join(out)
 
-    # ------------------------------------------------------------------ query building
+    # ------------------------------------------------------------------ query building (see query.py)
+
+    phrase_fields = PHRASE_FIELDS
+    joined_weight = JOINED_WEIGHT
+
+    def term(self, word: str, weight: float, *, fuzzy: bool) -> _Term:
+        return _Term(word, self._stem(word), weight, fuzzy)
+
+    def _hit(self, searcher: tantivy.Searcher, address: Any) -> dict[str, Any]:
+        """The result row of one hit (a copy: ranking adds `also` and drops `group`)."""
+        return json.loads(searcher.doc(address).get_first("result") or b"{}")
 
     def _term_query(self, field: str, value: str, boost: float) -> tantivy.Query:
         q = tantivy.Query.term_query(self.schema, field, value, index_option="freq")
@@ -333,53 +351,16 @@ class SearchIndex:
         return terms, sequence
 
     def build_query(self, typed: Sequence[str]) -> tantivy.Query | None:
-        terms, sequence = self._terms(typed)
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for term in terms:
-            q = self._word_query(term)
-            if q is not None:
-                clauses.append((tantivy.Occur.Should, q))
-        for _start, _end, expansion in self.synonyms.expansions_for(sequence):
-            sub = [
-                q
-                for w in expansion
-                if (q := self._word_query(_Term(w, self._stem(w), 1.0, fuzzy=False))) is not None
-            ]
-            if sub:
-                group = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in sub])
-                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(group, SYNONYM_WEIGHT)))
-        if len(sequence) >= 2:
-            for f, b in PHRASE_FIELDS.items():
-                phrase = tantivy.Query.phrase_query(self.schema, f, list[str | tuple[int, str]](sequence), slop=2)
-                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, b)))
-        if not clauses:
-            return None
-        return tantivy.Query.boolean_query(clauses)
+        return query_mod.build(self, typed).query
 
     # ------------------------------------------------------------------ searching
 
-    def search(self, query: str, *, limit: int = 20, kind: str | None = None) -> list[dict[str, Any]]:
+    def search_outcome(self, query: str, *, limit: int = 20, kind: str | None = None) -> ranking.Outcome:
+        """Results (with `also`: the same body under another record), their count and a suggestion."""
         typed = words(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
         if not typed or limit <= 0 or self.size == 0:
-            return []
-        built = self.build_query(typed)
-        if built is None:
-            return []
-        if kind:
-            kind_q = tantivy.Query.term_query(self.schema, "kind", kind, index_option="basic")
-            built = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, built), (tantivy.Occur.Must, kind_q)]
-            )
-        searcher = self.index.searcher()
-        # Documents sit in slug order in one segment, and tantivy breaks score ties by document order, so
-        # ties come out by slug; the sort below also makes near-equal floats (sums in another order) agree.
-        hits = searcher.search(built, limit=limit + 2, count=False).hits
-        scored: list[tuple[float, str]] = []
-        results: dict[str, dict[str, Any]] = {}
-        for score, address in hits:
-            doc = searcher.doc(address)
-            slug = str(doc.get_first("slug"))
-            results[slug] = json.loads(doc.get_first("result") or b"{}")
-            scored.append((-round(float(score), 5), slug))
-        scored.sort()
-        return [results[slug] for _score, slug in scored[:limit]]
+            return ranking.Outcome()
+        return ranking.search(self, typed, limit=limit, kind=kind)
+
+    def search(self, query: str, *, limit: int = 20, kind: str | None = None) -> list[dict[str, Any]]:
+        return self.search_outcome(query, limit=limit, kind=kind).results

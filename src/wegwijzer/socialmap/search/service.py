@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from . import lifecycle
+from .ranking import Outcome
 from .text import MAX_QUERY_CHARS
 
 logger = logging.getLogger("wegwijzer.search")
@@ -13,21 +14,25 @@ logger = logging.getLogger("wegwijzer.search")
 MAX_LIMIT = 100
 
 
-def search(query: str, *, limit: int = 20, kind: str | None = None) -> list[dict[str, Any]]:
-    """Records matching `query` in relevance order: [{"slug", "kind", "name", "summary", "url"}, ...].
+def search_outcome(query: str, *, limit: int = 20, kind: str | None = None) -> Outcome:
+    """Results, their count (after the relevance cut and grouping) and a "Bedoelde u …?" suggestion.
 
-    Bad input never raises: empty or whitespace gives [], long queries are cut to 200 characters and
+    Bad input never raises: empty or whitespace gives nothing, long queries are cut to 200 characters and
     20 words, odd Unicode and query syntax are stripped (the query is never parsed as tantivy syntax).
     """
     if not isinstance(query, str):
-        return []
+        return Outcome()
     query = query[:MAX_QUERY_CHARS]
-    if not query.strip():
-        return []
     limit = max(0, min(int(limit), MAX_LIMIT))
-    if limit == 0:
-        return []
-    return lifecycle.current().search(query, limit=limit, kind=kind or None)
+    if not query.strip() or limit == 0:
+        return Outcome()
+    return lifecycle.current().search_outcome(query, limit=limit, kind=kind or None)
+
+
+def search(query: str, *, limit: int = 20, kind: str | None = None) -> list[dict[str, Any]]:
+    """Records matching `query` in relevance order: [{"slug", "kind", "name", "summary", "url", "also"}, ...]
+    (`also`: the same real-world body under another record, e.g. the organisation filling a role)."""
+    return search_outcome(query, limit=limit, kind=kind).results
 
 
 def rebuild() -> None:

@@ -1,6 +1,7 @@
 """Search synonyms: how professionals type things -> what they mean. Content, not code.
 
-File: `<CONTENT_DIR>/search/synonyms.yaml`, shape `synonyms: {term: [expansion, ...]}`.
+File: `<CONTENT_DIR>/search/synonyms.yaml`, shape `synonyms: {term: [expansion, ...]}`, plus
+`filters: {wijk|fase: {code: [word, ...]}}` (words that filter instead of being searched; query.py).
 A term may be several words ("praktijkondersteuner huisarts"); it matches the query on stems, so
 plurals and inflections match too. Each expansion is searched as an extra, slightly lower-weighted
 alternative beside what was typed.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from .query import FilterWords, parse_filter_words
 from .text import stem, words
 
 logger = logging.getLogger("wegwijzer.search")
@@ -25,6 +27,8 @@ class Synonyms:
     rules: dict[tuple[str, ...], list[tuple[str, ...]]] = field(default_factory=dict)
 
     max_len: int = 0  # words in the longest term
+    # Wijk and phase words that act as filters (the file's `filters:` section; see query.py).
+    filter_words: FilterWords = field(default_factory=FilterWords)
 
     def vocabulary(self) -> set[str]:
         out: set[str] = set()
@@ -54,8 +58,9 @@ def _flat_words(text: str) -> tuple[str, ...]:
 def parse(data: object) -> Synonyms:
     rules: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     table = data.get("synonyms") if isinstance(data, dict) else None
+    filter_words = parse_filter_words(data)
     if not isinstance(table, dict):
-        return Synonyms(rules)
+        return Synonyms(rules, filter_words=filter_words)
     for term, expansions in table.items():
         key = tuple(stem(w) for w in _flat_words(str(term)))
         key = tuple(k for k in key if k)
@@ -70,7 +75,7 @@ def parse(data: object) -> Synonyms:
             flat = _flat_words(str(exp))
             if flat and flat not in bucket:
                 bucket.append(flat)
-    return Synonyms(rules, max(len(k) for k in rules) if rules else 0)
+    return Synonyms(rules, max(len(k) for k in rules) if rules else 0, filter_words)
 
 
 def load(path: Path) -> Synonyms:

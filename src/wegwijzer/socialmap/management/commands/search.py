@@ -29,6 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
         results = payload["results"]
+        if payload.get("suggestion"):
+            self.stdout.write(_("Bedoelde u: %(q)s?") % {"q": payload["suggestion"]})
         if not results:
             self.stdout.write(_("Niets gevonden voor “%(q)s”.") % {"q": query})
             return
@@ -38,3 +40,5 @@ class Command(BaseCommand):
             if item["summary"]:
                 self.stdout.write(f"     {item['summary']}")
             self.stdout.write(f"     {item['url']}")
+            for other in item.get("also") or []:
+                self.stdout.write("     " + _("Ook: %(name)s (%(url)s)") % {"name": other["name"], "url": other["url"]})

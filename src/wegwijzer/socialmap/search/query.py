@@ -1,0 +1,251 @@
+"""Precise query building: most typed words must match, phase and wijk words act as filters.
+
+`build(index, typed)` turns the typed words into a `Plan` over a `SearchIndex` (its schema, stems,
+compound splits and synonyms; the per-word alternatives stay `SearchIndex._word_query`). What it adds to
+the recall-oriented query of before:
+
+- **minimum-should-match**: every typed content word is one *unit* (its stem, compound parts, typo, the
+  synonyms covering it, a joined "pop poli"); `required(n)` of the n units must match. Function words are
+  no units (they still score a little);
+- **filter words**: a wijk ("Overvecht") or phase word ("zwanger") from the synonyms file's `filters:`
+  section is not a unit but a filter: records for that wijk/phase, records without any wijk/phase
+  (citywide, every phase), and records carrying the word in their name pass;
+- fuzzy and synonym alternatives score below exact matches (weights in index.py and here).
+
+The index needs three extra fields, added by `add_fields` and filled by `document_fields`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import tantivy
+
+from .text import STOPWORDS, expand_hyphens, fold, words
+
+if TYPE_CHECKING:
+    from .index import SearchIndex
+
+# "fase:zwangerschap", "wijk:overvecht", "group:veilig-thuis": exact codes, for filters and grouping.
+FACET_FIELD = "facet"
+# Name, other names and summary folded but not stemmed: the vocabulary "Bedoelde u …?" suggests from.
+PLAIN_FIELD = "plain"
+PLAIN_ANALYZER_NAME = "nl_plain"
+PLAIN_ANALYZER = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.remove_long(41))
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.ascii_fold())
+    .build()
+)
+# Every name and other name as one whole phrase, folded but not stemmed ("wijkteam", "veilig thuis"): a
+# query that *is* a name of a record puts it first (ranking.py), above records where the words only occur
+# ("wijkteam volwassenen", "wijkteams").
+EXACT_NAME_FIELD = "exact_name"
+FILTER_FAMILIES = {"wijk": "wijken", "fase": "phases"}  # facet prefix -> document key
+SYNONYM_UNIT_WEIGHT = 0.6  # a synonym expansion inside a unit: below the word as typed
+FILTER_WORD_WEIGHT = 0.5  # a recognised filter word still scores a little (its own records first)
+FACET_BOOST = 1.5  # records explicitly in the wijk/phase asked for, above citywide ones
+MSM_MAX_UNITS = 8  # beyond this many content words the rest only score
+
+
+def required(units: int) -> int:
+    """How many of n content words must match: all of 1-2, then all but about a third (3->2, 4->3, 6->4)."""
+    if units <= 2:
+        return units
+    return units - units // 3
+
+
+def add_fields(builder: tantivy.SchemaBuilder) -> None:
+    builder.add_text_field(FACET_FIELD, stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(EXACT_NAME_FIELD, stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(PLAIN_FIELD, stored=False, tokenizer_name=PLAIN_ANALYZER_NAME, index_option="basic")
+
+
+def register(index: tantivy.Index) -> None:
+    index.register_tokenizer(PLAIN_ANALYZER_NAME, PLAIN_ANALYZER)
+
+
+def group_of(doc: dict[str, Any]) -> str:
+    """The real-world body a record stands for (documents.py sets `group`); "" when it is its own."""
+    return str(doc.get("group") or "")
+
+
+def name_key(text: str) -> str:
+    """A name as one key: folded words, hyphenated words as their parts ("POP-poli" -> "pop poli")."""
+    return " ".join(p for w in words(text) for p in _unit_pieces(w))
+
+
+def exact_name_query(index: SearchIndex, typed: Sequence[str]) -> tantivy.Query:
+    key = " ".join(p for w in typed for p in _unit_pieces(w))
+    return tantivy.Query.term_query(index.schema, EXACT_NAME_FIELD, key, index_option="basic")
+
+
+def document_fields(doc: dict[str, Any], document: tantivy.Document) -> None:
+    """Fill the extra fields of one search document (a dict from documents.search_documents)."""
+    for prefix, key in FILTER_FAMILIES.items():
+        values = doc.get(key) or []
+        for value in [values] if isinstance(values, str) else values:
+            if value:
+                document.add_text(FACET_FIELD, f"{prefix}:{value}")
+    if group := group_of(doc):
+        document.add_text(FACET_FIELD, f"group:{group}")
+    names = [str(doc.get("name") or ""), *str(doc.get("alternate_name") or "").split(",")]
+    for key in sorted({name_key(n) for n in names} - {""}):
+        document.add_text(EXACT_NAME_FIELD, key)
+    plain = " ".join(str(doc.get(k) or "") for k in ("name", "alternate_name", "summary"))
+    document.add_text(PLAIN_FIELD, fold(plain).replace("-", " "))
+
+
+@dataclass
+class Plan:
+    query: tantivy.Query | None
+    units: int = 0  # content words that count toward minimum-should-match
+    required: int = 0
+    filters: dict[str, list[str]] = field(default_factory=dict)  # recognised: {"wijk": [...], "fase": [...]}
+
+
+def _facet(index: SearchIndex, value: str) -> tantivy.Query:
+    return tantivy.Query.term_query(index.schema, FACET_FIELD, value, index_option="basic")
+
+
+def _filter_query(index: SearchIndex, family: str, codes: list[str], words: list[str]) -> tantivy.Query:
+    """Passes records for one of `codes`, records with no code of the family at all, and records with
+    the typed word in their name ("Nu Niet Zwanger" is not filtered away by the phase word "zwanger")."""
+    known = index.synonyms.filter_words.codes(family)
+    none_of_family = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.all_query())]
+        + [(tantivy.Occur.MustNot, _facet(index, f"{family}:{c}")) for c in known]
+    )
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
+        (tantivy.Occur.Should, _facet(index, f"{family}:{c}")) for c in codes
+    ]
+    clauses.append((tantivy.Occur.Should, none_of_family))
+    for word in words:
+        for f in ("name", "alternate_name"):
+            clauses.append((tantivy.Occur.Should, index._term_query(f, index._stem(word), 1.0)))
+    return tantivy.Query.const_score_query(tantivy.Query.boolean_query(clauses), 0.0)
+
+
+def _unit_pieces(word: str) -> list[str]:
+    pieces = expand_hyphens(word)
+    return pieces[:-1] if len(pieces) > 1 else pieces
+
+
+def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) -> Plan:
+    """The query for these typed words; `need` overrides how many content words must match."""
+    recognised = index.synonyms.filter_words.recognise(typed)
+    content = [i for i, w in enumerate(typed) if i not in recognised and w not in STOPWORDS]
+    if not content:  # only filter words ("Overvecht", "zwanger") or function words: search them as words
+        recognised = {}
+        content = [i for i, w in enumerate(typed) if w not in STOPWORDS]
+    # Each typed word's alternatives; synonyms and joined forms added to every word they cover.
+    alternatives: dict[int, list[tantivy.Query]] = {}
+    scoring: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    positions: list[int] = []  # stem sequence position -> typed word
+    sequence: list[str] = []
+    for i, word in enumerate(typed):
+        terms, seq = index._terms([word])
+        queries = [q for t in terms if (q := index._word_query(t)) is not None]
+        sequence.extend(seq)
+        positions.extend([i] * len(seq))
+        if i in recognised:
+            scoring.extend((tantivy.Occur.Should, tantivy.Query.boost_query(q, FILTER_WORD_WEIGHT)) for q in queries)
+        elif i in content:
+            alternatives[i] = queries
+        else:  # function words: score a little (their weight is in the term), never required
+            scoring.extend((tantivy.Occur.Should, q) for q in queries)
+    for start, end, expansion in index.synonyms.expansions_for(sequence):
+        sub = [q for w in expansion if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
+        if not sub:
+            continue
+        group = tantivy.Query.boost_query(
+            tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in sub]), SYNONYM_UNIT_WEIGHT
+        )
+        covered = {positions[p] for p in range(start, end)}
+        for i in covered:
+            if i in alternatives:
+                alternatives[i].append(group)
+    flat = [(i, p) for i, w in enumerate(typed) for p in _unit_pieces(w)]
+    for (i, left), (j, right) in zip(flat, flat[1:], strict=False):
+        if i != j and (left + right) and index._stem(left + right) in index.known:
+            joined = index._word_query(index.term(left + right, index.joined_weight, fuzzy=False))
+            if joined is not None:
+                for k in (i, j):
+                    if k in alternatives:
+                        alternatives[k].append(joined)
+    units = [
+        tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in qs]) if len(qs) > 1 else qs[0]
+        for i in content
+        if (qs := alternatives.get(i))
+    ]
+    if not units and not scoring:
+        return Plan(None)
+    counted, extra = units[:MSM_MAX_UNITS], units[MSM_MAX_UNITS:]
+    must = required(len(counted)) if need is None else max(1, min(need, len(counted)))
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if counted:
+        msm = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, q) for q in counted], minimum_number_should_match=must
+        ) if len(counted) > 1 else counted[0]
+        clauses.append((tantivy.Occur.Must, msm))
+    clauses.extend((tantivy.Occur.Should, q) for q in extra)
+    clauses.extend(scoring)
+    if len(sequence) >= 2:
+        for f, b in index.phrase_fields.items():
+            phrase = tantivy.Query.phrase_query(index.schema, f, list[str | tuple[int, str]](sequence), slop=2)
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, b)))
+    filters: dict[str, list[str]] = {}
+    for family, code in recognised.values():
+        if code not in filters.setdefault(family, []):
+            filters[family].append(code)
+    for family, codes in filters.items():
+        words = [typed[i] for i, (fam, _c) in recognised.items() if fam == family]
+        clauses.append((tantivy.Occur.Must, _filter_query(index, family, codes, words)))
+        for code in codes:  # explicitly in that wijk/phase: above citywide records
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(_facet(index, f"{family}:{code}"), FACET_BOOST)))
+    if not any(occur == tantivy.Occur.Must for occur, _q in clauses):
+        clauses = [(tantivy.Occur.Should, q) for _o, q in clauses]
+    return Plan(tantivy.Query.boolean_query(clauses), len(counted), must if counted else 0, filters)
+
+
+@dataclass(frozen=True)
+class FilterWords:
+    """Words that name a wijk or phase: folded word -> (family, code). From the synonyms file's `filters:`."""
+
+    words: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def codes(self, family: str) -> list[str]:
+        return sorted({code for fam, code in self.words.values() if fam == family})
+
+    def recognise(self, typed: Sequence[str]) -> dict[int, tuple[str, str]]:
+        """Typed word index -> (family, code); a multi-word name ("leidsche rijn") marks each of its words."""
+        found: dict[int, tuple[str, str]] = {}
+        joined = [w.replace("-", " ") for w in typed]
+        for i in range(len(joined)):
+            for n in (3, 2, 1):
+                phrase = " ".join(joined[i:i + n])
+                if len(joined[i:i + n]) == n and phrase in self.words:
+                    for k in range(i, i + n):
+                        found.setdefault(k, self.words[phrase])
+                    break
+        return found
+
+
+def parse_filter_words(data: object) -> FilterWords:
+    """`filters: {wijk: {overvecht: [overvecht]}, fase: {zwangerschap: [zwanger, zwangere]}}` -> FilterWords."""
+    table = data.get("filters") if isinstance(data, dict) else None
+    words: dict[str, tuple[str, str]] = {}
+    if not isinstance(table, dict):
+        return FilterWords(words)
+    for family, codes in table.items():
+        if str(family) not in FILTER_FAMILIES or not isinstance(codes, dict):
+            continue
+        for code, spellings in codes.items():
+            for spelling in [spellings] if isinstance(spellings, str) else spellings or []:
+                key = " ".join(fold(str(spelling)).replace("-", " ").split())
+                if key:
+                    words.setdefault(key, (str(family), str(code)))
+    return FilterWords(words)

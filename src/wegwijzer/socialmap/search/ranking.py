@@ -1,0 +1,166 @@
+"""From a query plan to the results a professional reads: relevance cut, one row per real-world body,
+and a "Bedoelde u …?" suggestion.
+
+`search(index, typed, limit=, kind=)` returns an `Outcome`:
+
+- hits scoring below `RELATIVE_CUT` of the best hit are dropped (the long tail of records sharing one
+  weak word); when minimum-should-match leaves nothing, it is relaxed one word at a time;
+- a role and the one organisation that fills it (documents.py gives both the same `group`) are one row:
+  the better ranked one, with the other under `also`. A role filled by several organisations (ziekenhuis)
+  is not grouped: those are different bodies;
+- `suggestion`: the query with each unknown word replaced by the closest word of the index's names,
+  other names and summaries (edit distance as for typos; ties: the more frequent word).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import tantivy
+
+from . import query as query_mod
+from .text import STOPWORDS
+
+if TYPE_CHECKING:
+    from .index import SearchIndex
+
+RELATIVE_CUT = float(__import__("os").environ.get("CUT", "0.3"))  # a hit scoring under 30 % of the best one is noise, not a second choice
+CANDIDATES = 200  # hits read before the cut and grouping (the cut keeps far fewer)
+GROUP_SIZE = 2  # a group is one role plus the one organisation that fills it
+
+
+@dataclass
+class Outcome:
+    results: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0  # rows after cut and grouping, before the limit
+    suggestion: str = ""  # "" when every word is known
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _group_size(index: SearchIndex, searcher: tantivy.Searcher, group: str, cache: dict[str, int]) -> int:
+    if group not in cache:
+        q = tantivy.Query.term_query(index.schema, query_mod.FACET_FIELD, f"group:{group}", index_option="basic")
+        cache[group] = searcher.search(q, limit=1, count=True).count or 0
+    return cache[group]
+
+
+def _hits(
+    index: SearchIndex, searcher: tantivy.Searcher, built: tantivy.Query, kind: str | None, exact: set[str]
+) -> list[tuple[bool, float, str, dict[str, Any]]]:
+    """(not an exact name, -score, slug, row), best first: a record whose name *is* the query leads."""
+    if kind:
+        kind_q = tantivy.Query.term_query(index.schema, "kind", kind, index_option="basic")
+        built = tantivy.Query.boolean_query([(tantivy.Occur.Must, built), (tantivy.Occur.Must, kind_q)])
+    out: list[tuple[bool, float, str, dict[str, Any]]] = []
+    for score, address in searcher.search(built, limit=CANDIDATES, count=False).hits:
+        row = index._hit(searcher, address)
+        # Ties by slug; rounding makes near-equal float sums (added in another order) agree.
+        out.append((row["slug"] not in exact, -round(float(score), 5), row["slug"], row))
+    out.sort(key=lambda t: t[:3])
+    return out
+
+
+def _exact_names(index: SearchIndex, searcher: tantivy.Searcher, typed: Sequence[str]) -> set[str]:
+    hits = searcher.search(query_mod.exact_name_query(index, typed), limit=20, count=False).hits
+    return {index._hit(searcher, address)["slug"] for _score, address in hits}
+
+
+def search(index: SearchIndex, typed: Sequence[str], *, limit: int, kind: str | None = None) -> Outcome:
+    searcher = index.index.searcher()
+    plan = query_mod.build(index, typed)
+    if plan.query is None:
+        return Outcome(suggestion=suggest(index, searcher, typed))
+    exact = _exact_names(index, searcher, typed)
+    hits = _hits(index, searcher, plan.query, kind, exact)
+    need = plan.required
+    while not hits and need > 1:  # nothing matches enough words: accept one fewer
+        need -= 1
+        relaxed = query_mod.build(index, typed, need=need)
+        if relaxed.query is not None:
+            hits = _hits(index, searcher, relaxed.query, kind, exact)
+    rows: list[dict[str, Any]] = []
+    if hits:
+        # The cut is relative to the best score, whether or not that record is an exact name.
+        floor = -min(h[1] for h in hits) * RELATIVE_CUT
+        by_group: dict[str, dict[str, Any]] = {}
+        sizes: dict[str, int] = {}
+        for not_exact, neg, _slug, row in hits:
+            if -neg < floor and not_exact:
+                continue
+            group = str(row.pop("group", "") or "")
+            if __import__("os").environ.get("SCORES"):
+                row["score"] = -neg
+            row["also"] = []
+            if group and _group_size(index, searcher, group, sizes) == GROUP_SIZE:
+                first = by_group.get(group)
+                if first is not None:
+                    first["also"].append({k: row[k] for k in ("slug", "kind", "name", "url")})
+                    continue
+                by_group[group] = row
+            rows.append(row)
+    return Outcome(rows[:limit], len(rows), suggest(index, searcher, typed), plan.filters)
+
+
+# ---------------------------------------------------------------------- "Bedoelde u …?"
+
+
+def distance(a: str, b: str, bound: int) -> int:
+    """Edit distance with transpositions (optimal string alignment); bound + 1 once it exceeds `bound`."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > bound:
+            return bound + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _vocabulary(index: SearchIndex, searcher: tantivy.Searcher) -> list[tuple[str, int]]:
+    """(word, records) of the plain field; cached per index state (documents and segments)."""
+    key = (searcher.num_docs, searcher.num_segments)
+    cached = getattr(index, "_plain_vocabulary", None)
+    if cached is None or cached[0] != key:
+        words = [(t, n) for t, n in searcher.terms_with_prefix(query_mod.PLAIN_FIELD, "") if t.isalpha() and len(t) >= 3]
+        cached = (key, words)
+        index._plain_vocabulary = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
+def _correction(index: SearchIndex, searcher: tantivy.Searcher, word: str) -> str | None:
+    from .index import fuzzy_distance
+
+    bound = fuzzy_distance(word)
+    if not bound or not word.isalpha() or word in STOPWORDS:
+        return None
+    if index._stem(word) in index.known or len(index.decompounder.split(word)) > 1:
+        return None  # a word of the map, or a compound of its words: nothing to correct
+    best: tuple[int, int, str] | None = None
+    for candidate, records in _vocabulary(index, searcher):
+        d = distance(word, candidate, bound)
+        if d <= bound and (best is None or (d, -records, candidate) < best):
+            best = (d, -records, candidate)
+    return best[2] if best else None
+
+
+def suggest(index: SearchIndex, searcher: tantivy.Searcher, typed: Sequence[str]) -> str:
+    """The query with likely typos corrected, or "" when there is nothing to correct."""
+    changed = False
+    out: list[str] = []
+    for word in typed:
+        fixed = _correction(index, searcher, word) if "-" not in word else None
+        if fixed and fixed != word:
+            changed = True
+            out.append(fixed)
+        else:
+            out.append(word)
+    return " ".join(out) if changed else ""
