@@ -164,7 +164,7 @@ def test_kind_filter(index):
 
 def test_result_shape_and_deterministic_order(index):
     first = index.search("ouders baby", limit=20)
-    assert first and set(first[0]) == {"slug", "kind", "name", "summary", "url"}
+    assert first and set(first[0]) == {"slug", "kind", "name", "summary", "url", "also"}
     again = SearchIndex(list(reversed(DOCS)), SYNONYMS).search("ouders baby", limit=20)
     assert first == again
 
@@ -217,4 +217,4 @@ def test_one_segment_in_slug_order(index):
 def test_any_text_never_raises(index, query, limit):
     result = index.search(query, limit=limit)
     assert isinstance(result, list) and len(result) <= limit
-    assert all(set(r) == {"slug", "kind", "name", "summary", "url"} for r in result)
+    assert all(set(r) == {"slug", "kind", "name", "summary", "url", "also"} for r in result)

@@ -142,7 +142,8 @@ def test_search_page_without_query(client, socialmap):
     html = _text(response)
     assert _h1(response) == "Zoeken in de sociale kaart"
     assert "Typ een zoekterm of kies een filter." in html
-    assert '<legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">Filters</legend>' in html
+    # The filters sit behind a closed disclosure until one is set (a phone sees the results first).
+    assert '<details class="ww-filters-disclosure">' in html and "ww-filters-disclosure__summary" in html
     for control in ("ww-f-wijk", "ww-f-domein", "ww-f-toegang", "ww-f-soort", "ww-f-wet-zvw", "ww-f-fase-kraamperiode"):
         assert f'for="{control}"' in html and f'id="{control}"' in html
 
@@ -394,7 +395,7 @@ def test_search_service_error_is_not_a_500(client, socialmap, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(service, "search", broken)
+    monkeypatch.setattr(service, "search_outcome", broken)
     response = client.get(reverse("socialmap:search"), {"q": "kraamzorg"})
     assert response.status_code == 200
     html = _text(response)
@@ -406,7 +407,8 @@ def test_search_service_error_is_not_a_500(client, socialmap, monkeypatch):
 def test_results_keep_the_service_relevance_order(client, socialmap, monkeypatch):
     from wegwijzer.socialmap import selectors
 
-    monkeypatch.setattr(selectors, "ranked_slugs", lambda q: ["moeder-babygroep", "onbekend-record", "kraamzorg"])
+    hits = [{"slug": s, "also": []} for s in ("moeder-babygroep", "onbekend-record", "kraamzorg")]
+    monkeypatch.setattr(selectors, "ranked_hits", lambda q: (hits, ""))
     html = _text(client.get(reverse("socialmap:search"), {"q": "iets"}))
     results = html.split('id="ww-results"', 1)[1]
     assert results.index("/kaart/moeder-babygroep/") < results.index("/kaart/kraamzorg/")

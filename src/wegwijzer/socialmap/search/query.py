@@ -49,6 +49,9 @@ SYNONYM_UNIT_WEIGHT = 0.6  # a synonym expansion inside a unit: below the word a
 FILTER_WORD_WEIGHT = 0.5  # a recognised filter word still scores a little (its own records first)
 FACET_BOOST = 1.5  # records explicitly in the wijk/phase asked for, above citywide ones
 MSM_MAX_UNITS = 8  # beyond this many content words the rest only score
+# A word found in more than this share of the records ("baby", "ouders") is not required: like a function
+# word it says little about what is meant (Lucene's "common terms"); it still scores.
+COMMON_SHARE = 0.25
 
 
 def required(units: int) -> int:
@@ -181,6 +184,13 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
         for i in content
         if (qs := alternatives.get(i))
     ]
+    if len(units) > 1:
+        searcher = index.index.searcher()
+        limit = COMMON_SHARE * searcher.num_docs
+        rare = [q for q in units if searcher.search(q, limit=1, count=True).count <= limit]
+        if rare and len(rare) < len(units):
+            scoring.extend((tantivy.Occur.Should, q) for q in units if q not in rare)
+            units = rare
     if not units and not scoring:
         return Plan(None)
     counted, extra = units[:MSM_MAX_UNITS], units[MSM_MAX_UNITS:]

@@ -26,7 +26,7 @@ from .text import STOPWORDS
 if TYPE_CHECKING:
     from .index import SearchIndex
 
-RELATIVE_CUT = float(__import__("os").environ.get("CUT", "0.3"))  # a hit scoring under 30 % of the best one is noise, not a second choice
+RELATIVE_CUT = 0.3  # a hit scoring under 30 % of the best one is noise, not a second choice
 CANDIDATES = 200  # hits read before the cut and grouping (the cut keeps far fewer)
 GROUP_SIZE = 2  # a group is one role plus the one organisation that fills it
 
@@ -90,8 +90,6 @@ def search(index: SearchIndex, typed: Sequence[str], *, limit: int, kind: str | 
             if -neg < floor and not_exact:
                 continue
             group = str(row.pop("group", "") or "")
-            if __import__("os").environ.get("SCORES"):
-                row["score"] = -neg
             row["also"] = []
             if group and _group_size(index, searcher, group, sizes) == GROUP_SIZE:
                 first = by_group.get(group)
