@@ -117,10 +117,9 @@ def _facet(index: SearchIndex, value: str) -> tantivy.Query:
 def _filter_query(index: SearchIndex, family: str, codes: list[str], words: list[str]) -> tantivy.Query:
     """Passes records for one of `codes`, records with no code of the family at all, and records with
     the typed word in their name ("Nu Niet Zwanger" is not filtered away by the phase word "zwanger")."""
-    known = index.synonyms.filter_words.codes(family)
+    any_of_family = tantivy.Query.regex_query(index.schema, FACET_FIELD, f"{family}:.*")
     none_of_family = tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, tantivy.Query.all_query())]
-        + [(tantivy.Occur.MustNot, _facet(index, f"{family}:{c}")) for c in known]
+        [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, any_of_family)]
     )
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
         (tantivy.Occur.Should, _facet(index, f"{family}:{c}")) for c in codes
