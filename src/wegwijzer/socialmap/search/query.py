@@ -186,7 +186,7 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
     if len(units) > 1:
         searcher = index.index.searcher()
         limit = COMMON_SHARE * searcher.num_docs
-        rare = [q for q in units if searcher.search(q, limit=1, count=True).count <= limit]
+        rare = [q for q in units if searcher.search(q, limit=1, count=True).count <= limit]  # type: ignore[attr-defined]  # missing in the stubs
         if rare and len(rare) < len(units):
             scoring.extend((tantivy.Occur.Should, q) for q in units if q not in rare)
             units = rare

@@ -42,7 +42,7 @@ class Outcome:
 def _group_size(index: SearchIndex, searcher: tantivy.Searcher, group: str, cache: dict[str, int]) -> int:
     if group not in cache:
         q = tantivy.Query.term_query(index.schema, query_mod.FACET_FIELD, f"group:{group}", index_option="basic")
-        cache[group] = searcher.search(q, limit=1, count=True).count or 0
+        cache[group] = searcher.search(q, limit=1, count=True).count or 0  # type: ignore[attr-defined]  # missing in the stubs
     return cache[group]
 
 
