@@ -19,7 +19,8 @@ RECORD_KEYS = {"slug", "kind", "name", "alternate_name", "summary", "description
                "access", "links", "email", "phones", "sources", "assured_date", "url"}
 SEARCH_KEYS = {"slug", "kind", "name", "alternate_name", "summary", "description", "target_group", "conditions",
                "application_process", "laws", "phases", "domain", "access", "wijken", "url",
-               "id", "tag_labels"}  # id: what an update deletes by; tag_labels: the labels of its codes
+               "id", "tag_labels", "group"}  # id: what an update deletes by; tag_labels: the labels of its codes;
+# group: search grouping (documents.group_keys)
 
 
 def test_record_get_across_kinds(loaded_map):
