@@ -67,13 +67,11 @@ def test_a_failed_tally_write_still_gives_the_advice(monkeypatch, caplog):
 
 @pytest.fixture
 def spool(settings, tmp_path):
-    settings.ADVICE_TALLY_FLUSH_SECONDS = 60  # the timer does not fire during the test; tests flush
+    settings.ADVICE_TALLY_FLUSH_SECONDS = 60  # no file is handed over during the test unless it says so
     settings.ADVICE_TALLY_SPOOL_DIR = tmp_path
     tally._SPOOL.clear()
     yield tmp_path
     for each in tally._SPOOL.values():
-        if each.timer:
-            each.timer.cancel()
         if each.fd is not None:
             os.close(each.fd)
     tally._SPOOL.clear()
@@ -169,15 +167,30 @@ def test_rows_of_a_killed_process_survive_and_are_stored(spool):
     assert AdviceTally.objects.filter(phase="kraamperiode").count() == 5
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_timer_stores_the_rows_without_a_request(spool, settings):
-    settings.ADVICE_TALLY_FLUSH_SECONDS = 0.2
-    service.advise(SITUATION)
-    deadline = time.monotonic() + 30  # a loaded machine
-    while AdviceTally.objects.count() == 0 and time.monotonic() < deadline:
-        time.sleep(0.25)  # between reads: on in-memory SQLite a reader locks the table the timer writes to
-    assert AdviceTally.objects.count() == 1
+@pytest.mark.django_db
+def test_an_old_file_is_handed_over_and_stored_by_the_task(spool, settings, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tally, "_enqueue_store", lambda: queued.append(1))
+    service.advise(SITUATION)  # a fresh file: kept
+    assert queued == [] and AdviceTally.objects.count() == 0
+    settings.ADVICE_TALLY_FLUSH_SECONDS = 0.001
+    time.sleep(0.01)
+    service.advise(SITUATION)  # the file is old now: handed over, the store task queued once
+    assert queued == [1]
+    [ready] = spool.iterdir()
+    assert ready.suffix == ".ready"
+    assert tally.tally_store.call() == 2  # what the task worker runs
+    assert AdviceTally.objects.count() == 2
     assert list(spool.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_with_tasks_run_inline_the_handing_over_advice_stores_the_rows(spool, settings):
+    service.advise(SITUATION)
+    settings.ADVICE_TALLY_FLUSH_SECONDS = 0.001
+    time.sleep(0.01)
+    service.advise(SITUATION)  # the test settings run tasks at once (ImmediateBackend)
+    assert AdviceTally.objects.count() == 2
 
 
 @pytest.mark.django_db

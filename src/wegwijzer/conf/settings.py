@@ -267,8 +267,8 @@ SEARCH_WAIT_SECONDS = float(env("SEARCH_WAIT_SECONDS", "60"))  # a reader waits 
 SEARCH_UPDATE_MAX_RECORDS = int(env("SEARCH_UPDATE_MAX_RECORDS", "2000"))  # more changed: rebuild aside
 SEARCH_CHANGELOG_KEEP = int(env("SEARCH_CHANGELOG_KEEP", "100000"))  # counter values of change log kept
 
-# The anonymous advice tally: rows wait in a per-process spool file and reach the database this many
-# seconds later in one INSERT (0: one INSERT per advice, at once). See routeguide/tally.py.
+# The anonymous advice tally: rows wait in a per-process spool file; a file this many seconds old is handed
+# to the task worker, which stores its rows in one INSERT (0: one INSERT per advice, at once). routeguide/tally.py.
 ADVICE_TALLY_FLUSH_SECONDS = float(env("ADVICE_TALLY_FLUSH_SECONDS", "5"))
 ADVICE_TALLY_SPOOL_DIR = Path(env("ADVICE_TALLY_SPOOL_DIR", str(VAR_DIR / "tally")))
 

@@ -1,16 +1,18 @@
 """The anonymous advice tally (codes, date, content_version — never personal data): one row per advice.
 
-An advice appends its row as one JSON line to this process's spool file (`ADVICE_TALLY_SPOOL_DIR`); the
-rows reach the database in one INSERT per spool file, a few seconds later (`ADVICE_TALLY_FLUSH_SECONDS`).
+An advice appends its row as one JSON line to this process's spool file (`ADVICE_TALLY_SPOOL_DIR`). Once the
+file is older than `ADVICE_TALLY_FLUSH_SECONDS`, the next advice hands it over (a rename and a close) and
+enqueues the Django Task `tally_store`, which stores the file's rows in one INSERT: one
+task row per file, not per advice. A process that ends hands its file over in the same way.
 Why not one INSERT per advice: on SQLite every INSERT takes the database's single write lock, and with
 many advice requests at once they queued behind each other (advice throughput fell from 0.3× to 0.1× the
 trivial endpoint's, docs/performance.md). A line in a file costs one `write()` and takes no lock that
 another process waits for.
 
 Nothing is lost on a crash of the process: the line is in the file (the kernel's page cache) once
-`write()` returns. Each process holds an exclusive `flock` on its own spool file; a file whose lock is free
-belongs to a process that has gone and is ingested by the next flush of any process (or by
-`wegwijzer tally flush`). Each file is ingested exactly once: its name is stored in `TallySpool` in the
+`write()` returns. Each process holds an exclusive `flock` on the file it appends to; a file whose lock is
+free was handed over or belongs to a process that has gone, and the task (or `wegwijzer tally flush`)
+stores it. Each file is ingested exactly once: its name is stored in `TallySpool` in the
 same transaction as its rows, so a file ingested but not yet deleted when a process died is only deleted.
 
 With `ADVICE_TALLY_FLUSH_SECONDS=0` each row is written at once (the test suite; a single-user setup).
@@ -33,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from .models import AdviceTally, TallySpool
@@ -58,9 +61,11 @@ def tally_record(row: dict[str, Any]) -> None:
 
 
 def tally_flush() -> int:
-    """Write this process's pending rows and every abandoned spool file to the database; the rows stored."""
-    stored = _spool().rotate_and_ingest() if _SPOOL.get(os.getpid()) else 0
-    return stored + ingest_abandoned(spool_dir())
+    """Hand over this process's file and store every spool file no process appends to; the rows stored."""
+    spool = _SPOOL.get(os.getpid())
+    if spool is not None:
+        spool.hand_over()
+    return ingest_abandoned(spool_dir())
 
 
 def spool_dir() -> Path:
@@ -72,21 +77,22 @@ def _flush_seconds() -> float:
 
 
 class _Spool:
-    """This process's spool file: appended under a thread lock, flushed by one timer thread."""
+    """This process's spool file: appended under a thread lock, handed over by the advice that finds it old."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.lock = threading.Lock()
         self.fd: int | None = None
         self.path: Path | None = None
-        self.timer: threading.Timer | None = None
+        self.opened_at = 0.0
 
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:12]}{_SPOOL_SUFFIX}"
         self.path = self.directory / name
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # ours while this process lives
+        fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # ours while we append to it
+        self.opened_at = time.monotonic()
 
     def append(self, row: dict[str, Any]) -> None:
         line = (json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n").encode()
@@ -95,38 +101,36 @@ class _Spool:
                 self._open()
             assert self.fd is not None
             os.write(self.fd, line)  # one write of one line on an O_APPEND file: whole lines only
-            if self.timer is None:
-                self.timer = threading.Timer(_flush_seconds(), self._flush_from_timer)
-                self.timer.daemon = True
-                self.timer.start()
+            handed_over = time.monotonic() - self.opened_at >= _flush_seconds() and self._hand_over()
+        if handed_over:
+            _enqueue_store()
 
-    def _flush_from_timer(self, attempt: int = 0) -> None:
-        try:
-            self.rotate_and_ingest()
-            ingest_abandoned(self.directory)
-        except Exception as exc:  # the rows stay in their file; try again later (database locked or down)
-            delay = min(300.0, _flush_seconds() * 2 ** (attempt + 1))
-            logger.warning("advice tally: flush failed (%s: %s); again in %.0f s", type(exc).__name__, exc, delay)
-            retry = threading.Timer(delay, self._flush_from_timer, kwargs={"attempt": attempt + 1})
-            retry.daemon = True
-            retry.start()
-        finally:
-            connection.close()  # this thread's own connection
+    def _hand_over(self) -> bool:
+        """Rename the file to `.ready` and close it (its lock goes with it): the task may store it now."""
+        if self.fd is None or self.path is None:
+            return False
+        os.rename(self.path, self.path.with_suffix(_READY_SUFFIX))
+        os.close(self.fd)
+        self.fd = self.path = None
+        return True
 
-    def rotate_and_ingest(self) -> int:
-        """Hand the current file over (renamed, still locked) and store its rows."""
+    def hand_over(self) -> bool:
         with self.lock:
-            self.timer = None
-            if self.fd is None or self.path is None:
-                return 0
-            fd, path = self.fd, self.path
-            ready = path.with_suffix(_READY_SUFFIX)
-            os.rename(path, ready)  # the lock stays on the open file: no other process takes it over
-            self.fd = self.path = None
-        try:
-            return _ingest(ready, fd)
-        finally:
-            os.close(fd)
+            return self._hand_over()
+
+
+@task
+def tally_store() -> int:
+    """The Django Task: store the rows of every spool file no process appends to any more; the rows stored.
+    Safe to run twice, or at once in two workers: each file is stored once."""
+    return ingest_abandoned(spool_dir())
+
+
+def _enqueue_store() -> None:
+    try:
+        tally_store.enqueue()
+    except Exception as exc:  # the file waits for the next task or `wegwijzer tally flush`
+        logger.warning("advice tally: store task not queued: %s: %s", type(exc).__name__, exc)
 
 
 _SPOOL: dict[int, _Spool] = {}  # per process id: a forked worker opens its own file, never its parent's
@@ -191,12 +195,7 @@ def ingest_abandoned(directory: Path) -> int:
 
 
 @atexit.register
-def _flush_at_exit() -> None:  # pragma: no cover - runs when a worker process ends normally
+def _hand_over_at_exit() -> None:  # pragma: no cover - runs when a worker process ends normally
     spool = _SPOOL.get(os.getpid())
-    if spool is None or spool.fd is None:
-        return
-    started = time.monotonic()
-    try:
-        spool.rotate_and_ingest()
-    except Exception as exc:  # the file stays and is ingested by another process
-        logger.warning("advice tally: not flushed at exit (%.1f s): %s", time.monotonic() - started, exc)
+    if spool is not None and spool.hand_over():
+        _enqueue_store()
