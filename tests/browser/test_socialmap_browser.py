@@ -78,6 +78,7 @@ def test_keyboard_only(page, live_server, loaded_social_map):
 def test_live_filtering_updates_results_count_and_url(page, live_server, assert_accessible, loaded_social_map):
     page.goto(f"{live_server.url}/kaart/zoeken/?q=kraamzorg")
     before = page.inner_text("#ww-count")
+    page.locator("summary.ww-filters-disclosure__summary").click()  # the filters sit behind a disclosure
     page.get_by_label("Soort").select_option("rol")
     page.wait_for_function("(b) => document.querySelector('#ww-count').innerText !== b", arg=before)
     page.wait_for_url(re.compile(r"soort=rol"))
@@ -95,6 +96,7 @@ def test_filters_work_without_javascript(browser, live_server, loaded_social_map
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/kaart/zoeken/")
+        page.locator("summary.ww-filters-disclosure__summary").click()  # opens natively, without JavaScript
         page.get_by_label("Wijk").select_option("overvecht")
         page.get_by_label("Soort").select_option("team")
         page.get_by_role("button", name="Filters toepassen").click()
