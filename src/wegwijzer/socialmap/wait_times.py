@@ -343,70 +343,82 @@ def _service_lookup() -> dict[str, Service]:
     return lookup
 
 
+def _csv_rows(text: str, header: list[str]) -> tuple[list[tuple[int, list[str]]] | None, list[str]]:
+    """The framing both imports share: BOM, exact header, blank lines skipped, field count, CSV syntax.
+
+    Returns ([(line, stripped cells)], problems), or (None, [the one problem]) when the file has no usable
+    header (then no row is read)."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        got = next(reader)
+    except StopIteration:
+        return None, [_("Het bestand is leeg; verwacht de kopregel %(h)s.") % {"h": ",".join(header)}]
+    except csv.Error as exc:
+        return None, [_("Regel 1: geen geldige CSV (%(e)s).") % {"e": exc}]
+    if [h.strip().lower() for h in got] != header:
+        return None, [_("Regel 1: de kopregel moet precies %(h)s zijn, niet %(got)s.")
+                      % {"h": ",".join(header), "got": ",".join(got)[:200]}]
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[str] = []
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue  # a blank line (often the last one) is not a row
+            if len(record) != len(header):
+                problems.append(_("Regel %(n)s: verwacht %(c)s velden (%(h)s), gevonden %(k)s.")
+                                % {"n": line, "c": len(header), "h": ",".join(header), "k": len(record)})
+                continue
+            rows.append((line, [cell.strip() for cell in record]))
+    except csv.Error as exc:
+        problems.append(_("Regel %(n)s: geen geldige CSV (%(e)s).") % {"n": reader.line_num, "e": exc})
+    return rows, problems
+
+
 def parse_wait_time_csv(text: str, *, today: dt.date | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """Every row of a `service,weeks,measured_on,source` file checked; ([rows], []) or ([], [problems]).
 
     A problem names its line (the header is line 1) and the field. Duplicate: the same service and peildatum
     twice in the file, or a figure already stored for that service and peildatum."""
     today = today or timezone.localdate()
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [_("Het bestand is leeg; verwacht de kopregel %(h)s.") % {"h": ",".join(CSV_HEADER)}]
-    except csv.Error as exc:
-        return [], [_("Regel 1: geen geldige CSV (%(e)s).") % {"e": exc}]
-    if [h.strip().lower() for h in header] != CSV_HEADER:
-        return [], [_("Regel 1: de kopregel moet precies %(h)s zijn, niet %(got)s.")
-                    % {"h": ",".join(CSV_HEADER), "got": ",".join(header)[:200]}]
+    records, problems = _csv_rows(text, CSV_HEADER)
+    if records is None:
+        return [], problems
     services = _service_lookup()
     stored = set(WaitTime.objects.filter(wijk__isnull=True, location__isnull=True)
                  .values_list("service_id", "measured_on"))
     rows: list[dict[str, Any]] = []
-    problems: list[str] = []
     seen: dict[tuple[Any, dt.date], int] = {}
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue  # a blank line (often the last one) is not a row
-            if len(record) != len(CSV_HEADER):
-                problems.append(_("Regel %(n)s: verwacht 4 velden (%(h)s), gevonden %(k)s.")
-                                % {"n": line, "h": ",".join(CSV_HEADER), "k": len(record)})
-                continue
-            key, weeks_raw, date_raw, source = (cell.strip() for cell in record)
-            row_problems = []
-            service = services.get(key)
-            if service is None:
-                row_problems.append(_("Regel %(n)s, veld service: onbekend aanbod '%(v)s' (gebruik de code of het HSDS-id).")
-                                    % {"n": line, "v": key[:100]})
-            weeks, problem = _check_weeks(weeks_raw)
-            if problem:
-                row_problems.append(_("Regel %(n)s, veld weeks: %(p)s") % {"n": line, "p": problem})
-            measured_on, problem = _check_date(date_raw, today)
-            if problem:
-                row_problems.append(_("Regel %(n)s, veld measured_on: %(p)s") % {"n": line, "p": problem})
-            if len(source) > SOURCE_MAX:
-                row_problems.append(_("Regel %(n)s, veld source: hoogstens %(max)s tekens.") % {"n": line, "max": SOURCE_MAX})
-            if not row_problems and service is not None and measured_on is not None:
-                pair = (service.pk, measured_on)
-                if pair in seen:
-                    row_problems.append(
-                        _("Regel %(n)s: dubbele regel, aanbod '%(s)s' met peildatum %(d)s staat al op regel %(m)s.")
-                        % {"n": line, "s": service.slug, "d": measured_on.isoformat(), "m": seen[pair]})
-                elif pair in stored:
-                    row_problems.append(
-                        _("Regel %(n)s: dubbele regel, voor aanbod '%(s)s' is een wachttijd met peildatum %(d)s al vastgelegd.")
-                        % {"n": line, "s": service.slug, "d": measured_on.isoformat()})
-                else:
-                    seen[pair] = line
-            if row_problems:
-                problems.extend(row_problems)
+    for line, (key, weeks_raw, date_raw, source) in records:
+        row_problems = []
+        service = services.get(key)
+        if service is None:
+            row_problems.append(_("Regel %(n)s, veld service: onbekend aanbod '%(v)s' (gebruik de code of het HSDS-id).")
+                                % {"n": line, "v": key[:100]})
+        weeks, problem = _check_weeks(weeks_raw)
+        if problem:
+            row_problems.append(_("Regel %(n)s, veld weeks: %(p)s") % {"n": line, "p": problem})
+        measured_on, problem = _check_date(date_raw, today)
+        if problem:
+            row_problems.append(_("Regel %(n)s, veld measured_on: %(p)s") % {"n": line, "p": problem})
+        if len(source) > SOURCE_MAX:
+            row_problems.append(_("Regel %(n)s, veld source: hoogstens %(max)s tekens.") % {"n": line, "max": SOURCE_MAX})
+        if not row_problems and service is not None and measured_on is not None:
+            pair = (service.pk, measured_on)
+            if pair in seen:
+                row_problems.append(
+                    _("Regel %(n)s: dubbele regel, aanbod '%(s)s' met peildatum %(d)s staat al op regel %(m)s.")
+                    % {"n": line, "s": service.slug, "d": measured_on.isoformat(), "m": seen[pair]})
+            elif pair in stored:
+                row_problems.append(
+                    _("Regel %(n)s: dubbele regel, voor aanbod '%(s)s' is een wachttijd met peildatum %(d)s al vastgelegd.")
+                    % {"n": line, "s": service.slug, "d": measured_on.isoformat()})
             else:
-                rows.append({"service": service, "weeks": weeks, "measured_on": measured_on, "source": source})
-    except csv.Error as exc:
-        problems.append(_("Regel %(n)s: geen geldige CSV (%(e)s).") % {"n": reader.line_num, "e": exc})
+                seen[pair] = line
+        if row_problems:
+            problems.extend(row_problems)
+        else:
+            rows.append({"service": service, "weeks": weeks, "measured_on": measured_on, "source": source})
     if not rows and not problems:
         problems.append(_("Het bestand bevat geen wachttijden, alleen de kopregel."))
     return ([] if problems else rows), problems
@@ -455,56 +467,39 @@ def _check_optional_date(raw: str) -> tuple[dt.date | None, str]:
 def parse_funding_csv(text: str) -> tuple[list[dict[str, Any]], list[str]]:
     """Every row of a `record,law,start_date,end_date,source` file checked (record = slug or HSDS id of a
     service or organisation; law = a law code); ([rows], []) or ([], [problems with line and field])."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [_("Het bestand is leeg; verwacht de kopregel %(h)s.") % {"h": ",".join(FUNDING_HEADER)}]
-    if [h.strip().lower() for h in header] != FUNDING_HEADER:
-        return [], [_("Regel 1: de kopregel moet precies %(h)s zijn, niet %(got)s.")
-                    % {"h": ",".join(FUNDING_HEADER), "got": ",".join(header)[:200]}]
+    lines, problems = _csv_rows(text, FUNDING_HEADER)
+    if lines is None:
+        return [], problems
     records: dict[str, Any] = {}
     for model in (Organization, Service):
         for found in model.objects.all():
             records[found.slug] = records[str(found.pk)] = found
     laws = {t.code: t for t in TaxonomyTerm.objects.filter(taxonomy=Taxonomy.LAW)}
     rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(FUNDING_HEADER):
-                problems.append(_("Regel %(n)s: verwacht 5 velden (%(h)s), gevonden %(k)s.")
-                                % {"n": line, "h": ",".join(FUNDING_HEADER), "k": len(record)})
-                continue
-            key, law_code, start_raw, end_raw, source = (cell.strip() for cell in record)
-            row_problems = []
-            obj = records.get(key)
-            if obj is None:
-                row_problems.append(_("Regel %(n)s, veld record: onbekend aanbod of onbekende organisatie '%(v)s'.")
-                                    % {"n": line, "v": key[:100]})
-            law = laws.get(law_code)
-            if law is None:
-                row_problems.append(_("Regel %(n)s, veld law: onbekende wet '%(v)s' (kies uit %(codes)s).")
-                                    % {"n": line, "v": law_code[:50], "codes": ", ".join(sorted(laws))})
-            start, problem = _check_optional_date(start_raw)
-            if problem:
-                row_problems.append(_("Regel %(n)s, veld start_date: %(p)s") % {"n": line, "p": problem})
-            end, problem = _check_optional_date(end_raw)
-            if problem:
-                row_problems.append(_("Regel %(n)s, veld end_date: %(p)s") % {"n": line, "p": problem})
-            if start and end and end < start:
-                row_problems.append(_("Regel %(n)s, veld end_date: de einddatum ligt vóór de begindatum.") % {"n": line})
-            if not source:
-                row_problems.append(_("Regel %(n)s, veld source: noem de bron van het contract.") % {"n": line})
-            if row_problems:
-                problems.extend(row_problems)
-            else:
-                rows.append({"record": obj, "law": law, "start_date": start, "end_date": end, "source": source[:300]})
-    except csv.Error as exc:
-        problems.append(_("Regel %(n)s: geen geldige CSV (%(e)s).") % {"n": reader.line_num, "e": exc})
+    for line, (key, law_code, start_raw, end_raw, source) in lines:
+        row_problems = []
+        obj = records.get(key)
+        if obj is None:
+            row_problems.append(_("Regel %(n)s, veld record: onbekend aanbod of onbekende organisatie '%(v)s'.")
+                                % {"n": line, "v": key[:100]})
+        law = laws.get(law_code)
+        if law is None:
+            row_problems.append(_("Regel %(n)s, veld law: onbekende wet '%(v)s' (kies uit %(codes)s).")
+                                % {"n": line, "v": law_code[:50], "codes": ", ".join(sorted(laws))})
+        start, problem = _check_optional_date(start_raw)
+        if problem:
+            row_problems.append(_("Regel %(n)s, veld start_date: %(p)s") % {"n": line, "p": problem})
+        end, problem = _check_optional_date(end_raw)
+        if problem:
+            row_problems.append(_("Regel %(n)s, veld end_date: %(p)s") % {"n": line, "p": problem})
+        if start and end and end < start:
+            row_problems.append(_("Regel %(n)s, veld end_date: de einddatum ligt vóór de begindatum.") % {"n": line})
+        if not source:
+            row_problems.append(_("Regel %(n)s, veld source: noem de bron van het contract.") % {"n": line})
+        if row_problems:
+            problems.extend(row_problems)
+        else:
+            rows.append({"record": obj, "law": law, "start_date": start, "end_date": end, "source": source[:300]})
     if not rows and not problems:
         problems.append(_("Het bestand bevat geen contracten, alleen de kopregel."))
     return ([] if problems else rows), problems
