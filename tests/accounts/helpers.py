@@ -95,3 +95,14 @@ def enrolment_code(user, **kwargs) -> str:
     """A fresh one-time enrolment code for `user`, as `wegwijzer users enrolment` prints it."""
     _code, raw = enrolment_code_issue(user=user, **kwargs)
     return raw
+
+
+def browser_log_in(page, user, device) -> None:
+    """Through the real login and TOTP pages in a browser (the page must already be at the login form)."""
+    assert "/account/inloggen/" in page.url
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    assert "/tweestapsverificatie/" in page.url
+    page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
+    page.get_by_role("button", name="Inloggen").click()

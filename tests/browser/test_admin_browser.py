@@ -10,7 +10,7 @@ import re
 import pytest
 from django.contrib import admin
 
-from accounts.helpers import PASSWORD, confirmed_device, make_superuser, totp_code
+from accounts.helpers import browser_log_in, confirmed_device, make_superuser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,11 +58,7 @@ def test_every_admin_page_is_dutch_and_accessible(browser, live_server, axe_viol
     page = context.new_page()
     try:
         page.goto(live_server.url + "/beheer/")
-        page.get_by_label("Gebruikersnaam").fill(user.username)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Inloggen").click()
-        page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
-        page.get_by_role("button", name="Inloggen").click()
+        browser_log_in(page, user, device)
         page.wait_for_url("**/beheer/")
         problems = {}
         visited = 0
@@ -90,11 +86,7 @@ def test_the_date_shortcut_is_named_in_dutch(browser, live_server):
     page = context.new_page()
     try:
         page.goto(live_server.url + f"/beheer/accounts/user/{user.pk}/change/")
-        page.get_by_label("Gebruikersnaam").fill(user.username)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Inloggen").click()
-        page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
-        page.get_by_role("button", name="Inloggen").click()
+        browser_log_in(page, user, device)
         page.wait_for_load_state("load")
         shortcut = page.locator(".field-date_joined .datetimeshortcuts a[role='button']").first
         assert shortcut.inner_text() == "Vandaag"

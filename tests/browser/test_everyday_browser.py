@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.helpers import PASSWORD, confirmed_device, make_professional, totp_code
+from accounts.helpers import browser_log_in, confirmed_device, make_professional
 from wegwijzer.gezinsplan import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,11 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def log_in(page, base, user) -> None:
     device = confirmed_device(user)  # before the password: without one the login goes to enrolment
     page.goto(base + "/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
-    page.get_by_role("button", name="Inloggen").click()
+    browser_log_in(page, user, device)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from accounts.helpers import PASSWORD, confirmed_device, make_professional, totp_code
+from accounts.helpers import browser_log_in, confirmed_device, make_professional
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.gezinsplan.models import Consent, Gezinsplan, Meeting, PlanSection
 
@@ -37,17 +37,6 @@ STEPS = {
 }
 
 
-def log_in(page, user, device) -> None:
-    """Through the real login and TOTP pages (the page must already be at the login form)."""
-    assert "/account/inloggen/" in page.url
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    assert "/tweestapsverificatie/" in page.url
-    page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def nav(page, name: str) -> None:
     page.get_by_role("navigation", name="Onderdelen van het gezinsplan").get_by_role(
         "link", name=name
@@ -64,7 +53,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     # The route advice offers to start a plan; that asks for login + second factor first.
     page.goto(live_server.url + ADVICE)
     page.get_by_role("link", name="Start een gezinsplan").click()
-    log_in(page, midwife, midwife_device)
+    browser_log_in(page, midwife, midwife_device)
     assert "/gezinsplan/nieuw/" in page.url and "concerns=geen-netwerk" in page.url
     assert page.get_by_role("heading", name="Start een gezinsplan").is_visible()
     assert_accessible(page)
@@ -177,14 +166,14 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     context = browser.new_context(locale="nl-NL")
     nurse_page = context.new_page()
     nurse_page.goto(f"{live_server.url}/gezinsplan/")
-    log_in(nurse_page, nurse, nurse_device)
+    browser_log_in(nurse_page, nurse, nurse_device)
     nurse_page.get_by_role("link", name="Gezin Vlinder").click()
     assert nurse_page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
     context.close()
     outsider_context = browser.new_context(locale="nl-NL")
     other = outsider_context.new_page()
     other.goto(f"{live_server.url}/gezinsplan/{gezinsplan.pk}/")
-    log_in(other, outsider, confirmed_device(outsider))
+    browser_log_in(other, outsider, confirmed_device(outsider))
     assert "Gezin Vlinder" not in other.content()
     assert other.goto(f"{live_server.url}/gezinsplan/").ok
     assert "Gezin Vlinder" not in other.content()
@@ -207,7 +196,7 @@ def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_se
     step_url = f"{live_server.url}/gezinsplan/{gezinsplan.pk}/stap/1/"
 
     page.goto(step_url)
-    log_in(page, anna, confirmed_device(anna))
+    browser_log_in(page, anna, confirmed_device(anna))
     assert page.get_by_role("heading", name=PlanSection(step=1).title).is_visible()
     page.get_by_label("Wat is er vastgesteld?").fill("Tekst van Anna")
 
@@ -215,7 +204,7 @@ def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_se
     context = browser.new_context(locale="nl-NL")
     other = context.new_page()
     other.goto(step_url)
-    log_in(other, bram, confirmed_device(bram))
+    browser_log_in(other, bram, confirmed_device(bram))
     other.get_by_label("Wat is er vastgesteld?").fill("Tekst van Bram")
     other.get_by_role("button", name="Stap opslaan").click()
     assert other.get_by_text("is opgeslagen").is_visible()

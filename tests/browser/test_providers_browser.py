@@ -9,20 +9,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.helpers import PASSWORD, confirmed_device, make_user, totp_code
+from accounts.helpers import browser_log_in, confirmed_device, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user, device) -> None:
-    """Through the real login and TOTP pages (the page must already be at the login form)."""
-    assert "/account/inloggen/" in page.url
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    assert "/tweestapsverificatie/" in page.url
-    page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
-    page.get_by_role("button", name="Inloggen").click()
 
 
 @pytest.fixture
@@ -43,7 +32,7 @@ def test_provider_updates_its_waiting_time_on_a_phone(browser, live_server, asse
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/aanbieder/wachttijden/")
-        log_in(page, provider, device)
+        browser_log_in(page, provider, device)
         page.wait_for_url("**/aanbieder/wachttijden/")
         assert page.inner_text("h1") == "Wachttijden van uw aanbod"
         assert page.get_by_role("heading", name=own[0], exact=True).is_visible()
