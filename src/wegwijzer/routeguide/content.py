@@ -24,6 +24,7 @@ from .engine import (
     load_ruleset,
     validate_situation,
 )
+from .engine.sources import Sources, SourcesError, load_sources
 from .engine.vignettes import expectation_failures, format_problems, load_vignette_files
 
 
@@ -47,6 +48,10 @@ class Paths:
     def vignettes(self) -> Path:
         return self.content / "routeguide" / "vignettes"
 
+    @property
+    def sources(self) -> Path:
+        return self.content / "sources.yaml"
+
 
 def paths() -> Paths:
     return Paths(Path(settings.CONTENT_DIR))
@@ -57,12 +62,26 @@ def load_vocab() -> Vocabulary:
     return vocabulary()  # type: ignore[return-value]  # the engine's Vocabulary, registered by RoutesConfig
 
 
-def load_rules(rules_dir: Path | None = None, vocab: Vocabulary | None = None) -> RuleSet:
+def load_source_list(path: Path | None = None) -> Sources:
+    """content/sources.yaml, read and validated (RuleSetError naming each problem). Uncached: the service
+    keeps the one cached instance (service.sources())."""
+    try:
+        return load_sources(path or paths().sources)
+    except SourcesError as exc:
+        raise RuleSetError([f"bronnen: {p}" for p in exc.problems]) from exc
+
+
+def load_rules(
+    rules_dir: Path | None = None, vocab: Vocabulary | None = None, sources: Sources | None = None
+) -> RuleSet:
+    """The rules of `rules_dir` (default: the content folder's), every `source` checked against the sources
+    list, with the notices (contradictions, silences) of the folder next to it."""
     p = paths()
     vocab = vocab or load_vocab()
     rules_dir = Path(rules_dir) if rules_dir else p.rules
     schema = _schema_for(rules_dir) or p.schema
-    return load_ruleset(rules_dir, vocab, schema)
+    sources = sources or load_source_list()
+    return load_ruleset(rules_dir, vocab, schema, sources=sources, notices_path=rules_dir.parent / "notices.yaml")
 
 
 def _schema_for(rules_dir: Path) -> Path | None:

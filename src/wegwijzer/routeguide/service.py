@@ -18,6 +18,7 @@ from wegwijzer.socialmap import selectors
 from . import content
 from .engine import RuleSet, Situation, Vocabulary, evaluate, validate_situation
 from .engine.situation import SituationError
+from .engine.sources import Sources
 from .tally import tally_record
 
 logger = logging.getLogger("wegwijzer.routeguide")
@@ -25,7 +26,7 @@ logger = logging.getLogger("wegwijzer.routeguide")
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}  # "ruleset" -> (vocabulary it was validated against, rule set)
 
-__all__ = ["SituationError", "advise", "reset_cache", "ruleset", "vocabulary"]
+__all__ = ["SituationError", "advise", "reset_cache", "ruleset", "sources", "vocabulary"]
 
 
 def ruleset() -> RuleSet:
@@ -35,13 +36,28 @@ def ruleset() -> RuleSet:
     vocabulary instance) also reloads the rules of that content folder.
     """
     vocab = vocabulary()
+    cited = sources()  # outside the lock below: sources() takes it too
     found = _cache.get("ruleset")
     if found is None or found[0] is not vocab:
         with _lock:
             found = _cache.get("ruleset")
             if found is None or found[0] is not vocab:
-                found = (vocab, content.load_rules(vocab=vocab))
+                found = (vocab, content.load_rules(vocab=vocab, sources=cited))
                 _cache["ruleset"] = found
+    return found[1]
+
+
+def sources() -> Sources:
+    """The source documents and their sections (content/sources.yaml), read once per content folder
+    (reset_cache() re-reads); the rule set cites these same instances."""
+    path = content.paths().sources
+    found = _cache.get("sources")
+    if found is None or found[0] != path:
+        with _lock:
+            found = _cache.get("sources")
+            if found is None or found[0] != path:
+                found = (path, content.load_source_list(path))
+                _cache["sources"] = found
     return found[1]
 
 
@@ -105,6 +121,9 @@ def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
         "contacts": _contacts(out["involve"], situation.wijk),
         "reasons": out["reasons"],
         "content_version": out["content_version"],
+        "contradictions": out["contradictions"],
+        "not_in_source": out["not_in_source"],
+        "warnings_prominent": out["warnings_prominent"],
         "situation": situation.to_dict(),
     }
     if tally:

@@ -21,12 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rules import ADVICE_KINDS, REPORTER_ACTOR, VOCAB_KIND, Rule, RuleSet
+from .rules import ADVICE_KINDS, REPORTER_ACTOR, VOCAB_KIND, Notice, Rule, RuleSet
 from .situation import Situation
 
 GUARD_SOURCE = "Contract routewijzer, invarianten (Wegwijzer §2, §3, Bijlage 2)"
 ALREADY_INVOLVED = "E-al-betrokken"
 ALREADY_INVOLVED_SOURCE = "Wegwijzer §3, Na de zwangerschap"
+# At most this many warnings are prominent (issue 11, point 9); the rest follow, ordered by weight (rank).
+PROMINENT_WARNINGS = 3
 
 
 class EngineError(RuntimeError):
@@ -52,6 +54,8 @@ class Reason:
     explains: tuple[str, ...]
     excludes: tuple[str, ...] = ()
     joins: tuple[str, ...] = ()  # roles in `explains` that are already involved and asked to join
+    # the listed sections `source` names (content/sources.yaml): document, section, title, url
+    sources: tuple[dict[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -64,6 +68,8 @@ class Reason:
             out["excludes"] = list(self.excludes)
         if self.joins:
             out["joins"] = list(self.joins)
+        if self.sources:
+            out["sources"] = [dict(s) for s in self.sources]
         return out
 
 
@@ -77,6 +83,10 @@ class Advice:
     reasons: tuple[Reason, ...]
     content_version: str
     guards: tuple[str, ...] = field(default=())  # ids of guards that had to act (content gap signal)
+    # Lines about the situation itself (content/routeguide/notices.yaml), in file order: contradictions in what
+    # was entered, and what the sources do not say. Extra output, allowed by the contract.
+    contradictions: tuple[Notice, ...] = field(default=())
+    silences: tuple[Notice, ...] = field(default=())
 
     def codes(self, kind: str) -> tuple[str, ...]:
         return getattr(self, kind)
@@ -90,6 +100,10 @@ class Advice:
             "steps": [s.to_dict() for s in self.steps],
             "reasons": [r.to_dict() for r in self.reasons],
             "content_version": self.content_version,
+            "contradictions": [n.to_dict() for n in self.contradictions],
+            "not_in_source": [n.to_dict() for n in self.silences],
+            # the warnings are ordered by weight (rank); the first few are the prominent ones
+            "warnings_prominent": list(self.warnings[:PROMINENT_WARNINGS]),
         }
 
 
@@ -337,10 +351,12 @@ def evaluate(situation: Situation, ruleset: RuleSet, *, guards: bool = True) -> 
         lists[kind] = _ordered(state.codes[kind], vocab.index(VOCAB_KIND[kind]))
     present = {code for kind in ADVICE_KINDS for code in lists[kind]}
 
+    cite = ruleset.sources.cite if ruleset.sources is not None else (lambda _source: ())
     reasons = tuple(
         Reason(
             rule=rule_id,
             source=source,
+            sources=cite(source),
             text=text,
             explains=tuple(c for c in state.explains.get(rule_id, ()) if c in present),
             excludes=tuple(state.excluded.get(rule_id, ())),
@@ -364,6 +380,8 @@ def evaluate(situation: Situation, ruleset: RuleSet, *, guards: bool = True) -> 
         reasons=reasons,
         content_version=ruleset.content_version,
         guards=tuple(acted),
+        contradictions=tuple(n for n in ruleset.notices if n.kind == "contradiction" and n.test(situation, view)),
+        silences=tuple(n for n in ruleset.notices if n.kind == "silence" and n.test(situation, view)),
     )
     explained = {code for reason in reasons for code in reason.explains}
     missing = present - explained

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import jsonschema
 import yaml
 
 from .situation import Situation
+from .sources import Sources, unknown_source_problems
 from .vocabulary import Vocabulary
 
 ADVICE_KINDS = ("involve", "interventions", "laws", "warnings")
@@ -62,6 +63,30 @@ class Rule:
     # Roles this rule asks to join *because* they are already involved (its `when` requires it): only such a
     # rule may keep an already-involved role in `involve` (contract revision 2).
     joins: frozenset[str] = frozenset()
+    # The sections `source` names, resolved against content/sources.yaml (document, section, title, url).
+    cited: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+
+NOTICE_KINDS = ("contradiction", "silence")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A line about the situation itself, not the route (content/routeguide/notices.yaml): a contradiction
+    in what the professional entered, or a point where the source documents are silent."""
+
+    id: str
+    kind: str  # contradiction | silence
+    source: str
+    text: str
+    test: Test
+    cited: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "source": self.source, "text": self.text}
+        if self.cited:
+            out["sources"] = [dict(c) for c in self.cited]
+        return out
 
 
 @dataclass(frozen=True)
@@ -70,6 +95,8 @@ class RuleSet:
     vocabulary: Vocabulary
     content_version: str
     files: tuple[str, ...]
+    notices: tuple[Notice, ...] = ()
+    sources: Sources | None = None
 
     def by_id(self, rule_id: str) -> Rule | None:
         for rule in self.rules:
@@ -374,23 +401,150 @@ def load_schema(path: Path) -> dict[str, Any]:
         raise RuleSetError([f"regelschema niet te lezen: {path}: {exc}"]) from exc
 
 
-def build_ruleset(files: list[tuple[str, str]], vocab: Vocabulary, schema: Mapping[str, Any]) -> RuleSet:
+def _cite(source: str, sources: Sources | None) -> tuple[tuple[tuple[str, str], ...], ...]:
+    if sources is None:
+        return ()
+    found, _ = sources.resolve(source)
+    return tuple(tuple(item.items()) for item in found)
+
+
+NOTICE_KEYS = {"id", "kind", "source", "when", "text"}
+# A notice looks at the situation only: conditions on the advice so far make no sense before the route.
+_ADVICE_CONDITIONS = ("involves_", "involve_count", "interventions_", "laws_", "warnings_")
+
+
+def _situation_only(cond: Mapping[str, Any]) -> list[str]:
+    bad = []
+    for key, arg in cond.items():
+        if key in ("all", "any", "none"):
+            for sub in arg:
+                bad += _situation_only(sub)
+        elif key.startswith(_ADVICE_CONDITIONS):
+            bad.append(key)
+    return bad
+
+
+def build_notices(data: Any, vocab: Vocabulary, sources: Sources | None, name: str = "notices.yaml") -> tuple[
+    tuple[Notice, ...], list[str]
+]:
+    """Validate and compile the notices file (a list under `notices`); (notices, problems)."""
+    problems: list[str] = []
+    out: list[Notice] = []
+    if data is None:
+        return (), []
+    if not isinstance(data, dict) or not isinstance(data.get("notices"), list):
+        return (), [f"{name}: verwacht 'notices': een lijst"]
+    seen: set[str] = set()
+    for i, item in enumerate(data["notices"]):
+        where = f"{name}: notices[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: verwacht id, kind, source, when en text")
+            continue
+        nid = item.get("id")
+        if isinstance(nid, str) and nid:
+            where = f"{name}: {nid}"
+        missing = sorted(NOTICE_KEYS - set(item))
+        extra = sorted(map(str, set(item) - NOTICE_KEYS))
+        if missing:
+            problems.append(f"{where}: ontbreekt: {', '.join(missing)}")
+        if extra:
+            problems.append(f"{where}: onbekende velden: {', '.join(extra)}")
+        if missing or extra:
+            continue
+        if not isinstance(nid, str) or not nid.startswith("N-"):
+            problems.append(f"{where}: id moet met N- beginnen")
+        elif nid in seen:
+            problems.append(f"{where}: id komt vaker voor")
+        seen.add(str(nid))
+        if item["kind"] not in NOTICE_KINDS:
+            problems.append(f"{where}: kind moet een van {', '.join(NOTICE_KINDS)} zijn, niet '{item['kind']}'")
+        for key in ("source", "text"):
+            if not isinstance(item[key], str) or len(item[key].strip()) < 5:
+                problems.append(f"{where}: {key} moet een tekst zijn")
+        when = item["when"]
+        if not isinstance(when, dict):
+            problems.append(f"{where}: when moet een voorwaarde zijn (zie docs/rules.md)")
+            continue
+        for key in _situation_only(when):
+            problems.append(f"{where}: when: '{key}' kijkt naar het advies; een melding kijkt alleen naar de situatie")
+        for kind, code in _condition_codes(when):
+            if code not in getattr(vocab, kind):
+                problems.append(f"{where}: when: onbekende code '{code}' ({kind})")
+        try:
+            test = compile_condition(when)
+        except RuleSetError as exc:
+            problems += [f"{where}: when: {p}" for p in exc.problems]
+            continue
+        except (TypeError, AttributeError, ValueError):
+            problems.append(f"{where}: when: ongeldige voorwaarde")
+            continue
+        if problems:
+            continue
+        source = " ".join(item["source"].split())
+        if sources is not None:
+            _, unknown = sources.resolve(source)
+            for part in unknown:
+                problems.append(f"{where}: source noemt een paragraaf die niet in content/sources.yaml staat: '{part}'")
+        out.append(
+            Notice(id=nid, kind=item["kind"], source=source, text=" ".join(item["text"].split()), test=test,
+                   cited=_cite(source, sources))
+        )
+    return tuple(out), problems
+
+
+def build_ruleset(
+    files: list[tuple[str, str]],
+    vocab: Vocabulary,
+    schema: Mapping[str, Any],
+    *,
+    sources: Sources | None = None,
+    notices: Any = None,
+) -> RuleSet:
+    """Compile the rules; with `sources`, every rule's `source` must name listed sections; `notices` is the
+    parsed notices file (or None)."""
     documents, problems = parse_rule_files(files)
     problems += check_rule_documents(documents, vocab, schema)
     if problems:
         raise RuleSetError(problems)
     rules = [_compile_rule(raw, name) for name, data in documents for raw in data["rules"]]
+    if sources is not None:
+        problems += unknown_source_problems(rules, sources)
+        rules = [replace(rule, cited=_cite(rule.source, sources)) for rule in rules]
+    compiled_notices, notice_problems = build_notices(notices, vocab, sources)
+    problems += notice_problems
+    if problems:
+        raise RuleSetError(problems)
     rules.sort(key=lambda r: (r.priority, r.id))
+    versioned = list(documents)
+    if notices is not None:
+        versioned.append(("\0notices", notices))
+    if sources is not None:
+        versioned.append(("\0sources", [(d.id, [(s.id, s.title, s.url) for s in d.sections]) for d in sources.documents]))
     return RuleSet(
         rules=tuple(rules),
         vocabulary=vocab,
-        content_version=compute_content_version(documents, vocab),
+        content_version=compute_content_version(versioned, vocab),
         files=tuple(name for name, _ in files),
+        notices=compiled_notices,
+        sources=sources,
     )
 
 
-def load_ruleset(rules_dir: Path, vocab: Vocabulary, schema: Mapping[str, Any] | Path) -> RuleSet:
+def load_ruleset(
+    rules_dir: Path,
+    vocab: Vocabulary,
+    schema: Mapping[str, Any] | Path,
+    *,
+    sources: Sources | None = None,
+    notices_path: Path | None = None,
+) -> RuleSet:
     """Read, validate and compile every rule file in `rules_dir`; RuleSetError lists all problems."""
     if not isinstance(schema, Mapping):
         schema = load_schema(Path(schema))
-    return build_ruleset(read_rule_files(Path(rules_dir)), vocab, schema)
+    notices = None
+    if notices_path is not None and Path(notices_path).is_file():
+        try:
+            notices = yaml.safe_load(Path(notices_path).read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise RuleSetError([f"{Path(notices_path).name}: geen geldige YAML: {exc}"]) from exc
+    return build_ruleset(read_rule_files(Path(rules_dir)), vocab, schema, sources=sources, notices=notices)
