@@ -8,12 +8,15 @@ import pytest
 import yaml
 
 from wegwijzer.routeguide.engine import load_ruleset, load_vocabulary
+from wegwijzer.routeguide.engine.sources import load_sources
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
 RULES_DIR = CONTENT / "routeguide" / "rules"
 SCHEMA = CONTENT / "routeguide" / "schema" / "rules.schema.json"
 VIGNETTES_DIR = CONTENT / "routeguide" / "vignettes"
+SOURCES = CONTENT / "sources.yaml"
+NOTICES = CONTENT / "routeguide" / "notices.yaml"
 
 P01 = {
     "phase": "zwangerschap",
@@ -36,7 +39,8 @@ def vocab():
 
 @pytest.fixture(scope="session")
 def ruleset(vocab):
-    return load_ruleset(RULES_DIR, vocab, SCHEMA)
+    # as the service loads it: every source checked against the sources list, with the notices
+    return load_ruleset(RULES_DIR, vocab, SCHEMA, sources=load_sources(SOURCES), notices_path=NOTICES)
 
 
 def all_vignettes() -> list[dict]:

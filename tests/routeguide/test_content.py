@@ -14,10 +14,12 @@ from .conftest import CONTENT
 
 @pytest.fixture
 def content_copy(tmp_path, settings):
-    """A private copy of the route content (vocabulary, rules, schema, vignettes) as CONTENT_DIR."""
+    """A private copy of the route content (vocabulary, sources, rules, notices, schema, vignettes) as CONTENT_DIR."""
     target = tmp_path / "content"
     (target / "routeguide").mkdir(parents=True)
     shutil.copy(CONTENT / "vocabulary.yaml", target / "vocabulary.yaml")
+    shutil.copy(CONTENT / "sources.yaml", target / "sources.yaml")
+    shutil.copy(CONTENT / "routeguide" / "notices.yaml", target / "routeguide" / "notices.yaml")
     for part in ("rules", "schema", "vignettes"):
         shutil.copytree(CONTENT / "routeguide" / part, target / "routeguide" / part)
     settings.CONTENT_DIR = target

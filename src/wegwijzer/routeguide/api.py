@@ -136,6 +136,15 @@ class AdviceReason(BaseModel):
     )
 
 
+class AdviceNotice(BaseModel):
+    """Een melding over de situatie zelf (content/routeguide/notices.yaml), geen deel van de route."""
+
+    id: str = Field(description="Code van de melding (N-…).")
+    source: str = Field(description="De paragraaf of paragrafen waarop de melding rust.")
+    text: str = Field(description="De melding (Nederlands).")
+    sources: list[AdviceSource] = Field(default_factory=list, description="De bronnen, met hun adres.")
+
+
 class AdviceContact(BaseModel):
     """Een concreet contact op de sociale kaart voor een betrokken rol."""
 
@@ -168,6 +177,18 @@ class Advice(BaseModel):
     contacts: list[AdviceContact]
     reasons: list[AdviceReason]
     content_version: str = Field(description="Versie van regels en inhoud.")
+    contradictions: list[AdviceNotice] = Field(
+        default_factory=list,
+        description="Tegenstrijdigheden in de situatie ('U gaf aan … en …; controleer dit.'), bovenaan te tonen.",
+    )
+    not_in_source: list[AdviceNotice] = Field(
+        default_factory=list,
+        description="Wat de wegwijzer niet zegt (bijv. escalatie): eerlijk gemeld in plaats van een verzonnen route.",
+    )
+    warnings_prominent: list[WarningCode] = Field(
+        default_factory=list,
+        description="De zwaarste vangrails (hooguit drie), het begin van warnings; warnings staat op gewicht.",
+    )
     situation: Situation = Field(description="De situatie zoals de routewijzer haar las (met de standaardwaarden).")
 
 

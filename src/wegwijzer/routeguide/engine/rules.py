@@ -343,6 +343,9 @@ def check_rule_documents(
     problems: list[str] = []
     validator = jsonschema.Draft202012Validator(schema)
     seen: dict[str, str] = {}
+    # A warning's rank is its weight (issue 11, point 9): the advice lists warnings by it and shows the first
+    # few prominently, so one code must carry one weight in every rule.
+    weights: dict[str, tuple[int, str]] = {}
     for name, data in documents:
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
         for err in errors:
@@ -365,6 +368,14 @@ def check_rule_documents(
                     code = item["role"] if kind == "involve" else _ranked(item)[0]
                     if code not in getattr(vocab, VOCAB_KIND[kind]):
                         problems.append(f"{label}: then.{kind}: onbekende code '{code}'")
+            for item in then.get("warnings", []):
+                code, rank = _ranked(item)
+                first = weights.setdefault(code, (rank, rid))
+                if first[0] != rank:
+                    problems.append(
+                        f"{label}: then.warnings: '{code}' heeft gewicht (rank) {rank}, maar {first[1]} geeft "
+                        f"{first[0]}; een waarschuwing heeft één gewicht"
+                    )
             for kind, codes in then.get("excludes", {}).items():
                 for code in codes:
                     if code not in getattr(vocab, VOCAB_KIND[kind]):

@@ -29,6 +29,14 @@ EXPECT_KEYS = {
     "involve_any": "roles",
     "laws_any": "laws",
     "warnings_any": "warnings",
+    # issue 11, point 9: the warnings the advice lists first (the prominent ones), in this order
+    "warnings_first": "warnings",
+}
+# Expectations on the notices (content/routeguide/notices.yaml), by notice id (N-…).
+NOTICE_EXPECT_KEYS = {
+    "contradictions_includes": "contradictions",
+    "contradictions_excludes": "contradictions",
+    "not_in_source_includes": "not_in_source",
 }
 VIGNETTE_KEYS = {"id", "story", "situation", "expect", "source"}
 
@@ -58,6 +66,10 @@ def format_problems(vignette: Any, vocab: Vocabulary) -> list[str]:
     if not isinstance(expect, dict):
         return [*problems, "'expect' moet een mapping zijn"]
     for key, codes in expect.items():
+        if key in NOTICE_EXPECT_KEYS:
+            if not isinstance(codes, list) or not all(isinstance(c, str) and c.startswith("N-") for c in codes):
+                problems.append(f"expect.{key}: moet een lijst van melding-id's (N-…) zijn")
+            continue
         kind = EXPECT_KEYS.get(key)
         if kind is None:
             problems.append(f"expect: onbekende verwachting '{key}'")
@@ -85,6 +97,23 @@ def expectation_failures(
     failures: list[str] = []
     own_steps = own_role is not None and any(step["actor"] == own_role for step in data["steps"])
     for key, codes in (expect or {}).items():
+        if key in NOTICE_EXPECT_KEYS:
+            field = NOTICE_EXPECT_KEYS[key]
+            ids = [n["id"] for n in data.get(field, [])]
+            if key.endswith("_includes"):
+                missing = [c for c in codes if c not in ids]
+                if missing:
+                    failures.append(f"{field} mist {missing} (kreeg {ids})")
+            else:
+                present = [c for c in codes if c in ids]
+                if present:
+                    failures.append(f"{field} bevat ten onrechte {present}")
+            continue
+        if key == "warnings_first":
+            first = list(data["warnings"][: len(codes)])
+            if first != list(codes):
+                failures.append(f"warnings begint met {first}, verwacht {list(codes)}")
+            continue
         if key == "first_involve_any":
             first = data["involve"][0] if data["involve"] else None
             if first not in codes:
@@ -108,4 +137,4 @@ def expectation_failures(
     return failures
 
 
-__all__ = ["EXPECT_KEYS", "VOCAB_KIND", "expectation_failures", "format_problems", "load_vignette_files"]
+__all__ = ["EXPECT_KEYS", "NOTICE_EXPECT_KEYS", "VOCAB_KIND", "expectation_failures", "format_problems", "load_vignette_files"]
