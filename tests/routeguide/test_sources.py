@@ -211,3 +211,28 @@ def test_service_and_api_expose_the_extras(client):
     assert [n["id"] for n in body["not_in_source"]] == ["N-escalatie-niet-beschreven"]
     assert body["warnings_prominent"] == body["warnings"][:3]
     assert all(r["sources"] for r in body["reasons"] if r["rule"].startswith("R-"))
+
+
+# ------------------------------------------------------------------ the advice page
+
+
+@pytest.mark.django_db
+def test_advice_page_names_the_contradiction_and_what_the_wegwijzer_does_not_say(client):
+    query = "phase=kraamperiode&weeks_since_birth=1&reporter=kraamzorg&concerns=huilbaby&related_to_baby_care=nee"
+    body = client.get(f"/route/advies/?{query}").content.decode()
+    assert 'id="melding-N-huilbaby-eigen-vraag"' in body
+    assert "controleer dit" in body
+    # named before the route itself
+    assert body.index("ww-contradictions") < body.index('id="waarom"')
+    assert "Wat de wegwijzer niet zegt" in body and "Het Juiste Loket" in body
+
+
+@pytest.mark.django_db
+def test_advice_page_names_section_titles_and_links_only_known_addresses(client):
+    query = ("phase=zwangerschap&reporter=verloskundige&wijk=overvecht&concerns=jong-ouderschap"
+             "&concerns=geen-netwerk&buurtteam_involved=nee")
+    body = client.get(f"/route/advies/?{query}").content.decode()
+    assert "Bron: Wegwijzer §3, Tijdens de zwangerschap" in body
+    # CenteringZwangerschap: the seed gives its information page, so the section title links to it
+    assert 'href="https://centeringzorg.nl/centeringpregnancy/centeringzwangerschap-informatie/"' in body
+    assert "ww-contradictions" not in body  # nothing contradicts here

@@ -198,8 +198,17 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
             "text": s.get("text", ""),
             "because": [{"rule": r, "anchor": _anchor(r)} for r in s.get("because") or []],
         })
+    # The warnings come ordered by weight; the first few (warnings_prominent) are shown prominently.
+    warnings = items("warnings", list(advice.get("warnings") or []))
+    prominent = set(advice.get("warnings_prominent") or [])
+    for entry in warnings:
+        entry["prominent"] = entry["code"] in prominent
     return {
-        "warnings": items("warnings", list(advice.get("warnings") or [])),
+        "warnings": warnings,
+        "warnings_prominent": [w for w in warnings if w["prominent"]],
+        "warnings_rest": [w for w in warnings if not w["prominent"]],
+        "contradictions": list(advice.get("contradictions") or []),
+        "not_in_source": list(advice.get("not_in_source") or []),
         "involve": involve,
         "steps": steps,
         "interventions": interventions,
