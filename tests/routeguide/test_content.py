@@ -40,7 +40,7 @@ def test_repository_content_is_clean():
 
 def test_summary_counts():
     text = content.summary()
-    assert "routeregels in 11 bestanden" in text and "67 vignetten" in text and "content_version" in text
+    assert "routeregels in 11 bestanden" in text and "72 vignetten" in text and "content_version" in text
 
 
 def test_check_reports_a_failing_vignette(content_copy):
@@ -74,7 +74,7 @@ def test_check_reports_invalid_rules(content_copy):
 def test_diff_identical(content_copy):
     changed, report = content.diff(content_copy, content_copy / "routeguide" / "rules")
     assert changed == 0
-    assert "0 van 67 vignetten" in report
+    assert "0 van 72 vignetten" in report
 
 
 def test_diff_shows_changed_vignettes(content_copy, tmp_path):

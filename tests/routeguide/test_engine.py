@@ -133,7 +133,8 @@ def test_guard_does_not_demand_promise_warning_from_specialist_reporter(vocab):
 
 def test_advice_dict_shape(vocab, ruleset):
     data = evaluate(validate_situation(P01, vocab), ruleset).to_dict()
-    assert list(data) == ["involve", "interventions", "laws", "warnings", "steps", "reasons", "content_version"]
+    assert list(data) == ["involve", "interventions", "laws", "warnings", "steps", "reasons", "content_version",
+                          "contradictions", "not_in_source", "warnings_prominent"]  # extras after the contract's
     for reason in data["reasons"]:
         assert set(reason) >= {"rule", "source", "text", "explains"}
     for step in data["steps"]:

@@ -10,8 +10,9 @@ import yaml
 
 from wegwijzer.routeguide.engine import RuleSetError, load_ruleset
 from wegwijzer.routeguide.engine.rules import compile_condition
+from wegwijzer.routeguide.engine.sources import load_sources
 
-from .conftest import RULES_DIR, SCHEMA
+from .conftest import NOTICES, RULES_DIR, SCHEMA, SOURCES
 
 THEMES = {
     "zwangerschap", "na-de-geboorte", "buurtteam-onderzoek", "wetgeving", "kraamzorg", "veiligheid",
@@ -51,7 +52,7 @@ def test_every_bijlage2_intervention_is_reachable(ruleset, vocab):
 
 
 def test_content_version_is_stable_and_short(ruleset, vocab):
-    again = load_ruleset(RULES_DIR, vocab, SCHEMA)
+    again = load_ruleset(RULES_DIR, vocab, SCHEMA, sources=load_sources(SOURCES), notices_path=NOTICES)
     assert again.content_version == ruleset.content_version
     assert len(ruleset.content_version) == 12
     int(ruleset.content_version, 16)
@@ -61,7 +62,10 @@ def test_content_version_ignores_comments_but_not_meaning(tmp_path, vocab, rules
     rules = copy_rules(tmp_path)
     path = rules / "kraamzorg.yaml"
     path.write_text("# just a comment\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
-    assert load_ruleset(rules, vocab, SCHEMA).content_version == ruleset.content_version
+    assert (
+        load_ruleset(rules, vocab, SCHEMA, sources=load_sources(SOURCES), notices_path=NOTICES).content_version
+        == ruleset.content_version
+    )
     edit(path, lambda d: d["rules"][0].update(priority=21))
     assert load_ruleset(rules, vocab, SCHEMA).content_version != ruleset.content_version
 

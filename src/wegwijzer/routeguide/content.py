@@ -81,7 +81,11 @@ def load_rules(
     rules_dir = Path(rules_dir) if rules_dir else p.rules
     schema = _schema_for(rules_dir) or p.schema
     sources = sources or load_source_list()
-    return load_ruleset(rules_dir, vocab, schema, sources=sources, notices_path=rules_dir.parent / "notices.yaml")
+    # the notices next to these rules (a whole content copy), else the content folder's (a bare rules copy)
+    notices = rules_dir.parent / "notices.yaml"
+    if not notices.is_file():
+        notices = p.rules.parent / "notices.yaml"
+    return load_ruleset(rules_dir, vocab, schema, sources=sources, notices_path=notices)
 
 
 def _schema_for(rules_dir: Path) -> Path | None:

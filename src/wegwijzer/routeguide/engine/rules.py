@@ -497,7 +497,7 @@ def build_notices(data: Any, vocab: Vocabulary, sources: Sources | None, name: s
             for part in unknown:
                 problems.append(f"{where}: source noemt een paragraaf die niet in content/sources.yaml staat: '{part}'")
         out.append(
-            Notice(id=nid, kind=item["kind"], source=source, text=" ".join(item["text"].split()), test=test,
+            Notice(id=str(nid), kind=item["kind"], source=source, text=" ".join(item["text"].split()), test=test,
                    cited=_cite(source, sources))
         )
     return tuple(out), problems

@@ -110,9 +110,9 @@ def expectation_failures(
                     failures.append(f"{field} bevat ten onrechte {present}")
             continue
         if key == "warnings_first":
-            first = list(data["warnings"][: len(codes)])
-            if first != list(codes):
-                failures.append(f"warnings begint met {first}, verwacht {list(codes)}")
+            leading = list(data["warnings"][: len(codes)])
+            if leading != list(codes):
+                failures.append(f"warnings begint met {leading}, verwacht {list(codes)}")
             continue
         if key == "first_involve_any":
             first = data["involve"][0] if data["involve"] else None
