@@ -21,6 +21,7 @@ from wegwijzer.socialmap.selectors import detail_url
 from . import wizard
 from .engine.situation import SituationError
 from .service import advise
+from .service import vocabulary as engine_vocabulary
 
 logger = logging.getLogger("wegwijzer.routeguide")
 
@@ -137,6 +138,19 @@ def _gezinsplan_url(query: str) -> str:
     return f"{reverse('gezinsplan:new')}?{query}"
 
 
+#: how many warnings the advice shows prominently; the rest follow as "overige aandachtspunten"
+PROMINENT_WARNINGS = 3
+
+
+def _ordered_warnings(advice: dict[str, Any]) -> list[str]:
+    """The warnings in the advice's (contract) order; heavier first when the content gives weights."""
+    codes = list(advice.get("warnings") or [])
+    weights = advice.get("warning_weights") or {}
+    if isinstance(weights, dict) and weights:
+        codes.sort(key=lambda code: -float(weights.get(code, 0) or 0))  # stable: ties keep the contract order
+    return codes
+
+
 def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[str, Any]:
     """The advice as the page shows it: labels, links to the social map, and each line's reasons."""
     vocab = wizard.vocabulary()
@@ -190,23 +204,37 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
     involve = items("roles", list(advice.get("involve") or []), link=True)
     for entry in involve:
         entry["contacts"] = contacts_by_role.get(entry["code"], [])
-    steps = []
+    reason_by_rule = {r.get("rule", ""): r for r in reasons}
+    reporter = str(situation.get("reporter") or "")
+    acting = engine_vocabulary().acting_role(reporter) or reporter
+    steps: list[dict[str, Any]] = []
+    own_steps: list[dict[str, Any]] = []
+    seen: dict[int, set[str]] = {0: set(), 1: set()}  # a reason's text once per list, not on every step
     for s in advice.get("steps") or []:
-        steps.append({
+        entry = {
             "actor": s.get("actor", ""),
             "actor_label": vocab["roles"].get(s.get("actor", ""), s.get("actor", "")),
             "text": s.get("text", ""),
-            "because": [{"rule": r, "anchor": _anchor(r)} for r in s.get("because") or []],
-        })
-    # The warnings come ordered by weight; the first few (warnings_prominent) are shown prominently.
-    warnings = items("warnings", list(advice.get("warnings") or []))
-    prominent = set(advice.get("warnings_prominent") or [])
-    for entry in warnings:
-        entry["prominent"] = entry["code"] in prominent
+            "because": [{"rule": r, "anchor": _anchor(r), "reason": reason_by_rule.get(r)}
+                        for r in s.get("because") or []],
+        }
+        # The reporter's own actions are addressed to them ("U ..."), apart from what the others do.
+        own = entry["actor"] in (acting, reporter)
+        for b in entry["because"]:
+            b["first"] = b["rule"] not in seen[own]
+            seen[own].add(b["rule"])
+        (own_steps if own else steps).append(entry)
+    # The warnings come ordered by weight (content); the engine names the prominent ones.
+    warnings = items("warnings", _ordered_warnings(advice))
+    named = advice.get("warnings_prominent")
+    prominent = set(named) if named is not None else {w["code"] for w in warnings[:PROMINENT_WARNINGS]}
     return {
         "warnings": warnings,
-        "warnings_prominent": [w for w in warnings if w["prominent"]],
-        "warnings_rest": [w for w in warnings if not w["prominent"]],
+        "warnings_prominent": [w for w in warnings if w["code"] in prominent],
+        "warnings_other": [w for w in warnings if w["code"] not in prominent],
+        "own_steps": own_steps,
+        "reporter_label": vocab["reporters"].get(reporter, reporter),
+        # Notices about the situation itself (content/routeguide/notices.yaml), shown at the top.
         "contradictions": list(advice.get("contradictions") or []),
         "not_in_source": list(advice.get("not_in_source") or []),
         "involve": involve,
@@ -231,6 +259,8 @@ def advice(request: HttpRequest) -> HttpResponse:
     query = wizard.situation_query(situation)
     context: dict[str, Any] = {
         "layout": _layout(request),
+        # the stable link: the canonical query reproduces this advice (with the content of the day)
+        "advice_link": request.build_absolute_uri(_url("routeguide:advice", query)),
         "situation_rows": wizard.summary_rows(situation, query),
         "query": query,
         "change_url": _url("routeguide:summary", query),

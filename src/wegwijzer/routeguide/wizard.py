@@ -162,6 +162,12 @@ def _mark(options: list[dict[str, Any]], name: str, selected: set[str]) -> list[
     return options
 
 
+def concern_fits_phase(concern: str, phase: str) -> bool:
+    """Whether the wizard offers a concern in a phase (help.yaml concern_phases; unlisted: every phase)."""
+    phases = (help_texts().get("concern_phases") or {}).get(concern)
+    return not phases or not phase or phase in phases
+
+
 def _first_id(name: str, options: list[dict[str, Any]] | None) -> str:
     return options[0]["id"] if options else f"id_{name}"
 
@@ -205,6 +211,12 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
     elif step.slug == "zorgen":
         chosen = set(query.getlist("concerns"))
         all_options = {o["value"]: o for o in _mark(_options("concerns", "concerns"), "concerns", chosen)}
+        # Only the concerns that fit the phase chosen on the first screen (server-side, so without JavaScript
+        # too); a concern already chosen outside the phase is shown apart, still checked, so nothing is lost.
+        phase = query.get("phase", "")
+        for code in [c for c in all_options if not concern_fits_phase(c, phase) and c not in chosen]:
+            del all_options[code]
+        kept_outside = [all_options.pop(code) for code in list(all_options) if not concern_fits_phase(code, phase)]
         groups = []
         for group in helps.get("concern_groups") or []:
             opts = [all_options.pop(code) for code in group.get("concerns", []) if code in all_options]
@@ -212,6 +224,9 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
                 groups.append({"id": group["id"], "label": group["label"], "options": opts})
         if all_options:  # a concern the help file does not group yet still gets asked
             groups.append({"id": "overig", "label": _("Overig"), "options": list(all_options.values())})
+        if kept_outside:
+            groups.append({"id": "andere-fase", "label": _("Eerder gekozen, hoort meestal niet bij deze fase"),
+                           "options": kept_outside})
         first = groups[0]["options"][0]["id"] if groups else "id_concerns"
         add({"type": "checkbox-groups", "name": "concerns", "legend": _("Wat baart u zorgen?"),
              "help": _("Kies alles wat past. U mag ook niets kiezen."), "groups": groups, "anchor": first})

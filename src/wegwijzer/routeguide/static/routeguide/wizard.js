@@ -29,4 +29,35 @@
   document.addEventListener("htmx:historyRestore", function () {
     focusScreen(document.getElementById("ww-route"));
   });
+
+  // Advice: the copy-link and print buttons need JavaScript, so they are hidden in the HTML and shown here
+  // (progressive enhancement: without JavaScript the plain link and the browser's own print remain).
+  function enhanceAdvice() {
+    var copy = document.querySelector(".ww-copy-link");
+    if (copy && navigator.clipboard && window.isSecureContext) { copy.hidden = false; }
+    var print = document.querySelector(".ww-print");
+    if (print && typeof window.print === "function") { print.hidden = false; }
+  }
+  function announce(text) {
+    var status = document.querySelector(".ww-copy-status");
+    if (status) { status.textContent = text; }
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var copy = target && target.closest ? target.closest(".ww-copy-link") : null;
+    if (copy) {
+      navigator.clipboard.writeText(copy.getAttribute("data-ww-copy") || window.location.href).then(
+        function () { announce(copy.getAttribute("data-ww-copied") || "De link is gekopieerd."); },
+        function () { announce(copy.getAttribute("data-ww-failed") || "Kopiëren lukte niet; kopieer de link hierboven."); }
+      );
+      return;
+    }
+    if (target && target.closest && target.closest(".ww-print")) { window.print(); }
+  });
+  document.addEventListener("htmx:afterSettle", enhanceAdvice);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhanceAdvice);
+  } else {
+    enhanceAdvice();
+  }
 })();
