@@ -38,6 +38,7 @@ def _read_paths(team: Team) -> list[str]:
         f"/meetings/{team.meeting.pk}",
         f"/meetings/{team.meeting.pk}.ics",
         "/handovers",
+        "/verwijzingen",
         "/feedback",
         "/timeline",
         "/audit",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.helpers import make_content_editor, make_policy_staff, make_professional, make_superuser
 from wegwijzer.gezinsplan import services
 from wegwijzer.gezinsplan.models import Gezinsplan, Membership
+from wegwijzer.socialmap.models import Role, Service
 
 _seq = itertools.count(1)
 
@@ -84,3 +85,19 @@ class Team:
             family_participates=True,
             decisions=["JGZ doet een prenataal huisbezoek"],
         )
+        self.service = social_service()
+        self.verwijzing = services.verwijzing_create(
+            actor=self.member,
+            gezinsplan=self.gezinsplan,
+            target_kind="service",
+            target=self.service.slug,
+            consents=[self.consent],
+            huisarts_email="huisarts@example.org",
+        )
+
+
+def social_service(role: str = "aanvullende-jeugdhulp", name: str = "Voorbeeldaanbod") -> Service:
+    """A social-map service (a test record, not the Utrecht content) offered through `role`."""
+    service = Service.objects.create(slug=unique("aanbod"), name=name)
+    service.roles.add(Role.objects.get_or_create(slug=role, defaults={"name": role})[0])
+    return service

@@ -98,6 +98,7 @@ def fill(team: Team, params) -> dict:
         "username": team.colleague.username,
         "decision_id": decision.pk if decision else 1,
         "membership_id": membership(team.gezinsplan, team.colleague).pk,
+        "verwijzing_id": team.verwijzing.pk,
     }
     missing = [p for p in params if p not in values]
     assert not missing, (
@@ -151,6 +152,13 @@ SAMPLES = {
         "note": "n",
         "family_informed": True,
     },
+    ("api-gezinsplan-involved", "PUT"): lambda t: {"involved": ["jgz"]},
+    ("api-gezinsplan-verwijzingen", "POST"): lambda t: {
+        "target_kind": "service",
+        "target": t.service.slug,
+        "accept_double": True,
+    },
+    ("api-gezinsplan-verwijzing-status", "POST"): lambda t: {"status": "geaccepteerd"},
     ("api-gezinsplan-feedback", "POST"): lambda t: {
         "recipient_role": "jgz",
         "recipient_email": "jgz@example.org",

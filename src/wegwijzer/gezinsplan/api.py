@@ -69,7 +69,12 @@ from .schemas import (
     TeamMemberIn,
     TeamMemberOut,
     TeamOut,
+    InvolvedIn,
     TimelineOut,
+    VerwijzingenOut,
+    VerwijzingIn,
+    VerwijzingOut,
+    VerwijzingStatusIn,
     WithdrawIn,
 )
 
@@ -282,6 +287,7 @@ _list_operation("handovers", HandoversOut, "handover", selectors.handovers_for_g
 _list_operation("feedback", FeedbackListOut, "feedback", selectors.feedback_for_gezinsplan, "Terugkoppelingen")
 _list_operation("timeline", TimelineOut, "timeline", selectors.gezinsplan_timeline, "Tijdlijn")
 _list_operation("audit", GezinsplanAuditOut, "auditlog", _audit_entries, "Wie zag of wijzigde wat (de nieuwste 1000 regels)")
+_list_operation("verwijzingen", VerwijzingenOut, "verwijzing", selectors.verwijzingen_for_gezinsplan, "Verwijzingen")
 _part_operation("agreement", "agreement_id", AgreementOut, "agreement", selectors.agreement_get, "Eén afspraak")
 _part_operation("meeting", "meeting_id", MeetingOut, "meeting", selectors.meeting_get, "Eén MDO")
 
@@ -385,6 +391,34 @@ def consents_post(request: HttpRequest, gezinsplan_id: UUID, payload: ConsentIn 
 def consent_withdraw_post(request: HttpRequest, gezinsplan_id: UUID, consent_id: UUID, payload: WithdrawIn = Body(None)) -> Any:  # noqa: B008
     _gezinsplan, consent = _part_for_change(request, gezinsplan_id, selectors.consent_get, consent_id)
     return services.consent_withdraw(**_acting(request), consent=consent, **dict(WithdrawIn.check(payload)))
+
+
+# ---- who is already involved; referrals (verwijzingen) ----
+
+
+@_operation("PUT", f"{C}/involved", {200: GezinsplanDetailOut, **WRITE}, "api-gezinsplan-involved", "Wie is er al betrokken")
+def involved_put(request: HttpRequest, gezinsplan_id: UUID, payload: InvolvedIn = Body(None)) -> Any:  # noqa: B008
+    gezinsplan = _for_change(request, gezinsplan_id)
+    return services.gezinsplan_involved_set(**_acting(request), gezinsplan=gezinsplan, **dict(InvolvedIn.check(payload)))
+
+
+@_operation("POST", f"{C}/verwijzingen", {201: VerwijzingOut, **WRITE}, "api-gezinsplan-verwijzingen", "Een verwijzing maken")
+def verwijzingen_post(request: HttpRequest, gezinsplan_id: UUID, payload: VerwijzingIn = Body(None)) -> Status[Any]:  # noqa: B008
+    gezinsplan = _for_change(request, gezinsplan_id)
+    body = VerwijzingIn.check(payload, gezinsplan=gezinsplan)
+    verwijzing = services.verwijzing_create(**_acting(request), gezinsplan=gezinsplan, **dict(body))
+    return Status(201, selectors.verwijzing_get(gezinsplan, verwijzing.pk))
+
+
+@_operation(
+    "POST", f"{C}/verwijzingen/{{uuid:verwijzing_id}}/status", {200: VerwijzingOut, **WRITE},
+    "api-gezinsplan-verwijzing-status", "De status van een verwijzing wijzigen",
+)
+def verwijzing_status_post(request: HttpRequest, gezinsplan_id: UUID, verwijzing_id: UUID, payload: VerwijzingStatusIn = Body(None)) -> Any:  # noqa: B008
+    gezinsplan, verwijzing = _part_for_change(request, gezinsplan_id, selectors.verwijzing_get, verwijzing_id)
+    body = VerwijzingStatusIn.check(payload)
+    services.verwijzing_status_change(**_acting(request), verwijzing=verwijzing, **dict(body))
+    return selectors.verwijzing_get(gezinsplan, verwijzing.pk)
 
 
 # ---- meetings (MDO) ----

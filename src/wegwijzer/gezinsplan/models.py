@@ -118,6 +118,8 @@ class Gezinsplan(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     purged_at = models.DateTimeField(_("persoonsgegevens verwijderd op"), null=True, blank=True)
+    # "Wie is er al betrokken?" at case start: role codes (as the route contract's `involved`).
+    involved = models.JSONField(_("al betrokken"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("gezinsplan")
@@ -556,3 +558,98 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"terugkoppeling {self.pk}"
+
+
+class Verwijzing(models.Model):
+    """A referral (inzet) to a service or organisation of the social map (issue 12 item 3).
+
+    The target is kept as its social-map code and name at the time of referral (not a foreign key): the case
+    keeps its own record even when the social map changes, and retention purges it with the case. Whoever
+    brings in another party stays involved and monitors it (wegwijzer §3): `monitors` defaults to the
+    team's buurtteam or aanvullende-jeugdhulp member."""
+
+    class Status(models.TextChoices):
+        AANGEVRAAGD = "aangevraagd", _("Aangevraagd")
+        GEACCEPTEERD = "geaccepteerd", _("Geaccepteerd")
+        WACHTLIJST = "wachtlijst", _("Op de wachtlijst")
+        GESTART = "gestart", _("Gestart")
+        AFGEROND = "afgerond", _("Afgerond")
+        AFGEWEZEN = "afgewezen", _("Afgewezen")
+
+    class TargetKind(models.TextChoices):
+        SERVICE = "service", _("Aanbod")
+        ORGANIZATION = "organisatie", _("Organisatie")
+
+    CLOSED_STATUSES = frozenset({Status.AFGEROND, Status.AFGEWEZEN})
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    gezinsplan = models.ForeignKey(
+        Gezinsplan, verbose_name=_("gezinsplan"), on_delete=models.CASCADE, related_name="verwijzingen"
+    )
+    target_kind = models.CharField(_("soort"), max_length=12, choices=TargetKind.choices)
+    target_slug = models.CharField(_("code op de sociale kaart"), max_length=100)
+    target_name = models.CharField(_("naam"), max_length=SHORT_TEXT)
+    # Role codes the target works through (from the social map at referral time): the double-referral check.
+    target_roles = models.JSONField(_("rollen van het aanbod"), default=list, blank=True)
+    referred_by = models.ForeignKey(
+        Membership, verbose_name=_("verwezen door"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    monitors = models.ForeignKey(
+        Membership, verbose_name=_("houdt toezicht op de inzet"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.AANGEVRAAGD)
+    reason = text_field(_("reden"), MEDIUM_TEXT)
+    note = text_field(_("toelichting"), MEDIUM_TEXT)
+    consents = models.ManyToManyField(
+        Consent, verbose_name=_("toestemming van het gezin"), blank=True, related_name="verwijzingen"
+    )
+    # Where the GP and JGZ are told about status changes (only with an active consent linked).
+    huisarts_email = models.EmailField(_("e-mail huisarts"), max_length=254, blank=True)
+    jgz_email = models.EmailField(_("e-mail JGZ"), max_length=254, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    updated_at = models.DateTimeField(_("bijgewerkt op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verwijzing")
+        verbose_name_plural = _("verwijzingen")
+        ordering = ["created_at"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"verwijzing {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED_STATUSES
+
+
+class VerwijzingStatus(models.Model):
+    """One status of a referral, with its date: the referral's history (append-only)."""
+
+    verwijzing = models.ForeignKey(
+        Verwijzing, verbose_name=_("verwijzing"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Verwijzing.Status.choices)
+    on = models.DateField(_("datum"), validators=[validate_date_range])
+    reason = text_field(_("reden"), MEDIUM_TEXT)
+    # The social map's waiting time when the referral went on the waiting list (weeks, measured on).
+    wait_weeks = models.PositiveSmallIntegerField(_("wachttijd (weken)"), null=True, blank=True)
+    wait_measured_on = models.DateField(_("wachttijd gemeten op"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status van een verwijzing")
+        verbose_name_plural = _("statussen van verwijzingen")
+        ordering = ["at", "pk"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.on}"

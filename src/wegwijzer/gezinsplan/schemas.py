@@ -624,6 +624,7 @@ class GezinsplanDetailOut(GezinsplanOut):
     contact: GezinsplanContactOut
     advice_snapshot: dict[str, Any] | None
     purged_at: Timestamp | None
+    involved: list[str] = Field(default_factory=list, description="Wie is er al betrokken (rolcodes).")
     members: list[TeamMemberOut]
     regie: RegieOut | None
 
@@ -651,6 +652,7 @@ class GezinsplanDetailOut(GezinsplanOut):
             contact=GezinsplanContactOut.model_construct(None, **cls.resolve_contact(gezinsplan)),
             advice_snapshot=gezinsplan.advice_snapshot,
             purged_at=gezinsplan.purged_at,
+            involved=list(gezinsplan.involved or []),
             members=[TeamMemberOut.of(m, role_label) for m in members],
             regie=RegieOut.of(regie) if regie is not None else None,
         )
@@ -865,3 +867,94 @@ class ConflictOut(Schema):
     detail: str
     mine: dict[str, Any]
     theirs: dict[str, Any]
+
+
+# ---- referrals (verwijzingen) ----
+
+
+class InvolvedIn(Payload):
+    involved: Annotated[list[str], Texts(max_items=50, max_length=64)] = []  # noqa: RUF012
+
+
+class VerwijzingIn(Payload):
+    target_kind: Annotated[str, Text(12, required=True)]
+    target: Annotated[str, Text(100, required=True)]
+    monitors: Member = None
+    consents: Annotated[list[str], Texts(max_items=50, max_length=64)] = []  # noqa: RUF012
+    note: Annotated[str, Text(MEDIUM_TEXT)] = ""
+    huisarts_email: Annotated[str, Text(254)] = ""
+    jgz_email: Annotated[str, Text(254)] = ""
+    accept_double: Flag = False
+
+
+class VerwijzingStatusIn(Payload):
+    status: Annotated[str, Text(12, required=True)]
+    on: OptionalDate = None
+    reason: Annotated[str, Text(MEDIUM_TEXT)] = ""
+
+
+class VerwijzingStatusOut(Schema):
+    status: str
+    status_label: str
+    on: dt.date
+    reason: str
+    wait_weeks: int | None = Field(description="De wachttijd van het aanbod op de sociale kaart (weken), indien bekend.")
+    wait_measured_on: dt.date | None
+    by: str | None
+    at: Timestamp | None
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_by(obj: Any) -> str | None:
+        return _username(obj.by)
+
+
+class VerwijzingOut(Schema):
+    id: UUID
+    target_kind: str
+    target_slug: str
+    target_name: str
+    referred_by: str | None
+    monitors: str | None
+    status: str
+    status_label: str
+    reason: str
+    note: str
+    consents: list[UUID]
+    family_consented: bool
+    huisarts_email: str
+    jgz_email: str
+    history: list[VerwijzingStatusOut]
+    created_at: Timestamp | None
+    updated_at: Timestamp | None
+
+    @staticmethod
+    def resolve_referred_by(obj: Any) -> str | None:
+        return _member_username(obj.referred_by)
+
+    @staticmethod
+    def resolve_monitors(obj: Any) -> str | None:
+        return _member_username(obj.monitors)
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_consents(obj: Any) -> list[UUID]:
+        return [c.pk for c in obj.consents.all()]
+
+    @staticmethod
+    def resolve_family_consented(obj: Any) -> bool:
+        return any(c.is_active for c in obj.consents.all())
+
+    @staticmethod
+    def resolve_history(obj: Any) -> list[Any]:
+        return list(obj.statuses.all())
+
+
+class VerwijzingenOut(Schema):
+    results: list[VerwijzingOut]

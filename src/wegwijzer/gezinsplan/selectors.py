@@ -39,6 +39,8 @@ from .models import (
     PlanSection,
     Regie,
     Step,
+    Verwijzing,
+    VerwijzingStatus,
 )
 
 Action = AccessLogEntry.Action
@@ -490,6 +492,14 @@ def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
                 "object_id": str(f.pk),
             }
         )
+    for v in verwijzingen_for_gezinsplan(gezinsplan):
+        for st in v.statuses.all():
+            text = gettext("Verwijzing naar %(target)s: %(status)s") % {
+                "target": v.target_name, "status": Verwijzing.Status(st.status).label,
+            }
+            if st.reason:
+                text += " — " + gettext("reden: %(reason)s") % {"reason": st.reason[:80]}
+            events.append({"at": st.at, "kind": "verwijzing", "text": text, "object_id": str(v.pk)})
     if gezinsplan.closed_at:
         events.append(
             {
@@ -500,6 +510,63 @@ def gezinsplan_timeline(gezinsplan: Gezinsplan) -> list[dict[str, Any]]:
             }
         )
     return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+# ---- referrals (verwijzingen) ----
+
+# The roles that stay involved and monitor a party they bring in (wegwijzer §3).
+MONITOR_ROLES = ("buurtteam-jeugd-gezin", "aanvullende-jeugdhulp")
+
+
+def verwijzingen_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Verwijzing]:
+    return (
+        Verwijzing.objects.filter(gezinsplan=gezinsplan)
+        .select_related("referred_by__user", "monitors__user")
+        .prefetch_related(
+            Prefetch("statuses", queryset=VerwijzingStatus.objects.select_related("by")),
+            Prefetch("consents", queryset=Consent.objects.order_by("given_on", "recorded_at")),
+        )
+    )
+
+
+def verwijzing_get(gezinsplan: Gezinsplan, verwijzing_id: Any) -> Verwijzing:
+    verwijzing = (
+        verwijzingen_for_gezinsplan(gezinsplan).filter(pk=str(verwijzing_id)).first() if _uuid(verwijzing_id) else None
+    )
+    if verwijzing is None:
+        raise policy.NotFound("Verwijzing niet gevonden.")
+    return verwijzing
+
+
+def default_monitor(gezinsplan: Gezinsplan) -> Membership | None:
+    """The current buurtteam member, else the aanvullende-jeugdhulp member (wegwijzer §3); None if neither."""
+    current = {m.role: m for m in members_current(gezinsplan).order_by("-valid_from")}
+    return next((current[r] for r in MONITOR_ROLES if r in current), None)
+
+
+def double_referral_warnings(
+    gezinsplan: Gezinsplan, *, target_slug: str, target_roles: Iterable[str], exclude: Any = None
+) -> list[str]:
+    """Why a referral to this target may be a double one (Proeftuin §4.4.3): a role of the target is already
+    involved (at case start, or as a current team member), or an open referral to the same target exists."""
+    warnings: list[str] = []
+    involved = set(gezinsplan.involved or []) | set(members_current(gezinsplan).values_list("role", flat=True))
+    label = vocab.labeller("roles")
+    for role in sorted(set(target_roles) & involved):
+        warnings.append(gettext("%(role)s is al betrokken bij dit gezin.") % {"role": label(role)})
+    others = Verwijzing.objects.filter(gezinsplan=gezinsplan, target_slug=target_slug).exclude(
+        status__in=Verwijzing.CLOSED_STATUSES
+    )
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        warnings.append(gettext("Er loopt al een verwijzing naar dit aanbod."))
+    return warnings
+
+
+def verwijzing_has_consent(verwijzing: Verwijzing) -> bool:
+    """True when the family's consent for this referral is recorded and not withdrawn."""
+    return any(c.is_active for c in verwijzing.consents.all())
 
 
 def consent_covers(gezinsplan: Gezinsplan, user: Any) -> bool:

@@ -27,6 +27,7 @@ from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write, access_log_write_many
 from wegwijzer.routeguide.engine.situation import SituationError
 from wegwijzer.routeguide.service import advise
+from wegwijzer.socialmap import selectors as socialmap
 
 from . import policy, tasks, vocab
 from .models import (
@@ -42,9 +43,11 @@ from .models import (
     PlanSection,
     Regie,
     Step,
+    Verwijzing,
+    VerwijzingStatus,
 )
+from .selectors import default_monitor, double_referral_warnings, handover_items, verwijzing_has_consent
 from .selectors import gezinsplan_log as _log
-from .selectors import handover_items
 
 Action = AccessLogEntry.Action
 
@@ -1016,6 +1019,172 @@ def feedback_send(
     return feedback
 
 
+# ---- who is already involved; referrals (verwijzingen) ----
+
+
+@transaction.atomic
+def gezinsplan_involved_set(
+    *, actor: Any, context: AccessContext | None = None, gezinsplan: Gezinsplan, involved: list[str]
+) -> Gezinsplan:
+    """Record "wie is er al betrokken?" (role codes, as the route contract's `involved`)."""
+    policy.require(actor, "change", gezinsplan)
+    roles = vocab.roles()
+    unknown = sorted({code for code in involved if code not in roles})
+    if unknown:
+        raise ValidationError({"involved": [f"Onbekende rol: {', '.join(unknown)}."]})
+    gezinsplan.involved = sorted(set(involved))
+    gezinsplan.save(update_fields=["involved"])
+    _log(context, actor, Action.UPDATE, gezinsplan, detail="velden=involved")
+    return gezinsplan
+
+
+def _target(kind: str, slug: str) -> tuple[str, str, list[str]]:
+    """(kind, name, role codes) of a social-map service or organisation, or a ValidationError."""
+    if kind not in Verwijzing.TargetKind.values:
+        raise ValidationError({"target_kind": ["Kies service of organisatie."]})
+    record = socialmap.service_get(slug) if kind == Verwijzing.TargetKind.SERVICE else socialmap.organization_get(slug)
+    if record is None or not slug:
+        raise ValidationError({"target": ["Dit staat niet op de sociale kaart."]})
+    return record.slug, record.name, sorted(r.slug for r in record.roles.all())
+
+
+@transaction.atomic
+def verwijzing_create(
+    *,
+    actor: Any,
+    context: AccessContext | None = None,
+    gezinsplan: Gezinsplan,
+    target_kind: str,
+    target: str,
+    monitors: Any = None,
+    consents: list[Any] | None = None,
+    note: str = "",
+    huisarts_email: str = "",
+    jgz_email: str = "",
+    accept_double: bool = False,
+) -> Verwijzing:
+    """Refer the family to a social-map service or organisation (status aangevraagd). The referrer is the
+    actor's membership; the monitor defaults to the team's buurtteam or aanvullende-jeugdhulp member (§3).
+    A possible double referral is refused with the reasons unless `accept_double` (the member saw them)."""
+    policy.require(actor, "change", gezinsplan)
+    slug, name, roles = _target(target_kind, target)
+    warnings = double_referral_warnings(gezinsplan, target_slug=slug, target_roles=roles)
+    if warnings and not accept_double:
+        raise ValidationError({"target": [*warnings, "Bevestig als u toch wilt verwijzen."]}, code="double")
+    monitor = _membership_of(gezinsplan, monitors, "monitors") or default_monitor(gezinsplan)
+    linked = []
+    for consent_id in consents or []:
+        consent = consent_id if isinstance(consent_id, Consent) else None
+        if consent is None:
+            from .selectors import _uuid
+
+            pk = _uuid(consent_id)
+            consent = Consent.objects.filter(gezinsplan=gezinsplan, pk=pk).first() if pk else None
+        if consent is None or consent.gezinsplan_id != gezinsplan.pk:
+            raise ValidationError({"consents": ["Deze toestemming hoort niet bij dit gezinsplan."]})
+        linked.append(consent)
+    now = timezone.now()
+    verwijzing = Verwijzing(
+        gezinsplan=gezinsplan,
+        target_kind=target_kind,
+        target_slug=slug,
+        target_name=name,
+        target_roles=roles,
+        referred_by=policy.current_membership(actor, gezinsplan),
+        monitors=monitor,
+        note=(note or "").strip(),
+        huisarts_email=(huisarts_email or "").strip(),
+        jgz_email=(jgz_email or "").strip(),
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _clean(verwijzing)
+    verwijzing.save()
+    verwijzing.consents.set(linked)
+    VerwijzingStatus.objects.create(
+        verwijzing=verwijzing, status=verwijzing.status, on=timezone.localdate(), by=actor, at=now
+    )
+    detail = "dubbel bevestigd" if warnings else ""
+    _log(context, actor, Action.CREATE, gezinsplan, "verwijzing", verwijzing.pk, detail=detail)
+    _notify(actor=actor, context=context, verwijzing=verwijzing)
+    return verwijzing
+
+
+@transaction.atomic
+def verwijzing_status_change(
+    *,
+    actor: Any,
+    context: AccessContext | None = None,
+    verwijzing: Verwijzing,
+    status: str,
+    on: dt.date | None = None,
+    reason: str = "",
+) -> Verwijzing:
+    """The one way a referral's status changes: a dated history row, the access log, and after commit a
+    mail to the team and (with the family's active consent linked) feedback to the GP and JGZ. Afgewezen
+    needs a reason; op de wachtlijst records the service's current waiting time from the social map."""
+    gezinsplan = verwijzing.gezinsplan
+    policy.require(actor, "change", gezinsplan)
+    verwijzing = Verwijzing.objects.select_for_update().get(pk=verwijzing.pk)
+    errors: dict[str, list[str]] = {}
+    if status not in Verwijzing.Status.values:
+        errors["status"] = ["Kies aangevraagd, geaccepteerd, wachtlijst, gestart, afgerond of afgewezen."]
+    elif status == verwijzing.status:
+        errors["status"] = ["De verwijzing heeft deze status al."]
+    elif not verwijzing.is_open:
+        errors["status"] = ["Deze verwijzing is al afgesloten."]
+    reason = (reason or "").strip()
+    if status == Verwijzing.Status.AFGEWEZEN and not reason:
+        errors["reason"] = ["Geef de reden van de afwijzing."]
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        errors["on"] = ["De datum ligt in de toekomst."]
+    elif on < timezone.localtime(verwijzing.created_at).date():
+        errors["on"] = ["De datum ligt vóór de verwijzing."]
+    if errors:
+        raise ValidationError(errors)
+    row = VerwijzingStatus(verwijzing=verwijzing, status=status, on=on, reason=reason, by=actor)
+    if status == Verwijzing.Status.WACHTLIJST and verwijzing.target_kind == Verwijzing.TargetKind.SERVICE:
+        service = socialmap.service_get(verwijzing.target_slug)
+        wait = socialmap.service_current_wait_time(service.pk) if service else None
+        if wait is not None:
+            row.wait_weeks, row.wait_measured_on = wait.weeks, wait.measured_on
+    _clean(row)
+    row.save()
+    verwijzing.status = status
+    if reason:
+        verwijzing.reason = reason
+    verwijzing.updated_at = timezone.now()
+    verwijzing.save(update_fields=["status", "reason", "updated_at"])
+    _log(context, actor, Action.UPDATE, gezinsplan, "verwijzing", verwijzing.pk, detail=f"status={status}")
+    _notify(actor=actor, context=context, verwijzing=verwijzing)
+    return verwijzing
+
+
+def verwijzing_message(verwijzing: Verwijzing) -> str:
+    """The plain-Dutch notice of a referral's status: no label or contact data of the family."""
+    text = f"Verwijzing naar {verwijzing.target_name}: {Verwijzing.Status(verwijzing.status).label.lower()}."
+    if verwijzing.status == Verwijzing.Status.AFGEWEZEN and verwijzing.reason:
+        text += f"\nReden: {verwijzing.reason}"
+    return text
+
+
+def _notify(*, actor: Any, context: AccessContext | None, verwijzing: Verwijzing) -> None:
+    """After commit: the team by mail; with the family's active consent, the GP and JGZ through the feedback."""
+    gezinsplan = verwijzing.gezinsplan
+    verwijzing_id = str(verwijzing.pk)
+    transaction.on_commit(lambda: tasks.verwijzing_team_mail.enqueue(verwijzing_id=verwijzing_id, actor_id=actor.pk))
+    if not verwijzing_has_consent(verwijzing):
+        return
+    for role, email in ((Feedback.Recipient.HUISARTS, verwijzing.huisarts_email), (Feedback.Recipient.JGZ, verwijzing.jgz_email)):
+        if email:
+            feedback_send(
+                actor=actor, context=context, gezinsplan=gezinsplan, recipient_role=role, recipient_email=email,
+                message=verwijzing_message(verwijzing),
+            )
+
+
 # ---- retention ----
 
 
@@ -1086,5 +1255,9 @@ def _purge(gezinsplan: Gezinsplan, now: dt.datetime) -> None:
     MeetingDecision.objects.filter(meeting__in=meetings).update(text="")
     meetings.update(location="", other_participants="", minutes="")
     Handover.objects.filter(gezinsplan=gezinsplan).update(note="")
+    verwijzingen = Verwijzing.objects.filter(gezinsplan=gezinsplan)
+    VerwijzingStatus.objects.filter(verwijzing__in=verwijzingen).update(reason="")
+    verwijzingen.update(reason="", note="", huisarts_email="", jgz_email="")
+    Gezinsplan.objects.filter(pk=gezinsplan.pk).update(involved=[])
     Feedback.objects.filter(gezinsplan=gezinsplan).update(message="", recipient_email="verwijderd@invalid")
     _log(None, None, Action.RETENTION, gezinsplan, detail="persoonsgegevens verwijderd")

@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django.tasks import task
 from django.utils import timezone
 
-from wegwijzer.gezinsplan.models import Feedback
+from wegwijzer.gezinsplan.models import Feedback, Membership, Verwijzing
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +58,35 @@ def feedback_mail_send(*, feedback_id: str) -> str:
         mail_status=Feedback.MailStatus.SENT, mail_sent_at=timezone.now()
     )
     return Feedback.MailStatus.SENT.value
+
+
+@task
+def verwijzing_team_mail(*, verwijzing_id: str, actor_id: int | None) -> int:
+    """Tell the other current team members (with an e-mail address) a referral's status; returns how many
+    were mailed. Minimal data: the case reference and the status, never the family's label. Never raises."""
+    verwijzing = Verwijzing.objects.filter(pk=verwijzing_id).first()
+    if verwijzing is None:
+        return 0
+    recipients = sorted(
+        {
+            m.user.email
+            for m in Membership.objects.current().filter(gezinsplan_id=verwijzing.gezinsplan_id).select_related("user")
+            if m.user.email and m.user_id != actor_id
+        }
+    )
+    if not recipients:
+        return 0
+    body = (
+        f"Nieuws over een verwijzing in een gezinsplan in Wegwijzer.\n\n"
+        f"Verwijzing naar {verwijzing.target_name}: {Verwijzing.Status(verwijzing.status).label.lower()}.\n"
+        f"Referentie: {verwijzing.gezinsplan_id}\n\n"
+        "Log in op Wegwijzer voor meer."
+    )
+    try:
+        EmailMessage(
+            subject="Verwijzing gezinsplan", body=body, from_email=settings.DEFAULT_FROM_EMAIL, bcc=recipients
+        ).send(fail_silently=False)
+    except Exception:  # a mail outage must not break the status change that enqueued it
+        logger.exception("referral mail %s could not be sent", verwijzing_id)
+        return 0
+    return len(recipients)
