@@ -20,11 +20,22 @@ from typing import Any
 from django.utils import timezone
 
 from . import selectors, vocab
-from .models import Agreement, Gezinsplan, Step
+from .models import Agreement, Gezinsplan, Step, Verwijzing
 
 ROLE_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/CodeSystem/rol"
 STEP_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/CodeSystem/gezinsplan-stap"
 GEZINSPLAN_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/NamingSystem/gezinsplan"
+
+# Referral status → (ServiceRequest.status, Task.status): the request stays active while the party works on
+# it; the Task carries the referral's own status (R4 task-status), the waiting list as its businessStatus.
+_VERWIJZING_STATUS: dict[str, tuple[str, str]] = {
+    Verwijzing.Status.AANGEVRAAGD: ("active", "requested"),
+    Verwijzing.Status.GEACCEPTEERD: ("active", "accepted"),
+    Verwijzing.Status.WACHTLIJST: ("active", "accepted"),
+    Verwijzing.Status.GESTART: ("active", "in-progress"),
+    Verwijzing.Status.AFGEROND: ("completed", "completed"),
+    Verwijzing.Status.AFGEWEZEN: ("revoked", "rejected"),
+}
 
 _AGREEMENT_STATUS: dict[str, str] = {
     Agreement.Status.OPEN: "not-started",
@@ -118,6 +129,49 @@ def plan_fhir_bundle(gezinsplan: Gezinsplan) -> dict[str, Any]:
             detail["scheduledPeriod"] = {"end": agreement.due_date.isoformat()}
         activities.append({"detail": detail})
 
+    referral_entries: list[dict[str, Any]] = []
+    for v in selectors.verwijzingen_for_gezinsplan(gezinsplan):
+        request_url, task_url = _urn("servicerequest", v.pk), _urn("task", v.pk)
+        request_status, task_status = _VERWIJZING_STATUS[v.status]
+        request: dict[str, Any] = {
+            "resourceType": "ServiceRequest",
+            "status": request_status,
+            "intent": "order",
+            "code": {"text": v.target_name},
+            "subject": {"reference": group_url},
+            "authoredOn": _iso(v.created_at),
+            "performer": [{"display": v.target_name}],
+            "supportingInfo": [{"reference": _urn("consent", c.pk)} for c in v.consents.all()],
+        }
+        if v.referred_by:
+            request["requester"] = _member_ref(v.referred_by)
+        if v.note:
+            request["note"] = [{"text": v.note}]
+        if not request["supportingInfo"]:
+            del request["supportingInfo"]
+        history = list(v.statuses.all())
+        task: dict[str, Any] = {
+            "resourceType": "Task",
+            "status": task_status,
+            "intent": "order",
+            "code": {"text": "Verwijzing"},
+            "focus": {"reference": request_url},
+            "for": {"reference": group_url},
+            "authoredOn": _iso(v.created_at),
+            "lastModified": _iso(v.updated_at),
+            "businessStatus": {"text": str(v.get_status_display())},
+        }
+        if v.monitors:
+            task["owner"] = _member_ref(v.monitors)
+        if v.status == Verwijzing.Status.AFGEWEZEN and v.reason:
+            task["statusReason"] = {"text": v.reason}
+        if history:
+            task["executionPeriod"] = {"start": history[0].on.isoformat()}
+            if not v.is_open:
+                task["executionPeriod"]["end"] = history[-1].on.isoformat()
+        activities.append({"reference": {"reference": request_url}})
+        referral_entries += [{"fullUrl": request_url, "resource": request}, {"fullUrl": task_url, "resource": task}]
+
     care_plan: dict[str, Any] = {
         "resourceType": "CarePlan",
         "identifier": identifier,
@@ -184,6 +238,7 @@ def plan_fhir_bundle(gezinsplan: Gezinsplan) -> dict[str, Any]:
         if consent.given_by:
             resource["performer"] = [{"display": consent.given_by}]
         entries.append({"fullUrl": _urn("consent", consent.pk), "resource": resource})
+    entries += referral_entries
 
     bundle = {
         "resourceType": "Bundle",
