@@ -92,7 +92,6 @@ class Team:
             target_kind="service",
             target=self.service.slug,
             consents=[self.consent],
-            huisarts_email="huisarts@example.org",
         )
 
 

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
+def _with_gp(team):
+    Verwijzing.objects.filter(pk=team.verwijzing.pk).update(huisarts_email="huisarts@example.org")
+
+
 def _change(team, status, **kwargs):
     return services.verwijzing_status_change(actor=team.member, verwijzing=team.verwijzing, status=status, **kwargs)
 
@@ -95,12 +99,12 @@ def test_waiting_list_without_a_known_waiting_time_stays_empty(team):
 
 
 def test_a_status_change_mails_the_team_and_with_consent_the_gp(team, django_capture_on_commit_callbacks):
+    _with_gp(team)
     team.colleague.email = "collega@example.org"
     team.colleague.save()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         _change(team, "geaccepteerd")
-    # The referral itself (status aangevraagd, in the factory) already informed the GP; this is the change.
     feedback = Feedback.objects.get(
         gezinsplan=team.gezinsplan, recipient_role="huisarts", message__contains="geaccepteerd"
     )
@@ -115,7 +119,7 @@ def test_a_status_change_mails_the_team_and_with_consent_the_gp(team, django_cap
 
 
 def test_without_an_active_consent_the_gp_is_not_informed(team, django_capture_on_commit_callbacks):
-    assert Feedback.objects.filter(gezinsplan=team.gezinsplan, message__contains="aangevraagd").count() == 1
+    _with_gp(team)
     services.consent_withdraw(actor=team.member, consent=team.consent)
     with django_capture_on_commit_callbacks(execute=True):
         _change(team, "geaccepteerd")
