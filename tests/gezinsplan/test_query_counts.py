@@ -125,7 +125,7 @@ WEB = {
     "regie": 10,
     "meetings": 12,
     "meeting": 12,
-    "timeline": 17,
+    "timeline": 20,  # + the referrals, their statuses and linked consents (prefetched: flat)
     "audit": 9,
     "team": 12,
     "agreements": 10,
@@ -136,7 +136,7 @@ API = {
     "regie": 4,
     "meetings": 6,
     "meeting": 6,
-    "timeline": 12,
+    "timeline": 15,  # + the referrals, their statuses and linked consents (prefetched: flat)
     "audit": 4,
     "members": 4,
     "agreements": 4,
