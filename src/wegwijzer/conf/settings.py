@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "wegwijzer.routeguide",
     "wegwijzer.gezinsplan",
     "wegwijzer.providers",
+    "wegwijzer.ouders",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,16 @@ TASKS_BACKEND = env("TASKS_BACKEND").strip().lower() or "database"
 if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND moet 'database' of 'immediate' zijn, niet '{TASKS_BACKEND}'.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# The parents' view (issue 12): how long an invitation link and a mailed login code stay valid, how many wrong
+# codes lock the view for PARENT_LOCK_MINUTES, and how many codes one parent may ask for per hour.
+# The address mailed links start with (the parents' invitation link).
+SITE_URL = env("SITE_URL", "http://localhost:8000")
+PARENT_INVITE_HOURS = int(env("PARENT_INVITE_HOURS", "72"))
+PARENT_CODE_MINUTES = int(env("PARENT_CODE_MINUTES", "10"))
+PARENT_CODE_ATTEMPTS = int(env("PARENT_CODE_ATTEMPTS", "5"))
+PARENT_LOCK_MINUTES = int(env("PARENT_LOCK_MINUTES", "30"))
+PARENT_CODES_PER_HOUR = int(env("PARENT_CODES_PER_HOUR", "5"))
 
 # Social map freshness (issue 10): a record last checked longer ago than this is shown as possibly stale
 # and listed for editors. "Klopt er iets niet?": at most this many reports per client address per hour.

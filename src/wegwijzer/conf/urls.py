@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("gezinsplan/", include("wegwijzer.gezinsplan.urls")),
     path("account/", include("wegwijzer.accounts.urls")),
     path("aanbieder/", include("wegwijzer.providers.urls")),
+    path("ouders/", include("wegwijzer.ouders.urls")),
     prefix_default_language=False,
 )
 
