@@ -283,6 +283,9 @@ SEARCH_CHANGELOG_KEEP = int(env("SEARCH_CHANGELOG_KEEP", "100000"))  # counter v
 ADVICE_TALLY_FLUSH_SECONDS = float(env("ADVICE_TALLY_FLUSH_SECONDS", "5"))
 ADVICE_TALLY_SPOOL_DIR = Path(env("ADVICE_TALLY_SPOOL_DIR", str(VAR_DIR / "tally")))
 
+# Insight (inzicht): published counts under this are hidden, with complementary cells (inzicht/suppression.py).
+INSIGHT_MIN_CELL = int(env("INSIGHT_MIN_CELL", "5"))
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
