@@ -88,6 +88,11 @@ def _api_items(client, team: Team) -> list[dict]:
     return response.json()["results"]
 
 
+
+def _feedback_tasks():
+    # Only the feedback mail's rows: the team factory's referral queues its own team mail.
+    return DBTaskResult.objects.filter(task_path=TASK_PATH)
+
 def test_the_default_backend_is_the_database_backend():
     """Outside the tests (whose conftest runs tasks inline) TASKS_BACKEND defaults to the database."""
     code = "import wegwijzer.conf.settings as s; print(s.TASKS['default']['BACKEND'])"
@@ -124,7 +129,7 @@ def test_feedback_mail_is_queued_then_sent_by_the_worker(database_tasks, run_wor
     feedback = _send(team)
 
     # Committed and queued: one task row, nothing sent, the feedback says so on the page and in the API.
-    [row] = DBTaskResult.objects.all()
+    [row] = _feedback_tasks()
     assert row.status == TaskResultStatus.READY
     assert row.task_path == TASK_PATH
     # Only the id travels through the queue table: no message, address or family data.
@@ -158,7 +163,7 @@ def test_a_refusing_mail_server_marks_the_feedback_failed_and_keeps_it(
     database_tasks.EMAIL_BACKEND = f"{__name__}.RefusingMailBackend"
     team = Team()
     feedback = _send(team, message="Bel mij terug")
-    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+    assert _feedback_tasks().get().status == TaskResultStatus.READY
 
     with caplog.at_level(logging.ERROR, logger="wegwijzer.gezinsplan.tasks"):
         run_worker()
@@ -170,7 +175,7 @@ def test_a_refusing_mail_server_marks_the_feedback_failed_and_keeps_it(
     assert feedback.message == "Bel mij terug"
     assert Feedback.objects.filter(gezinsplan=team.gezinsplan).count() == 1
     # The task records the outage on the feedback instead of raising, so the task itself succeeded.
-    row = DBTaskResult.objects.get()
+    row = _feedback_tasks().get()
     assert (row.status, row.return_value) == (TaskResultStatus.SUCCESSFUL, "failed")
     assert any("could not be sent" in r.getMessage() for r in caplog.records)
     body = _page(client, team)
@@ -184,7 +189,7 @@ def test_each_queued_mail_is_sent_once(database_tasks, run_worker):
     run_worker()  # nothing left to do: finished tasks are not run again
     assert len(mail.outbox) == 2
     assert sorted("Eerste" in m.body for m in mail.outbox) == [False, True]
-    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+    assert set(_feedback_tasks().values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
     for feedback in (first, second):
         feedback.refresh_from_db()
         assert feedback.mail_status == Feedback.MailStatus.SENT
@@ -195,7 +200,7 @@ def test_a_rolled_back_feedback_queues_no_task(database_tasks, run_worker):
     with pytest.raises(RuntimeError), transaction.atomic():
         _send(team)
         raise RuntimeError("the caller's transaction fails after the feedback")
-    assert not DBTaskResult.objects.exists()
+    assert not _feedback_tasks().exists()
     run_worker()
     assert mail.outbox == []
     assert not Feedback.objects.exists()
@@ -205,7 +210,7 @@ def test_the_date_check_accepts_the_queues_no_delay_sentinel(database_tasks):
     """django-tasks-db stores 'run as soon as possible' as run_after 9999-01-01; `wegwijzer dates check`
     looks for dates outside 1900–2100 and must not report every queued task."""
     _send(Team())
-    assert DBTaskResult.objects.get().run_after.year == 9999
+    assert _feedback_tasks().get().run_after.year == 9999
     call_command("dates", "check")  # exits 1 (SystemExit) when it finds anything
 
 
@@ -215,7 +220,7 @@ def test_an_operator_sees_the_queue_in_the_admin(database_tasks, admin_client):
     assert response.status_code == 200
     body = response.content.decode()
     assert "feedback_mail_send" in body
-    row = DBTaskResult.objects.get()
+    row = _feedback_tasks().get()
     detail = admin_client.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[row.pk]))
     assert detail.status_code == 200
     assert str(feedback.pk) in detail.content.decode()
