@@ -1,6 +1,7 @@
-"""A provider's page: the waiting times of its own organisation's services (two-factor, role `aanbieder`).
+"""A provider's pages (two-factor, role `aanbieder`): the waiting times of its own organisation's services,
+and proposals to edit its own records, which an editor approves (four eyes).
 
-Thin: reads and writes are the social map's (wait_times.py); these views turn refusals into pages.
+Thin: reads and writes are the social map's (wait_times.py, proposals.py); these views turn refusals into pages.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wegwijzer.accounts.auth import otp_required
 from wegwijzer.audit.context import access_context
-from wegwijzer.socialmap import selectors
+from wegwijzer.socialmap import proposals, selectors
 from wegwijzer.socialmap.wait_times import (
     NotYourService,
     WaitTimeRefused,
@@ -68,3 +69,56 @@ def wait_time_new(request: HttpRequest, service_id: str) -> HttpResponse:
     except WaitTimeRefused as exc:
         return _page(request, errors={str(service.pk): exc.errors}, data={str(service.pk): data}, status=400)
     return HttpResponseRedirect(f"{reverse('providers:wait-times')}?opgeslagen={service.pk}#aanbod-{service.slug}")
+
+
+# ---------------------------------------------------------------- edit proposals (four eyes)
+
+
+def _records(request: HttpRequest) -> list[Any]:
+    try:
+        return proposals.provider_records(user=request.user)
+    except proposals.NotYourRecord:
+        raise Http404("geen aanbieder") from None
+
+
+@otp_required
+@require_http_methods(["GET", "HEAD"])
+def records(request: HttpRequest) -> HttpResponse:
+    own = _records(request)
+    return render(request, "providers/records.html", {
+        "records": [{"record": r, "kind": proposals.kind_of(r)} for r in own],
+        "proposals": proposals.provider_proposals(user=request.user),
+        "submitted": request.GET.get("ingediend", ""),
+    })
+
+
+@otp_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def record_propose(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    try:
+        record = proposals.provider_record(user=request.user, kind=kind, slug=slug)
+    except proposals.NotYourRecord:
+        raise Http404(slug) from None  # another organisation's record looks like no record at all
+    values = proposals.current_values(record)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = {name: str(request.POST.get(name, "")) for name in values if name in request.POST}
+        try:
+            proposal = proposals.proposal_submit(user=request.user, kind=kind, slug=slug, data=data,
+                                                 context=access_context(request))
+        except proposals.NotYourRecord:
+            raise Http404(slug) from None
+        except proposals.ProposalRefused as exc:
+            errors = exc.errors
+            values = {**values, **{k: v[:proposals.TEXT_MAX + 100] for k, v in data.items()}}  # nothing lost
+        else:
+            return HttpResponseRedirect(f"{reverse('providers:records')}?ingediend={proposal.pk}")
+    fields = [{
+        "name": name, "label": label, "value": values[name], "errors": errors.get(name, []),
+        "long": name not in {"name", "summary", "email", "website"},
+        "type": {"email": "email", "website": "url"}.get(name, "text"),
+    } for name, label in proposals.fields_of(record)]
+    return render(request, "providers/record_propose.html", {
+        "record": record, "kind": kind, "fields": fields, "form_errors": errors.get("form", []),
+        "action": reverse("providers:record-propose", args=[kind, record.slug]),
+    }, status=400 if errors else 200)

@@ -442,3 +442,50 @@ class Funding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service or self.organization}: {self.law.name}"
+
+
+# ---------------------------------------------------------------- provider edit proposals (issue 10, item 5)
+
+
+class EditProposal(models.Model):
+    """A provider's proposed edit of one of its own records, waiting for an editor (four eyes).
+
+    `changes` holds per field the value the provider saw and the value it proposes ({field: {"old", "new"}}),
+    so an approval can tell whether the record changed since (a conflict, never a silent overwrite). Nothing
+    is published until an editor other than the proposer approves.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "nieuw", _("Wacht op de redactie")
+        APPROVED = "goedgekeurd", _("Goedgekeurd en gepubliceerd")
+        REJECTED = "afgewezen", _("Afgewezen")
+        CONFLICT = "conflict", _("Niet verwerkt: het record is intussen gewijzigd")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record_kind = models.CharField(_("soort record"), max_length=20)  # "organisatie" or "aanbod"
+    record_id = models.UUIDField(_("record"))
+    record_slug = models.SlugField(_("code van het record"), max_length=100)
+    record_name = models.CharField(_("naam van het record"), max_length=200)
+    organization_slug = models.SlugField(_("organisatie van de indiener"), max_length=100)
+    changes = models.JSONField(_("voorgestelde wijzigingen"), default=dict)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    reply = models.TextField(_("antwoord van de redactie"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("ingediend door"),
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("behandeld door"),
+    )
+    created_at = models.DateTimeField(_("ingediend"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("behandeld op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wijzigingsvoorstel")
+        verbose_name_plural = _("wijzigingsvoorstellen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="proposal_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record_name}: {self.get_status_display()}"

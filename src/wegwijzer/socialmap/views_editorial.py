@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from wegwijzer.audit.context import access_context
 
-from . import corrections, selectors
-from .models import Correction, Wijk
+from . import corrections, proposals, selectors
+from .models import Correction, EditProposal, Wijk
 
 
 def _record_or_404(slug: str) -> Any:
@@ -131,4 +131,55 @@ def editorial_correction(request: HttpRequest, correction_id: str) -> HttpRespon
         "correction": correction, "statuses": Correction.Status.choices, "errors": errors,
         "record_url": selectors.detail_url(correction.record_slug) if record is not None else "",
         "admin_url": corrections._admin_url(record) if record is not None and not isinstance(record, Wijk) else "",
+    }, status=400 if errors else 200)
+
+
+# ---------------------------------------------------------------- providers' edit proposals (four eyes)
+
+
+@otp_required
+def editorial_proposals(request: HttpRequest) -> HttpResponse:
+    _editor_only(request)
+    status = request.GET.get("status", EditProposal.Status.NEW)
+    return render(request, "socialmap/editorial_proposals.html", {
+        "proposals": proposals.proposal_list(user=request.user, status=status),
+        "statuses": EditProposal.Status.choices, "status": status if status in EditProposal.Status.values else "",
+    })
+
+
+@otp_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def editorial_proposal(request: HttpRequest, proposal_id: str) -> HttpResponse:
+    _editor_only(request)
+    try:
+        proposal = proposals.proposal_get(user=request.user, proposal_id=proposal_id)
+    except (EditProposal.DoesNotExist, ValueError) as exc:
+        raise Http404(proposal_id) from exc
+    errors: dict[str, list[str]] = {}
+    reply = ""
+    if request.method == "POST":
+        decision = str(request.POST.get("decision", ""))
+        reply = str(request.POST.get("reply", ""))[:5000]
+        try:
+            if decision == "approve":
+                proposals.proposal_approve(user=request.user, proposal_id=proposal.pk, reply=reply,
+                                           context=access_context(request))
+            elif decision == "reject":
+                proposals.proposal_reject(user=request.user, proposal_id=proposal.pk, reply=reply,
+                                          context=access_context(request))
+            else:
+                errors = {"form": ["Kies goedkeuren of afwijzen."]}
+        except proposals.ProposalRefused as exc:
+            errors = exc.errors
+        except proposals.OwnProposal:
+            errors = {"form": ["U diende dit voorstel zelf in; een andere redacteur moet het beoordelen."]}
+        except proposals.AlreadyHandled:
+            errors = {"form": ["Dit voorstel is al behandeld."]}
+        if not errors:
+            return HttpResponseRedirect(reverse("socialmap:editorial-proposal", args=[proposal.pk]))
+        proposal.refresh_from_db()
+    return render(request, "socialmap/editorial_proposal.html", {
+        "proposal": proposal, "rows": proposals.proposal_rows(proposal), "errors": errors, "reply": reply,
+        "own": proposal.proposed_by_id == request.user.pk,
+        "record_url": selectors.detail_url(proposal.record_slug),
     }, status=400 if errors else 200)
