@@ -187,6 +187,27 @@ def test_issue_targets_on_the_real_map(real_map):
         assert sum(r["slug"] in pair for r in rows) == 1
 
 
+def test_young_pregnant_woman_without_network_finds_voorzorg(real_map):
+    # Issue 10: VoorZorg (JGZ's intensive home-visit programme in pregnancy) in the first three, next to
+    # the buurtteam the seed names for "een klein netwerk of jong ouderschap".
+    rows = search("zwangere tiener zonder netwerk Overvecht", limit=100)
+    top = [s for r in rows[:3] for s in (r["slug"], *(a["slug"] for a in r["also"]))]
+    assert "voorzorg" in top
+    assert rows[0]["slug"] in {"buurtteam-jeugd-gezin", "buurtteam-overvecht", "voorzorg", "prenataal-huisbezoek"}
+    # Records that only share the word "netwerk" (informal care networks) no longer push these out.
+    assert "sociale-basis" not in top
+
+
+def test_a_several_word_synonym_needs_most_of_its_words():
+    synonyms = synonyms_mod.parse(yaml.safe_load("synonyms:\n  tiener: [jong ouderschap]\n"))
+    docs = [
+        doc("bt", "rol", "Buurtteam", "Hulp bij jong ouderschap."),
+        doc("kdv", "aanbod", "Opvang", "Voor het jonge kind."),  # only "jong": not a teenage parent
+        doc("cursus", "aanbod", "Cursus", "Over ouderschap."),  # only "ouderschap"
+    ] + [doc(f"vulsel-{i}", "aanbod", f"Vulsel {i}", "Iets anders.") for i in range(12)]
+    assert [r["slug"] for r in SearchIndex(docs, synonyms).search("tiener")] == ["bt"]
+
+
 def test_precision_floor_on_the_labelled_queries(real_map):
     cases = yaml.safe_load((Path(__file__).parent / "search-precision.yaml").read_text(encoding="utf-8"))
     assert len(cases) >= 30 and sum(bool(c.get("held")) for c in cases) >= 15

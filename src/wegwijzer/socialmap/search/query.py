@@ -163,9 +163,17 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
         sub = [q for w in expansion if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
         if not sub:
             continue
-        group = tantivy.Query.boost_query(
-            tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in sub]), SYNONYM_UNIT_WEIGHT
-        )
+        # A several-word expansion ("jong ouderschap", "klein netwerk") needs most of its words in the
+        # record, as typed words do (`required`): one by one ("jong", "ouderschap") they are in most records
+        # and would let any of them satisfy the unit. (Body fields keep no positions, so co-occurrence, not
+        # a phrase.) The score stays that of the words; the co-occurrence clause only filters (weight 0).
+        clauses_sub = [(tantivy.Occur.Should, q) for q in sub]
+        if len(sub) > 1:
+            most = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, q) for q in sub], minimum_number_should_match=required(len(sub))
+            )
+            clauses_sub.append((tantivy.Occur.Must, tantivy.Query.boost_query(most, 0.0)))
+        group = tantivy.Query.boost_query(tantivy.Query.boolean_query(clauses_sub), SYNONYM_UNIT_WEIGHT)
         covered = {positions[p] for p in range(start, end)}
         for i in covered:
             if i in alternatives:
