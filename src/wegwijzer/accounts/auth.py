@@ -25,6 +25,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from wegwijzer.core.apikit import ApiError
+from wegwijzer.core.prepared import PreparedQuery
 
 from .models import ApiToken, User
 
@@ -77,6 +78,16 @@ def _bearer_token(request: HttpRequest) -> str | None:
     return value if value and len(value) <= 200 else None
 
 
+# `ApiToken.objects.active()` by hash with its user, compiled once per process (every API request runs it).
+_ACTIVE_TOKEN = PreparedQuery(
+    lambda token_hash, now: ApiToken.objects.filter(
+        revoked_at__isnull=True, expires_at__gt=now, user__is_active=True, token_hash=token_hash
+    ).select_related("user").order_by("pk")[:1],
+    token_hash=ApiToken._meta.get_field("token_hash"),
+    now=ApiToken._meta.get_field("expires_at"),
+)
+
+
 def api_user(request: HttpRequest) -> User | None:
     """The active user of a valid `Authorization: Bearer TOKEN` (not revoked, not expired), else None.
 
@@ -87,10 +98,10 @@ def api_user(request: HttpRequest) -> User | None:
         return None
     from .services import token_hash
 
-    token = ApiToken.objects.active().select_related("user").filter(token_hash=token_hash(raw)).first()
+    now = timezone.now()
+    token = _ACTIVE_TOKEN.first(token_hash=token_hash(raw), now=now)
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     user = token.user

@@ -16,8 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.utils import timezone
 
 from wegwijzer.accounts.roles import is_professional
+from wegwijzer.core.prepared import PreparedQuery
 
 from .models import Gezinsplan, Membership
 
@@ -34,13 +36,20 @@ def current_membership_with_case(user: Any, gezinsplan_id: Any) -> Membership | 
     one query of a case read for a member (selectors._lookup)."""
     if not is_professional(user):
         return None
-    return (
-        Membership.objects.current()
-        .filter(gezinsplan_id=gezinsplan_id, user=user)
-        .select_related("gezinsplan__created_by")
-        .order_by("-valid_from")
-        .first()
-    )
+    return _CURRENT_MEMBERSHIP_WITH_CASE.first(gezinsplan_id=gezinsplan_id, user_id=user.pk, now=timezone.now())
+
+
+# The query above, compiled once per process: it runs on every case read, and compiling it cost more
+# than running it (core.prepared). Same filter as `Membership.objects.current(now)` + `.first()`.
+_CURRENT_MEMBERSHIP_WITH_CASE = PreparedQuery(
+    lambda gezinsplan_id, user_id, now: Membership.objects.current(now)
+    .filter(gezinsplan_id=gezinsplan_id, user_id=user_id)
+    .select_related("gezinsplan__created_by")
+    .order_by("-valid_from", "pk")[:1],
+    gezinsplan_id=Membership._meta.get_field("gezinsplan").target_field,
+    user_id=Membership._meta.get_field("user").target_field,
+    now=Membership._meta.get_field("valid_from"),
+)
 
 
 @rules.predicate

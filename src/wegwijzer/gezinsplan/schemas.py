@@ -644,7 +644,7 @@ class GezinsplanDetailOut(GezinsplanOut):
     def of(cls, gezinsplan: Gezinsplan) -> Self:
         """The answer of a case read: its team in one query (users, not who added them), the regie's members
         taken from it, and everything built without validating (see GezinsplannenOut.of)."""
-        members = list(selectors.members_all(gezinsplan, added_by=False))
+        members = selectors.members_all_list(gezinsplan)
         regie = selectors.regie_for_gezinsplan(gezinsplan, members)
         role_label = vocab.labeller("roles")
         return cls.model_construct(

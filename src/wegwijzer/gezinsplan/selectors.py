@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_append_many, access_log_for_gezinsplan, access_log_write
+from wegwijzer.core.prepared import PreparedQuery
 
 from . import policy, vocab
 from .models import (
@@ -277,7 +278,7 @@ def regie_for_gezinsplan(gezinsplan: Gezinsplan, members: Iterable[Membership] |
             )
             .first()
         )
-    regie = next(iter(Regie.objects.filter(gezinsplan=gezinsplan).select_related("updated_by")[:1]), None)
+    regie = _REGIE_OF_CASE.first(gezinsplan_id=gezinsplan.pk)
     if regie is None:
         return None
     known = {m.pk: m for m in members}
@@ -290,6 +291,27 @@ def regie_for_gezinsplan(gezinsplan: Gezinsplan, members: Iterable[Membership] |
             setattr(regie, name, known[member_id])
     regie.gezinsplan = gezinsplan
     return regie
+
+
+# The two reads of every case read (schemas.GezinsplanDetailOut.of), compiled once per process (core.prepared).
+_REGIE_OF_CASE = PreparedQuery(
+    lambda gezinsplan_id: Regie.objects.filter(gezinsplan_id=gezinsplan_id).select_related("updated_by")[:1],
+    gezinsplan_id=Regie._meta.get_field("gezinsplan").target_field,
+)
+_TEAM_OF_CASE = PreparedQuery(
+    lambda gezinsplan_id: Membership.objects.filter(gezinsplan_id=gezinsplan_id)
+    .select_related("user")
+    .order_by("valid_from"),
+    gezinsplan_id=Membership._meta.get_field("gezinsplan").target_field,
+)
+
+
+def members_all_list(gezinsplan: Gezinsplan) -> list[Membership]:
+    """`list(members_all(gezinsplan, added_by=False))` from the prepared query (each with the case set)."""
+    members = _TEAM_OF_CASE.all(gezinsplan_id=gezinsplan.pk)
+    for member in members:
+        member.gezinsplan = gezinsplan
+    return members
 
 
 def members_current(gezinsplan: Gezinsplan) -> QuerySet[Membership]:
