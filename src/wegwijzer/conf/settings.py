@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "wegwijzer.gezinsplan",
     "wegwijzer.providers",
     "wegwijzer.ouders",
+    "wegwijzer.leren",
 ]
 
 MIDDLEWARE = [
