@@ -23,7 +23,7 @@ KINDS = {
     "bsn": "een BSN-nummer",
 }
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Dutch postcode: four digits (not starting with 0), optional space, two letters; not part of a longer word.
 _POSTCODE = re.compile(r"(?<![\w])[1-9]\d{3} ?[A-Za-z]{2}(?![\w])")
 # Dutch phone numbers: 0 / +31 / 0031 followed by nine digits, with optional spaces, dashes or dots.

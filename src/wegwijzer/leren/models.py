@@ -75,6 +75,9 @@ class NetworkMember(models.Model):
         verbose_name_plural = _("netwerkleden")
         constraints = [models.UniqueConstraint(fields=["network", "user"], name="leren_member_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.network_id}"
+
 
 class Meeting(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -93,6 +96,9 @@ class Meeting(models.Model):
         verbose_name = _("bijeenkomst")
         verbose_name_plural = _("bijeenkomsten")
         ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Discussion(models.Model):
@@ -119,6 +125,9 @@ class Discussion(models.Model):
         verbose_name_plural = _("casusbesprekingen")
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"casus {self.pk}"
+
 
 class Judgement(models.Model):
     """Step 2: the test against the vision, one row per theme."""
@@ -137,6 +146,9 @@ class Judgement(models.Model):
         verbose_name = _("oordeel")
         verbose_name_plural = _("oordelen")
         constraints = [models.UniqueConstraint(fields=["discussion", "theme"], name="leren_judgement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.theme}: {self.judgement}"
 
 
 class Improvement(models.Model):
@@ -171,6 +183,9 @@ class Improvement(models.Model):
         verbose_name = _("verbeterafspraak")
         verbose_name_plural = _("verbeterafspraken")
         ordering = ["due_date", "created_at"]
+
+    def __str__(self) -> str:
+        return self.what[:50]
 
     @property
     def is_open(self) -> bool:
