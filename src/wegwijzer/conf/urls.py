@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("kaart/", include("wegwijzer.socialmap.urls")),
     path("route/", include("wegwijzer.routeguide.urls")),
     path("gezinsplan/", include("wegwijzer.gezinsplan.urls")),
+    path("leren/", include("wegwijzer.leren.urls")),
     path("account/", include("wegwijzer.accounts.urls")),
     path("aanbieder/", include("wegwijzer.providers.urls")),
     path("ouders/", include("wegwijzer.ouders.urls")),

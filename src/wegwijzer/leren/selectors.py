@@ -152,6 +152,14 @@ class ReflectionGroup:
     def kon_beter(self) -> int:
         return self.counts[Judgement.Value.BETTER]
 
+    @property
+    def ging_goed(self) -> int:
+        return self.counts[Judgement.Value.GOOD]
+
+    @property
+    def nvt(self) -> int:
+        return self.counts[Judgement.Value.NA]
+
 
 @dataclass
 class Reflection:
