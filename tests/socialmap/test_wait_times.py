@@ -335,3 +335,31 @@ def test_contracts_import_is_all_or_nothing_and_shows_on_the_page(tmp_path, load
     assert AccessLogEntry.objects.filter(object_type="funding").count() == 2
     fundings = client.get("/kaart/verlengde-kraamzorg/").content.decode().split('ww-fundings">')[1].split("</dd>")[0]
     assert "Zorgverzekeringswet (medisch)" in fundings and "Inkoopbesluit (test)" in fundings
+
+
+REPO_CONTENT = Path(__file__).resolve().parents[2] / "content"
+ADVICE = "/route/advies/?phase=kraamperiode&weeks_since_birth=4&reporter=verloskundige&concerns=herstel-bevalling"
+
+
+@pytest.fixture
+def real_map_wait_time(db, settings):
+    """The real content (the advice needs its rules and vocabulary) with a dated figure for verlengde kraamzorg."""
+    from wegwijzer.socialmap import content
+
+    settings.CONTENT_DIR = REPO_CONTENT
+    content.load(replace=True)
+    day = _today() - dt.timedelta(days=10)
+    WaitTime.objects.create(service=Service.objects.get(slug="verlengde-kraamzorg"), weeks=6, measured_on=day,
+                            source="Kraamzorg Utrecht")
+    return day
+
+
+def test_the_advice_shows_the_offer_with_its_waiting_time_and_date(client, real_map_wait_time, settings):
+    day = real_map_wait_time
+    body = client.get(ADVICE).content.decode()
+    offer = body.split('href="/kaart/verlengde-kraamzorg/"')[1].split("</li>")[0]
+    assert "ongeveer 6 weken" in offer and day.isoformat() in offer
+    assert "ww-wait-time--stale" not in offer
+    settings.WAIT_TIME_STALE_DAYS = 5  # the figure is 10 days old: the advice marks it too
+    stale = client.get(ADVICE).content.decode().split('href="/kaart/verlengde-kraamzorg/"')[1].split("</li>")[0]
+    assert "ww-wait-time--stale" in stale and "verouderd" in stale
