@@ -79,14 +79,14 @@ class NetworkOut(Schema):
     is_chair: bool
 
 
-class MeetingIn(Schema):
+class NetworkMeetingIn(Schema):
     starts_at: dt.datetime
     title: str = Field(min_length=1, max_length=200)
     place: str = Field("", max_length=200)
     online: bool = False
 
 
-class MeetingOut(Schema):
+class NetworkMeetingOut(Schema):
     id: UUID
     title: str
     starts_at: dt.datetime
@@ -169,8 +169,8 @@ def _network_out(n: Network, user: Any) -> NetworkOut:
                       chair=n.chair.username if n.chair else None, is_chair=policy.is_chair(user, n))
 
 
-def _meeting_out(m: Meeting) -> MeetingOut:
-    return MeetingOut(id=m.pk, title=m.title, starts_at=m.starts_at, place=m.place, online=m.online,
+def _meeting_out(m: Meeting) -> NetworkMeetingOut:
+    return NetworkMeetingOut(id=m.pk, title=m.title, starts_at=m.starts_at, place=m.place, online=m.online,
                       discussions=m.discussions.count())
 
 
@@ -200,10 +200,10 @@ def networks_get(request: HttpRequest) -> list[NetworkOut]:
     return [_network_out(n, request.user) for n in selectors.networks_for_user(request.user)]
 
 
-@router.get("/networks/{uuid:network_id}/meetings", response={200: list[MeetingOut], **READ},
+@router.get("/networks/{uuid:network_id}/meetings", response={200: list[NetworkMeetingOut], **READ},
             url_name="api-leren-meetings", summary="Bijeenkomsten van een netwerk")
 @operation
-def meetings_get(request: HttpRequest, network_id: UUID) -> list[MeetingOut]:
+def meetings_get(request: HttpRequest, network_id: UUID) -> list[NetworkMeetingOut]:
     network = selectors.network_get(request.user, network_id, context=access_context(request))
     return [_meeting_out(m) for m in selectors.meetings_of(network)]
 
@@ -211,7 +211,7 @@ def meetings_get(request: HttpRequest, network_id: UUID) -> list[MeetingOut]:
 @router.post("/networks/{uuid:network_id}/meetings", response={201: Created, **WRITE},
              url_name="api-leren-meetings", summary="Een bijeenkomst plannen (voorzitter)")
 @operation
-def meetings_post(request: HttpRequest, network_id: UUID, payload: MeetingIn) -> Status[Created]:
+def meetings_post(request: HttpRequest, network_id: UUID, payload: NetworkMeetingIn) -> Status[Created]:
     network = selectors.network_get(request.user, network_id, context=access_context(request))
     meeting = services.meeting_create(**_ctx(request), network=network, **payload.model_dump())
     return Status(201, Created(id=meeting.pk))
