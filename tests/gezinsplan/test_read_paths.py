@@ -3,6 +3,8 @@ what validating the model objects through the schemas' resolvers gives, field fo
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -71,6 +73,7 @@ def test_case_list_answer_equals_the_validated_one(team):
     validated = GezinsplannenOut.model_validate({"count": len(models), "results": models}).model_dump(mode="json")
     fast = GezinsplannenOut.of(summaries).model_dump(mode="json")
     assert fast == validated
+    assert json.loads(GezinsplannenOut.json_of(summaries)) == validated
     assert {r["phase_label"] for r in fast["results"]} >= {"onbekend"}
     assert {r["status"] for r in fast["results"]} == {"open", "closed"}
 

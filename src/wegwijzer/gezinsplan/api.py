@@ -246,8 +246,10 @@ def _audit_entries(gezinsplan: Gezinsplan) -> Any:
 
 @router.get("/gezinsplannen", response=GezinsplannenOut, url_name="api-gezinsplannen", summary="Mijn gezinsplannen")
 @gezinsplan_operation
-def gezinsplannen_get(request: HttpRequest) -> GezinsplannenOut:
-    return GezinsplannenOut.of(selectors.gezinsplan_list_read(context=access_context(request), user=request.user))
+def gezinsplannen_get(request: HttpRequest) -> HttpResponse:
+    # Rendered straight to JSON (`json_of`): the answer is exactly the response schema's (test_read_paths).
+    summaries = selectors.gezinsplan_list_read(context=access_context(request), user=request.user)
+    return HttpResponse(GezinsplannenOut.json_of(summaries), content_type="application/json; charset=utf-8")
 
 
 @_operation(

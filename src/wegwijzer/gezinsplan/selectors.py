@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.audit.service import access_log_append_many, access_log_for_gezinsplan, access_log_write
+from wegwijzer.audit.service import access_log_append_reads, access_log_for_gezinsplan, access_log_write
 from wegwijzer.core.prepared import PreparedQuery
 
 from . import policy, vocab
@@ -234,7 +234,7 @@ _SUMMARY_FIELDS = tuple(f.name for f in dataclass_fields(GezinsplanSummary))
 def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[GezinsplanSummary]:
     """The user's cases, each listing logged as a read (labels are case data).
 
-    Still one "read" row per listed case, but all of them in one INSERT (`access_log_append_many`, inside
+    Still one "read" row per listed case, but all of them in one INSERT (`access_log_append_reads`, inside
     the caller's transaction if there is one): one statement and one commit, for 2 cases or 200. The list
     is read before, outside any transaction, for the reason given at `gezinsplan_read`, and as plain values
     (`GezinsplanSummary`), not model instances: for 200 cases that halves the read.
@@ -242,16 +242,9 @@ def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Ge
     rows = gezinsplan_list_for_user(user).values_list(*_SUMMARY_FIELDS)
     gezinsplannen = [GezinsplanSummary(*row) for row in rows]
     if not _is_head(context):
-        access_log_append_many(
-            {
-                "context": context,
-                "user": user,
-                "action": Action.READ,
-                "gezinsplan_id": str(gezinsplan.id),
-                "object_type": "gezinsplan",
-                "detail": "lijst",
-            }
-            for gezinsplan in gezinsplannen
+        access_log_append_reads(
+            context=context, user=user, gezinsplan_ids=[g.id for g in gezinsplannen],
+            object_type="gezinsplan", detail="lijst",
         )
     return gezinsplannen
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import tantivy
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from . import query as query_mod
 from .text import STOPWORDS
@@ -46,25 +48,39 @@ def _group_size(index: SearchIndex, searcher: tantivy.Searcher, group: str, cach
     return cache[group]
 
 
+def _key(address: Any) -> tuple[int, int]:
+    return (address.segment_ord, address.doc)
+
+
 def _hits(
-    index: SearchIndex, searcher: tantivy.Searcher, built: tantivy.Query, kind: str | None, exact: set[str]
+    index: SearchIndex, searcher: tantivy.Searcher, built: tantivy.Query, kind: str | None, exact: set[tuple[int, int]]
 ) -> list[tuple[bool, float, str, dict[str, Any]]]:
-    """(not an exact name, -score, slug, row), best first: a record whose name *is* the query leads."""
+    """(not an exact name, -score, slug, row) of the hits that pass the relative cut, best first: a record
+    whose name *is* the query leads. The cut is relative to the best score, whether or not that record is an
+    exact name, and is applied on the scores alone: only the hits that stay are read from the index (reading
+    and decoding all candidates was most of a search's time on a large map)."""
     if kind:
         kind_q = tantivy.Query.term_query(index.schema, "kind", kind, index_option="basic")
         built = tantivy.Query.boolean_query([(tantivy.Occur.Must, built), (tantivy.Occur.Must, kind_q)])
+    # Rounded: near-equal float sums (added in another order) agree, for the cut and for ties by slug.
+    scored = [(round(float(score), 5), address) for score, address in searcher.search(built, limit=CANDIDATES, count=False).hits]
+    if not scored:
+        return []
+    floor = max(score for score, _address in scored) * RELATIVE_CUT
     out: list[tuple[bool, float, str, dict[str, Any]]] = []
-    for score, address in searcher.search(built, limit=CANDIDATES, count=False).hits:
+    for score, address in scored:
+        not_exact = _key(address) not in exact
+        if score < floor and not_exact:
+            continue
         row = index._hit(searcher, address)
-        # Ties by slug; rounding makes near-equal float sums (added in another order) agree.
-        out.append((row["slug"] not in exact, -round(float(score), 5), row["slug"], row))
+        out.append((not_exact, -score, row["slug"], row))
     out.sort(key=lambda t: t[:3])
     return out
 
 
-def _exact_names(index: SearchIndex, searcher: tantivy.Searcher, typed: Sequence[str]) -> set[str]:
+def _exact_names(index: SearchIndex, searcher: tantivy.Searcher, typed: Sequence[str]) -> set[tuple[int, int]]:
     hits = searcher.search(query_mod.exact_name_query(index, typed), limit=20, count=False).hits
-    return {index._hit(searcher, address)["slug"] for _score, address in hits}
+    return {_key(address) for _score, address in hits}
 
 
 def search(index: SearchIndex, typed: Sequence[str], *, limit: int, kind: str | None = None) -> Outcome:
@@ -82,13 +98,9 @@ def search(index: SearchIndex, typed: Sequence[str], *, limit: int, kind: str | 
             hits = _hits(index, searcher, relaxed.query, kind, exact)
     rows: list[dict[str, Any]] = []
     if hits:
-        # The cut is relative to the best score, whether or not that record is an exact name.
-        floor = -min(h[1] for h in hits) * RELATIVE_CUT
         by_group: dict[str, dict[str, Any]] = {}
         sizes: dict[str, int] = {}
-        for not_exact, neg, _slug, row in hits:
-            if -neg < floor and not_exact:
-                continue
+        for _not_exact, _neg, _slug, row in hits:
             group = str(row.pop("group", "") or "")
             row["also"] = []
             if group and _group_size(index, searcher, group, sizes) == GROUP_SIZE:
@@ -105,33 +117,20 @@ def search(index: SearchIndex, typed: Sequence[str], *, limit: int, kind: str | 
 
 
 def distance(a: str, b: str, bound: int) -> int:
-    """Edit distance with transpositions (optimal string alignment); bound + 1 once it exceeds `bound`."""
-    if abs(len(a) - len(b)) > bound:
-        return bound + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > bound:
-            return bound + 1
-        previous2, previous = previous, current
-    return previous[-1]
+    """Edit distance with transpositions (optimal string alignment); bound + 1 once it exceeds `bound`.
+    rapidfuzz's C++ OSA: the pure-Python version was most of the time of a search with a typo."""
+    return int(OSA.distance(a, b, score_cutoff=bound))
 
 
-def _vocabulary(index: SearchIndex, searcher: tantivy.Searcher) -> list[tuple[str, int]]:
-    """(word, records) of the plain field; cached per index state (documents and segments)."""
+def _vocabulary(index: SearchIndex, searcher: tantivy.Searcher) -> tuple[list[tuple[str, int]], list[str]]:
+    """(word, records) of the plain field, and the words alone; cached per index state (documents and segments)."""
     key = (searcher.num_docs, searcher.num_segments)
     cached = getattr(index, "_plain_vocabulary", None)
     if cached is None or cached[0] != key:
         words = [(t, n) for t, n in searcher.terms_with_prefix(query_mod.PLAIN_FIELD, "") if t.isalpha() and len(t) >= 3]
-        cached = (key, words)
+        cached = (key, words, [w for w, _n in words])
         index._plain_vocabulary = cached  # type: ignore[attr-defined]
-    return cached[1]
+    return cached[1], cached[2]
 
 
 def _correction(index: SearchIndex, searcher: tantivy.Searcher, word: str) -> str | None:
@@ -142,11 +141,15 @@ def _correction(index: SearchIndex, searcher: tantivy.Searcher, word: str) -> st
         return None
     if index._stem(word) in index.known or len(index.decompounder.split(word)) > 1:
         return None  # a word of the map, or a compound of its words: nothing to correct
+    vocabulary, words = _vocabulary(index, searcher)
     best: tuple[int, int, str] | None = None
-    for candidate, records in _vocabulary(index, searcher):
-        d = distance(word, candidate, bound)
-        if d <= bound and (best is None or (d, -records, candidate) < best):
-            best = (d, -records, candidate)
+    # Every word within the bound (rapidfuzz scans the vocabulary in C++), then the closest, the most frequent.
+    for candidate, d, position in process.extract(
+        word, words, scorer=OSA.distance, score_cutoff=bound, limit=None
+    ):
+        key = (int(d), -vocabulary[position][1], candidate)
+        if best is None or key < best:
+            best = key
     return best[2] if best else None
 
 
