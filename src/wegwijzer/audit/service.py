@@ -22,6 +22,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from wegwijzer.core.sqlite_turn import write_turn
+
 from .context import AccessContext
 from .models import AccessLogEntry, new_event_id
 
@@ -109,14 +111,18 @@ def _insert(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     memo: dict[tuple[str, Any], Any] = {}
+    converted = [(i, f) for i, f in enumerate(_FIELDS) if f.attname in _CONVERTED]
 
-    def prepared(field: Any, value: Any) -> Any:
-        if field.attname not in _CONVERTED or value is None:
-            return value
-        key = (field.attname, value)
-        if key not in memo:
-            memo[key] = field.get_db_prep_save(value, connection)
-        return memo[key]
+    def values_of(row: dict[str, Any]) -> list[Any]:
+        values = [row[a] for a in _ATTNAMES]
+        for i, field in converted:
+            value = values[i]
+            if value is not None:
+                key = (field.attname, value)
+                if key not in memo:
+                    memo[key] = field.get_db_prep_save(value, connection)
+                values[i] = memo[key]
+        return values
 
     table = quote(AccessLogEntry._meta.db_table)
     columns = ", ".join(quote(str(f.column)) for f in _FIELDS)
@@ -126,7 +132,7 @@ def _insert(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
-            params = [prepared(f, row[f.attname]) for row in chunk for f in _FIELDS]
+            params = [value for row in chunk for value in values_of(row)]
             values = ", ".join([placeholders] * len(chunk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{tail}", params)  # noqa: S608 - names from the model
             if returning:
@@ -138,7 +144,9 @@ def _write(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
     """The rows in one statement, or (beyond 500) several in one transaction: all or nothing either way.
     Inside the caller's transaction no savepoint (an error rolls the caller back anyway)."""
     if len(rows) <= _ROWS_PER_STATEMENT:
-        ids = _insert(rows, returning=returning)
+        # One (autocommitted) statement: on SQLite the host's writers take turns (core.sqlite_turn).
+        with write_turn(connections[DEFAULT_DB_ALIAS]):
+            ids = _insert(rows, returning=returning)
     else:
         with transaction.atomic(savepoint=False):
             ids = _insert(rows, returning=returning)
