@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from wegwijzer.core.sqlite_turn import write_turn
+from wegwijzer.audit.sqlite_turn import write_turn
 
 from .context import AccessContext
 from .models import AccessLogEntry, new_event_id
@@ -144,7 +144,7 @@ def _write(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
     """The rows in one statement, or (beyond 500) several in one transaction: all or nothing either way.
     Inside the caller's transaction no savepoint (an error rolls the caller back anyway)."""
     if len(rows) <= _ROWS_PER_STATEMENT:
-        # One (autocommitted) statement: on SQLite the host's writers take turns (core.sqlite_turn).
+        # One (autocommitted) statement: on SQLite the host's writers take turns (audit.sqlite_turn).
         with write_turn(connections[DEFAULT_DB_ALIAS]):
             ids = _insert(rows, returning=returning)
     else:

@@ -1,4 +1,4 @@
-"""core.sqlite_turn: writers of one host take turns (threads by a lock, processes by an flock)."""
+"""audit.sqlite_turn: writers of one host take turns (threads by a lock, processes by an flock)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import time
 from types import SimpleNamespace
 
-from wegwijzer.core.sqlite_turn import write_turn
+from wegwijzer.audit.sqlite_turn import write_turn
 
 
 def sqlite_connection(name: str, *, atomic: bool = False) -> SimpleNamespace:
