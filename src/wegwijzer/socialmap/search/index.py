@@ -278,6 +278,7 @@ class SearchIndex:
     # ------------------------------------------------------------------ query building (see query.py)
 
     phrase_fields = PHRASE_FIELDS
+    exact_fields = EXACT_FIELDS
     joined_weight = JOINED_WEIGHT
 
     def term(self, word: str, weight: float, *, fuzzy: bool) -> _Term:

@@ -136,6 +136,12 @@ def _unit_pieces(word: str) -> list[str]:
     return pieces[:-1] if len(pieces) > 1 else pieces
 
 
+def _records_with(index: SearchIndex, searcher: tantivy.Searcher, word: str) -> int:
+    """Records holding the word's stem in their most common field: a lower bound of the records it matches."""
+    stem = index._stem(word)
+    return max((searcher.doc_freq(f, stem) for f in index.exact_fields), default=0) if stem else 0
+
+
 def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) -> Plan:
     """The query for these typed words; `need` overrides how many content words must match."""
     recognised = index.synonyms.filter_words.recognise(typed)
@@ -186,15 +192,18 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
                 for k in (i, j):
                     if k in alternatives:
                         alternatives[k].append(joined)
+    unit_words = [i for i in content if alternatives.get(i)]
     units = [
         tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in qs]) if len(qs) > 1 else qs[0]
-        for i in content
-        if (qs := alternatives.get(i))
+        for i in unit_words
+        if (qs := alternatives[i])
     ]
     if len(units) > 1:
         searcher = index.index.searcher()
         limit = COMMON_SHARE * searcher.num_docs
-        rare = [q for q in units if searcher.search(q, limit=1, count=True).count <= limit]  # type: ignore[attr-defined]  # missing in the stubs
+        # How common a word is, from its stem's document frequencies (O(1) per field), not by counting
+        # every record its whole unit (typos, parts, synonyms) matches: that count cost as much as the search.
+        rare = [q for i, q in zip(unit_words, units, strict=True) if _records_with(index, searcher, typed[i]) <= limit]
         if rare and len(rare) < len(units):
             scoring.extend((tantivy.Occur.Should, q) for q in units if q not in rare)
             units = rare
