@@ -507,7 +507,7 @@ def feedback_post(request: HttpRequest, gezinsplan_id: UUID, payload: FeedbackIn
 
 @_operation(
     "GET", f"{C}/export/fhir", {200: None, **READ}, "api-gezinsplan-export-fhir",
-    "Het gezinsplan als FHIR R4B-bundel (application/fhir+json)",
+    "Het gezinsplan als FHIR R4-bundel (4.0.1, application/fhir+json)",
     openapi_extra={"responses": {200: {"content": {"application/fhir+json": {"schema": {"type": "object"}}}}}},
 )
 def export_fhir_get(request: HttpRequest, gezinsplan_id: UUID) -> HttpResponse:

@@ -1,13 +1,16 @@
-"""Where a gezinsplan leaves the system: a FHIR R4 Bundle and a printable plain-Dutch plan.
+"""Where a gezinsplan leaves the system: a FHIR R4 (4.0.1) Bundle and a printable plain-Dutch plan.
 
-FHIR mapping (validated with fhir.resources' R4B models, the R4-compatible release in fhir.resources 8):
-- Group (the family, display = the team's label; no BSN, no contact data)
-- CarePlan: status active|completed, intent plan, subject → Group, careTeam → CareTeam; the five steps of
-  Bijlage 3 as activities (detail.code.text = step title, detail.description = content, progress = the
-  considerations), agreements as activities (status, owner as performer, due date as scheduledPeriod.end)
-- CareTeam: participants with the vocabulary role code (system below), organisation, period from/to
-- Consent: one per consent record; status active|inactive (withdrawn), provision period given→withdrawn,
-  provision.actor = with whom (information recipient), provision.code = what may be shared
+FHIR mapping (validated with fhirclient 4.4.0, SMART's R4 4.0.1 models, in strict mode; the test suite also
+checks every export against the official R4 JSON Schema). Aligned with Santeon's Shared Care Planning IG
+(CarePlan + CareTeam + Task, SNOMED category); where and why it departs: docs/gezinsplan.md.
+- Patient: the child, with no name or identifier (Wegwijzer records neither); RelatedPerson: the parents
+- Organization per member organisation, PractitionerRole per (former) member; CareTeam: those + the parents
+- CarePlan: subject → Patient, author → the regie lead (PractitionerRole, or the parents' RelatedPerson), the
+  five steps of Bijlage 3 as activity details, agreements and referrals as activities referencing Tasks
+- Task per agreement (owner, due date as restriction.period.end); a referral is a ServiceRequest + a Task
+  carrying its status (waiting list as businessStatus, refusal as statusReason)
+- Consent per consent record: patient → Patient, performer → the parents, provision for what and with whom
+Resource ids are uuid5 of the model's key, so two exports of one plan name every resource the same way.
 
 Callers must first pass need-to-know (`selectors.gezinsplan_read(..., action="export")` logs the export).
 """
@@ -15,9 +18,12 @@ Callers must first pass need-to-know (`selectors.gezinsplan_read(..., action="ex
 from __future__ import annotations
 
 import uuid
+from html import escape
 from typing import Any
 
 from django.utils import timezone
+
+from wegwijzer.socialmap import selectors as socialmap
 
 from . import selectors, vocab
 from .models import Agreement, Gezinsplan, Step, Verwijzing
@@ -25,6 +31,12 @@ from .models import Agreement, Gezinsplan, Step, Verwijzing
 ROLE_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/CodeSystem/rol"
 STEP_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/CodeSystem/gezinsplan-stap"
 GEZINSPLAN_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/NamingSystem/gezinsplan"
+ORGANIZATION_SYSTEM = "https://wegwijzer.utrecht.nl/fhir/NamingSystem/sociale-kaart"
+SNOMED = "http://snomed.info/sct"
+ROLE_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+# Santeon SCP fixes CarePlan.category to this concept; we use it so a receiving SCP node finds the plan.
+CARE_PLAN_CATEGORY = {"system": SNOMED, "code": "135411000146103", "display": "Multidisciplinary care regime"}
+PARENT = {"system": ROLE_CODE_SYSTEM, "code": "PRN", "display": "parent"}
 
 # Referral status → (ServiceRequest.status, Task.status): the request stays active while the party works on
 # it; the Task carries the referral's own status (R4 task-status), the waiting list as its businessStatus.
@@ -37,15 +49,35 @@ _VERWIJZING_STATUS: dict[str, tuple[str, str]] = {
     Verwijzing.Status.AFGEWEZEN: ("revoked", "rejected"),
 }
 
+# Agreement → R4 task-status: an open agreement was made in the team, so assignment and acceptance are given
+# ("ready"); "not-started" is a CarePlan activity status, not a Task status.
 _AGREEMENT_STATUS: dict[str, str] = {
-    Agreement.Status.OPEN: "not-started",
+    Agreement.Status.OPEN: "ready",
     Agreement.Status.DONE: "completed",
     Agreement.Status.CANCELLED: "cancelled",
 }
 
 
-def _urn(namespace: str, key: Any) -> str:
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{namespace}/{key}')}"
+def _id(kind: str, key: Any) -> str:
+    """A stable resource id: the same model row gives the same id in every export."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}/{key}"))
+
+
+def _ref(resource: dict[str, Any], display: str = "") -> dict[str, Any]:
+    ref = {"reference": f"urn:uuid:{resource['id']}"}
+    if display:
+        ref["display"] = display
+    return ref
+
+
+def _entry(resource: dict[str, Any]) -> dict[str, Any]:
+    return {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+
+
+def _narrative(*lines: str) -> dict[str, str]:
+    """A generated narrative: one escaped paragraph per line (our text or the team's, never markup)."""
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
 
 
 def _iso(value) -> str | None:
@@ -54,49 +86,136 @@ def _iso(value) -> str | None:
     return value.isoformat()
 
 
-def _member_ref(membership) -> dict[str, Any]:
-    return {"display": f"{membership.user} ({vocab.label('roles', membership.role)})"}
+def _period(start, end) -> dict[str, Any]:
+    period = {"start": _iso(start)}
+    if end:
+        period["end"] = _iso(end)
+    return period
+
+
+def _who(membership) -> str:
+    return f"{membership.user} ({vocab.label('roles', membership.role)})"
+
+
+def _organizations(slugs: set[str]) -> dict[str, dict[str, Any]]:
+    """One Organization per member organisation, named from the social map where it is known there."""
+    names = dict(socialmap.organizations_qs().filter(slug__in=slugs).values_list("slug", "name"))
+    resources = {}
+    for slug in sorted(slugs):
+        name = names.get(slug) or slug
+        resources[slug] = {
+            "resourceType": "Organization",
+            "id": _id("organization", slug),
+            "text": _narrative(f"Organisatie: {name}"),
+            "identifier": [{"system": ORGANIZATION_SYSTEM, "value": slug}],
+            "active": True,
+            "name": name,
+        }
+    return resources
 
 
 def plan_fhir_bundle(gezinsplan: Gezinsplan) -> dict[str, Any]:
     """The plan as a FHIR R4 Bundle (type collection), validated; raises ValueError if it does not validate."""
-    group_url = _urn("group", gezinsplan.pk)
-    team_url = _urn("careteam", gezinsplan.pk)
-    plan_url = _urn("careplan", gezinsplan.pk)
     identifier = [{"system": GEZINSPLAN_SYSTEM, "value": str(gezinsplan.pk)}]
-
-    group = {
-        "resourceType": "Group",
-        "identifier": identifier,
-        "type": "person",
-        "actual": True,
-        "name": gezinsplan.label,
+    patient: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": _id("patient", gezinsplan.pk),
+        "text": _narrative(f"Het kind in gezinsplan {gezinsplan.label}. Naam en BSN worden niet vastgelegd."),
     }
+    patient_ref = _ref(patient, gezinsplan.label)
+    parents: dict[str, Any] = {
+        "resourceType": "RelatedPerson",
+        "id": _id("relatedperson", gezinsplan.pk),
+        "text": _narrative(
+            f"De ouders in gezinsplan {gezinsplan.label}. Contactgegevens blijven in Wegwijzer."
+        ),
+        "patient": patient_ref,
+        "relationship": [{"coding": [PARENT], "text": "Ouders"}],
+    }
+    parents_ref = _ref(parents, "Ouders")
 
-    participants = []
-    for m in selectors.members_all(gezinsplan):
-        participant: dict[str, Any] = {
-            "role": [
-                {"coding": [{"system": ROLE_SYSTEM, "code": m.role, "display": vocab.label("roles", m.role)}]}
-            ],
-            "member": {"display": str(m.user)},
-            "period": {"start": _iso(m.valid_from)},
+    members = list(selectors.members_all(gezinsplan))
+    organizations = _organizations({m.organization_slug for m in members if m.organization_slug})
+    roles: dict[Any, dict[str, Any]] = {}
+    for m in members:
+        role_label = vocab.label("roles", m.role)
+        role: dict[str, Any] = {
+            "resourceType": "PractitionerRole",
+            "id": _id("practitionerrole", m.pk),
+            "text": _narrative(
+                f"{m.user}: {role_label}",
+                f"Organisatie: {organizations[m.organization_slug]['name']}" if m.organization_slug else "",
+                f"In het team van {m.valid_from:%d-%m-%Y}"
+                + (f" tot {m.valid_to:%d-%m-%Y}" if m.valid_to else ""),
+            ),
+            "active": m.valid_to is None,
+            "period": _period(m.valid_from, m.valid_to),
+            "practitioner": {"display": str(m.user)},
+            "code": [{"coding": [{"system": ROLE_SYSTEM, "code": m.role, "display": role_label}]}],
         }
-        if m.valid_to:
-            participant["period"]["end"] = _iso(m.valid_to)
         if m.organization_slug:
-            participant["onBehalfOf"] = {"display": m.organization_slug}
+            org = organizations[m.organization_slug]
+            role["organization"] = _ref(org, org["name"])
+        roles[m.pk] = role
+
+    def role_ref(membership) -> dict[str, Any]:
+        return _ref(roles[membership.pk], _who(membership))
+
+    participants: list[dict[str, Any]] = [
+        {"role": [{"coding": [PARENT], "text": "Ouders"}], "member": parents_ref}
+    ]
+    for m in members:
+        participant: dict[str, Any] = {
+            "role": roles[m.pk]["code"],
+            "member": role_ref(m),
+            "period": _period(m.valid_from, m.valid_to),
+        }
+        if m.organization_slug:
+            participant["onBehalfOf"] = roles[m.pk]["organization"]
         participants.append(participant)
-    care_team = {
+    care_team: dict[str, Any] = {
         "resourceType": "CareTeam",
+        "id": _id("careteam", gezinsplan.pk),
+        "text": _narrative(
+            "Zorgteam rond het gezin: de ouders en "
+            + ", ".join(_who(m) for m in members if m.valid_to is None)
+        ),
         "identifier": identifier,
         "status": "active" if gezinsplan.is_open else "inactive",
         "name": "Zorgteam rond het gezin",
-        "subject": {"reference": group_url},
+        "subject": patient_ref,
         "participant": participants,
     }
 
-    activities = []
+    care_plan: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": _id("careplan", gezinsplan.pk),
+        "identifier": identifier,
+        "status": "active" if gezinsplan.is_open else "completed",
+        "intent": "plan",
+        "category": [{"coding": [CARE_PLAN_CATEGORY]}],
+        "title": "Gezinsplan",
+        "description": "De vijf onderzoeksstappen (Bijlage 3 van de wegwijzer) met afwegingen en afspraken.",
+        "subject": patient_ref,
+        "period": _period(gezinsplan.created_at, gezinsplan.closed_at),
+        "created": _iso(gezinsplan.created_at),
+        "careTeam": [_ref(care_team, care_team["name"])],
+    }
+    plan_ref = _ref(care_plan, "Gezinsplan")
+    regie = selectors.regie_for_gezinsplan(gezinsplan, members)
+    lead_text = "Regie: nog niet afgesproken"
+    if regie is not None and regie.lead == regie.Lead.OUDERS:
+        care_plan["author"] = parents_ref
+        lead_text = "Regie: de ouders" + (
+            f", met steun van {_who(regie.support_member)}" if regie.support_member else ""
+        )
+        if regie.support_member:
+            care_plan["contributor"] = [role_ref(regie.support_member)]
+    elif regie is not None and regie.lead_member is not None:
+        care_plan["author"] = role_ref(regie.lead_member)
+        lead_text = f"Regie: {_who(regie.lead_member)}"
+
+    activities: list[dict[str, Any]] = []
     for section in selectors.sections_for_gezinsplan(gezinsplan):
         activity: dict[str, Any] = {
             "detail": {
@@ -109,94 +228,48 @@ def plan_fhir_bundle(gezinsplan: Gezinsplan) -> dict[str, Any]:
             }
         }
         if section.considerations:
-            note = {"text": section.considerations}
+            note: dict[str, Any] = {"text": section.considerations}
             if section.updated_at:
                 note["time"] = _iso(section.updated_at)
             if section.author:
                 note["authorString"] = str(section.author)
             activity["progress"] = [note]
         activities.append(activity)
-    for agreement in selectors.agreements_for_gezinsplan(gezinsplan):
-        detail: dict[str, Any] = {
-            "kind": "Task",
-            "code": {"text": "Afspraak"},
-            "status": _AGREEMENT_STATUS[agreement.status],
-            "description": agreement.what,
-        }
-        if agreement.owner:
-            detail["performer"] = [_member_ref(agreement.owner)]
-        if agreement.due_date:
-            detail["scheduledPeriod"] = {"end": agreement.due_date.isoformat()}
-        activities.append({"detail": detail})
 
-    referral_entries: list[dict[str, Any]] = []
-    for v in selectors.verwijzingen_for_gezinsplan(gezinsplan):
-        request_url, task_url = _urn("servicerequest", v.pk), _urn("task", v.pk)
-        request_status, task_status = _VERWIJZING_STATUS[v.status]
-        request: dict[str, Any] = {
-            "resourceType": "ServiceRequest",
-            "status": request_status,
-            "intent": "order",
-            "code": {"text": v.target_name},
-            "subject": {"reference": group_url},
-            "authoredOn": _iso(v.created_at),
-            "performer": [{"display": v.target_name}],
-            "supportingInfo": [{"reference": _urn("consent", c.pk)} for c in v.consents.all()],
-        }
-        if v.referred_by:
-            request["requester"] = _member_ref(v.referred_by)
-        if v.note:
-            request["note"] = [{"text": v.note}]
-        if not request["supportingInfo"]:
-            del request["supportingInfo"]
-        history = list(v.statuses.all())
+    tasks: list[dict[str, Any]] = []
+    for agreement in selectors.agreements_for_gezinsplan(gezinsplan):
+        owner = _who(agreement.owner) if agreement.owner else "nog niemand"
+        due = f", uiterlijk {agreement.due_date:%d-%m-%Y}" if agreement.due_date else ""
         task: dict[str, Any] = {
             "resourceType": "Task",
-            "status": task_status,
-            "intent": "order",
-            "code": {"text": "Verwijzing"},
-            "focus": {"reference": request_url},
-            "for": {"reference": group_url},
-            "authoredOn": _iso(v.created_at),
-            "lastModified": _iso(v.updated_at),
-            "businessStatus": {"text": str(v.get_status_display())},
+            "id": _id("task/afspraak", agreement.pk),
+            "text": _narrative(
+                f"Afspraak: {agreement.what}", f"Wie: {owner}{due}. Status: {agreement.get_status_display()}"
+            ),
+            "basedOn": [plan_ref],
+            "status": _AGREEMENT_STATUS[agreement.status],
+            "intent": "plan",
+            "code": {"text": "Afspraak"},
+            "description": agreement.what,
+            "for": patient_ref,
+            "authoredOn": _iso(agreement.created_at),
+            "lastModified": _iso(agreement.updated_at),
         }
-        if v.monitors:
-            task["owner"] = _member_ref(v.monitors)
-        if v.status == Verwijzing.Status.AFGEWEZEN and v.reason:
-            task["statusReason"] = {"text": v.reason}
-        if history:
-            task["executionPeriod"] = {"start": history[0].on.isoformat()}
-            if not v.is_open:
-                task["executionPeriod"]["end"] = history[-1].on.isoformat()
-        activities.append({"reference": {"reference": request_url}})
-        referral_entries += [{"fullUrl": request_url, "resource": request}, {"fullUrl": task_url, "resource": task}]
+        if agreement.owner:
+            task["owner"] = role_ref(agreement.owner)
+        if agreement.due_date:
+            task["restriction"] = {"period": {"end": agreement.due_date.isoformat()}}
+        if agreement.from_meeting:
+            task["note"] = [
+                {"text": f"Afgesproken in het MDO van {agreement.from_meeting.starts_at:%d-%m-%Y}"}
+            ]
+        tasks.append(task)
 
-    care_plan: dict[str, Any] = {
-        "resourceType": "CarePlan",
-        "identifier": identifier,
-        "status": "active" if gezinsplan.is_open else "completed",
-        "intent": "plan",
-        "title": "Gezinsplan",
-        "description": "De vijf onderzoeksstappen (Bijlage 3 van de wegwijzer) met afwegingen en afspraken.",
-        "subject": {"reference": group_url},
-        "created": _iso(gezinsplan.created_at),
-        "period": {"start": _iso(gezinsplan.created_at)},
-        "careTeam": [{"reference": team_url}],
-        "activity": activities,
-    }
-    if gezinsplan.closed_at:
-        care_plan["period"]["end"] = _iso(gezinsplan.closed_at)
-
-    entries = [
-        {"fullUrl": group_url, "resource": group},
-        {"fullUrl": plan_url, "resource": care_plan},
-        {"fullUrl": team_url, "resource": care_team},
-    ]
+    consents: list[dict[str, Any]] = []
     for consent in selectors.consents_for_gezinsplan(gezinsplan):
         provision: dict[str, Any] = {
             "type": "permit",
-            "period": {"start": consent.given_on.isoformat()},
+            "period": _period(consent.given_on, consent.withdrawn_on),
             "actor": [
                 {
                     "role": {
@@ -213,52 +286,148 @@ def plan_fhir_bundle(gezinsplan: Gezinsplan) -> dict[str, Any]:
             ],
             "code": [{"text": consent.what}],
         }
-        if consent.withdrawn_on:
-            provision["period"]["end"] = consent.withdrawn_on.isoformat()
-        resource = {
-            "resourceType": "Consent",
-            "identifier": [{"system": GEZINSPLAN_SYSTEM + "/toestemming", "value": str(consent.pk)}],
-            "status": "active" if consent.is_active else "inactive",
-            "scope": {
-                "coding": [
+        withdrawn = f" Ingetrokken op {consent.withdrawn_on:%d-%m-%Y}." if consent.withdrawn_on else ""
+        consents.append(
+            {
+                "resourceType": "Consent",
+                "id": _id("consent", consent.pk),
+                "text": _narrative(
+                    f"Toestemming om te delen: {consent.what}",
+                    f"Met: {consent.with_whom}. Gegeven op {consent.given_on:%d-%m-%Y}"
+                    + (f" door {consent.given_by}" if consent.given_by else "")
+                    + f".{withdrawn}",
+                ),
+                "identifier": [{"system": GEZINSPLAN_SYSTEM + "/toestemming", "value": str(consent.pk)}],
+                "status": "active" if consent.is_active else "inactive",
+                "scope": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                            "code": "patient-privacy",
+                        }
+                    ]
+                },
+                "category": [
                     {
-                        "system": "http://terminology.hl7.org/CodeSystem/consentscope",
-                        "code": "patient-privacy",
+                        "coding": [
+                            {"system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent"}
+                        ]
                     }
-                ]
-            },
-            "category": [
-                {"coding": [{"system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent"}]}
-            ],
-            "patient": {"identifier": identifier[0], "display": gezinsplan.label},
-            "dateTime": _iso(consent.recorded_at),
-            "policyRule": {"text": "Toestemming van de ouders voor het delen van informatie (AVG)"},
-            "provision": provision,
-        }
-        if consent.given_by:
-            resource["performer"] = [{"display": consent.given_by}]
-        entries.append({"fullUrl": _urn("consent", consent.pk), "resource": resource})
-    entries += referral_entries
+                ],
+                "patient": patient_ref,
+                "dateTime": _iso(consent.recorded_at),
+                "performer": [_ref(parents, consent.given_by or "Ouders")],
+                "policyRule": {"text": "Toestemming van de ouders voor het delen van informatie (AVG)"},
+                "provision": provision,
+            }
+        )
 
+    referrals: list[dict[str, Any]] = []
+    for v in selectors.verwijzingen_for_gezinsplan(gezinsplan):
+        request_status, task_status = _VERWIJZING_STATUS[v.status]
+        history = list(v.statuses.all())
+        status_text = str(v.get_status_display())
+        if v.status == Verwijzing.Status.WACHTLIJST and history and history[-1].wait_weeks is not None:
+            last = history[-1]
+            status_text += f" (wachttijd ongeveer {last.wait_weeks} weken"
+            status_text += f", gemeten op {last.wait_measured_on:%d-%m-%Y})" if last.wait_measured_on else ")"
+        request: dict[str, Any] = {
+            "resourceType": "ServiceRequest",
+            "id": _id("servicerequest", v.pk),
+            "text": _narrative(
+                f"Verwijzing naar {v.target_name}",
+                f"Verwezen door {_who(v.referred_by)}" if v.referred_by else "",
+                v.note,
+            ),
+            "basedOn": [plan_ref],
+            "status": request_status,
+            "intent": "order",
+            "code": {"text": v.target_name},
+            "subject": patient_ref,
+            "authoredOn": _iso(v.created_at),
+            "performer": [{"display": v.target_name}],
+        }
+        if v.referred_by:
+            request["requester"] = role_ref(v.referred_by)
+        linked = [
+            _ref(c) for c in consents if c["identifier"][0]["value"] in {str(x.pk) for x in v.consents.all()}
+        ]
+        if linked:
+            request["supportingInfo"] = linked
+        if v.note:
+            request["note"] = [{"text": v.note}]
+        task = {
+            "resourceType": "Task",
+            "id": _id("task", v.pk),
+            "text": _narrative(
+                f"Verwijzing naar {v.target_name}: {status_text}",
+                f"Volgt de verwijzing: {_who(v.monitors)}" if v.monitors else "",
+                f"Reden: {v.reason}" if v.status == Verwijzing.Status.AFGEWEZEN and v.reason else "",
+            ),
+            "basedOn": [_ref(request)],
+            "status": task_status,
+            "businessStatus": {"text": status_text},
+            "intent": "order",
+            "code": {"text": "Verwijzing"},
+            "description": f"Verwijzing naar {v.target_name}",
+            "focus": _ref(request),
+            "for": patient_ref,
+            "authoredOn": _iso(v.created_at),
+            "lastModified": _iso(v.updated_at),
+            # The receiving party does the work; our member who monitors it (wegwijzer §3) is in the note.
+            "owner": {"display": v.target_name},
+        }
+        if v.referred_by:
+            task["requester"] = role_ref(v.referred_by)
+        if v.monitors:
+            task["note"] = [{"text": f"Volgt de verwijzing: {_who(v.monitors)}"}]
+        if v.status == Verwijzing.Status.AFGEWEZEN and v.reason:
+            task["statusReason"] = {"text": v.reason}
+        if history:
+            task["executionPeriod"] = _period(history[0].on, None if v.is_open else history[-1].on)
+        referrals += [request, task]
+        tasks.append(task)
+
+    activities += [{"reference": _ref(t, t["description"])} for t in tasks]
+    care_plan["activity"] = activities
+    care_plan["text"] = _narrative(
+        f"Gezinsplan {gezinsplan.label} ({gezinsplan.get_status_display()})",
+        lead_text,
+        f"{len(tasks)} afspraken en verwijzingen als taken",
+    )
+
+    agreement_tasks = [t for t in tasks if t["code"]["text"] == "Afspraak"]
+    resources = [
+        patient,
+        parents,
+        *organizations.values(),
+        *roles.values(),
+        care_team,
+        care_plan,
+        *agreement_tasks,
+        *consents,
+        *referrals,
+    ]
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": _iso(timezone.now()),
         "identifier": {"system": GEZINSPLAN_SYSTEM + "/export", "value": str(uuid.uuid4())},
-        "entry": entries,
+        "entry": [_entry(r) for r in resources],
     }
     validate_bundle(bundle)
     return bundle
 
 
 def validate_bundle(bundle: dict[str, Any]) -> None:
-    """Validate with fhir.resources (R4B models); ValueError with the validator's message if invalid."""
-    from fhir.resources.R4B.bundle import Bundle
-    from pydantic import ValidationError
+    """Validate with fhirclient's R4 (4.0.1) models, strict; ValueError with its message if invalid."""
+    # Imported here: the models package loads every R4 resource module, only needed when exporting.
+    from fhirclient.models.bundle import Bundle
+    from fhirclient.models.fhirabstractbase import FHIRValidationError
 
     try:
-        Bundle.model_validate(bundle)
-    except ValidationError as exc:
+        Bundle(bundle, strict=True).as_json()
+    except (FHIRValidationError, ValueError, TypeError) as exc:
         raise ValueError(f"FHIR-bundel is ongeldig: {exc}") from exc
 
 
