@@ -192,7 +192,7 @@ def _cases_for(user, n: int) -> None:
         make_case(user, label=f"Gezin {i}")
 
 
-LIST_WEB = 9
+LIST_WEB = 10  # 9, plus leren's one query for the user's own improvement agreements (core.actions)
 LIST_API = 3
 
 

@@ -30,6 +30,7 @@ from wegwijzer.accounts.roles import is_professional
 from wegwijzer.accounts.selectors import colleague_lookup, professional_by_username
 from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
+from wegwijzer.core import actions as core_actions
 from wegwijzer.routeguide import wizard
 from wegwijzer.routeguide.engine.situation import SituationError
 from wegwijzer.routeguide.service import advise
@@ -119,7 +120,6 @@ def _still_member(request: HttpRequest, gezinsplan: Gezinsplan) -> bool:
 @otp_required
 def my_gezinsplannen(request: HttpRequest) -> HttpResponse:
     gezinsplannen = selectors.gezinsplan_list_read(context=access_context(request), user=request.user)
-    actions = selectors.my_actions(request.user)
     today = timezone.localdate()
     return _render(
         request,
@@ -127,7 +127,8 @@ def my_gezinsplannen(request: HttpRequest) -> HttpResponse:
         {
             "open_cases": [c for c in gezinsplannen if c.is_open],
             "closed_cases": [c for c in gezinsplannen if not c.is_open],
-            "actions": [{"agreement": a, "overdue": a.is_overdue(today)} for a in actions],
+            # Every app's open items of this user (the plan's agreements, leren's improvement agreements, …).
+            "actions": core_actions.actions_for(request.user, today),
             "may_start": policy.may_list_gezinsplannen(request.user),
             "labels": {"phases": vocab.phases(), "wijken": vocab.wijken()},
         },
