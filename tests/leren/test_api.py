@@ -23,6 +23,7 @@ def test_done_when_flow_through_the_api(client, net):
     chair, member = net.chair, net.member
     r = client.get(f"{API}/networks", **bearer(member))
     assert r.status_code == 200 and [n["slug"] for n in r.json()] == [net.network.slug]
+    assert r.json()[0]["map_record"] is None
     r = _post(client, f"{API}/networks/{net.network.pk}/meetings",
               {"starts_at": (timezone.now() - dt.timedelta(days=7)).isoformat(), "title": "Casusoverleg"}, chair)
     assert r.status_code == 201

@@ -149,3 +149,28 @@ def test_cli_creates_a_network_and_adds_members(db):
         call_command("networks", "add", "bestaat-niet", other.username)
     with pytest.raises(CommandError, match="wijk"):
         call_command("networks", "create", "x", "--name", "X", "--wijk", "mars", "--chair", chair.username)
+
+
+def _map_record(slug, kind="netwerk"):
+    from wegwijzer.socialmap.models import Organization
+
+    return Organization.objects.create(slug=slug, name=f"Het {slug}", kind=kind)
+
+
+def test_cli_links_a_network_to_its_social_map_record(db):
+    chair = professional("vz")
+    record = _map_record("geboortezorgnetwerk-zuid")
+    _map_record("lokalis", kind="organisatie")
+    call_command("networks", "create", "gzn-zuid", "--name", "GZN Zuid", "--chair", chair.username,
+                 "--map-record", "geboortezorgnetwerk-zuid")
+    assert selectors.network_by_slug("gzn-zuid").organization == record
+    call_command("networks", "create", "gzn-zuid-2", "--name", "GZN Zuid 2", "--chair", chair.username,
+                 "--map-record", str(record.pk))  # the record's id works as well as its code
+    assert selectors.network_by_slug("gzn-zuid-2").organization == record
+    for bad in ("bestaat-niet", "lokalis"):  # unknown, or an organisation rather than a network or team
+        with pytest.raises(CommandError, match=f"sociale kaart met id of code '{bad}'"):
+            call_command("networks", "create", f"x-{bad}", "--name", "X", "--chair", chair.username,
+                         "--map-record", bad)
+        assert selectors.network_by_slug(f"x-{bad}") is None
+    call_command("networks", "create", "gzn-zonder", "--name", "Zonder", "--chair", chair.username)
+    assert selectors.network_by_slug("gzn-zonder").organization is None

@@ -142,3 +142,19 @@ def test_ics_export(client, net):
     assert r["Content-Type"].startswith("text/calendar")
     text = r.content.decode()
     assert "BEGIN:VEVENT" in text and "Casusbespreking" in text and "Wijkcentrum" in text
+
+
+def test_network_page_links_to_its_social_map_record(client, net):
+    from wegwijzer.socialmap.models import Organization
+
+    record = Organization.objects.create(slug="geboortezorgnetwerk-overvecht", name="Het geboortezorgnetwerk in Overvecht",
+                                         kind="netwerk")
+    verified_client(client, net.member)
+    url = reverse("leren:network", kwargs={"network_id": net.network.pk})
+    assert "Op de sociale kaart" not in client.get(url).content.decode()
+    net.network.organization = record
+    net.network.save()
+    body = client.get(url).content.decode()
+    assert f'href="{reverse("socialmap:detail", kwargs={"slug": record.slug})}"' in body
+    assert "Het geboortezorgnetwerk in Overvecht" in body
+    assert client.get(reverse("socialmap:detail", kwargs={"slug": record.slug})).status_code == 200

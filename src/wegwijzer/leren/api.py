@@ -77,6 +77,7 @@ class NetworkOut(Schema):
     wijk: str
     chair: str | None
     is_chair: bool
+    map_record: str | None = Field(None, description="Code van het record van dit netwerk op de sociale kaart.")
 
 
 class NetworkMeetingIn(Schema):
@@ -166,7 +167,8 @@ class DiscussionOut(Schema):
 
 def _network_out(n: Network, user: Any) -> NetworkOut:
     return NetworkOut(id=n.pk, slug=n.slug, name=n.name, kind=n.kind, wijk=n.wijk,
-                      chair=n.chair.username if n.chair else None, is_chair=policy.is_chair(user, n))
+                      chair=n.chair.username if n.chair else None, is_chair=policy.is_chair(user, n),
+                      map_record=n.organization.slug if n.organization else None)
 
 
 def _meeting_out(m: Meeting) -> NetworkMeetingOut:

@@ -49,12 +49,12 @@ def _refuse(user: Any, context: AccessContext | None, kind: str, object_id: Any)
 def networks_for_user(user: Any) -> QuerySet[Network]:
     if not is_professional(user):
         return Network.objects.none()
-    return Network.objects.filter(members__user=user).select_related("chair").order_by("name")
+    return Network.objects.filter(members__user=user).select_related("chair", "organization").order_by("name")
 
 
 def network_get(user: Any, network_id: Any, *, context: AccessContext | None = None) -> Network:
     pk = _uuid(network_id)
-    network = Network.objects.filter(pk=pk).select_related("chair").first() if pk else None
+    network = Network.objects.filter(pk=pk).select_related("chair", "organization").first() if pk else None
     if network is None or not policy.is_member(user, network):
         raise _refuse(user, context, "network", network_id)
     _log_read(user, context, network)

@@ -19,6 +19,8 @@ from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 from wegwijzer.core.vocabulary import vocabulary
+from wegwijzer.socialmap import selectors as socialmap_selectors
+from wegwijzer.socialmap.models import Organization
 
 from . import anonymity, policy
 from .models import Discussion, Improvement, Judgement, Meeting, Network, NetworkMember
@@ -27,6 +29,8 @@ from .vision import vision
 Action = AccessLogEntry.Action
 # How far ahead an improvement's due date may lie (and it may not lie before the agreement was made).
 MAX_DUE_DAYS = 2 * 365
+# A network links to the map's record of that network (a geboortezorgnetwerk) or team, never to an organisation.
+MAP_RECORD_KINDS = (Organization.Kind.NETWORK, Organization.Kind.TEAM)
 
 
 def _log(*, actor: Any, context: AccessContext | None, action: Any, obj: Any, detail: str = "") -> None:
@@ -67,11 +71,15 @@ def _clean(obj: Any) -> None:
 @transaction.atomic
 def network_create(
     *, actor: Any, context: AccessContext | None, slug: str, name: str, chair_username: str, wijk: str = "",
-    kind: str = Network.Kind.GEBOORTEZORGNETWERK, organization: Any = None,
+    kind: str = Network.Kind.GEBOORTEZORGNETWERK, map_record: str = "",
 ) -> Network:
-    """An operator creates a network with its chair (who becomes its first member)."""
+    """An operator creates a network with its chair (who becomes its first member). `map_record`: the id or
+    code of the network's own record on the social map (an organisation of kind netwerk or team), optional."""
     chair = professional_by_username(chair_username)
     errors: dict[str, list[str]] = {}
+    organization = socialmap_selectors.organization_get(map_record) if map_record else None
+    if map_record and (organization is None or organization.kind not in MAP_RECORD_KINDS):
+        errors["map_record"] = [f"Geen netwerk of team op de sociale kaart met id of code '{map_record}'."]
     if chair is None or not is_professional(chair):
         errors["chair"] = [f"Geen professional met gebruikersnaam '{chair_username}'."]
     if wijk and wijk not in dict(vocabulary().wijken):

@@ -1,4 +1,4 @@
-"""`wegwijzer networks create SLUG --name NAME [--wijk W] --chair USERNAME` and
+"""`wegwijzer networks create SLUG --name NAME [--wijk W] --chair USERNAME [--map-record ID]` and
 `wegwijzer networks add SLUG USERNAME [--role ROLE]`: operators set up learning networks."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         create.add_argument("--wijk", default="")
         create.add_argument("--kind", default=Network.Kind.GEBOORTEZORGNETWERK, choices=Network.Kind.values)
         create.add_argument("--chair", required=True)
+        create.add_argument("--map-record", default="", help="Id of code van het netwerk op de sociale kaart.")
         add = sub.add_parser("add", help="Een professional aan een netwerk toevoegen.")
         add.add_argument("slug")
         add.add_argument("username")
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 network = services.network_create(
                     actor=None, context=None, slug=options["slug"], name=options["name"],
                     chair_username=options["chair"], wijk=options["wijk"], kind=options["kind"],
+                    map_record=options["map_record"],
                 )
                 self.stdout.write(f"Netwerk {network.slug} aangemaakt ({network.pk}).")
                 return
