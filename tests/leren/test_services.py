@@ -174,3 +174,27 @@ def test_cli_links_a_network_to_its_social_map_record(db):
         assert selectors.network_by_slug(f"x-{bad}") is None
     call_command("networks", "create", "gzn-zonder", "--name", "Zonder", "--chair", chair.username)
     assert selectors.network_by_slug("gzn-zonder").organization is None
+
+
+def test_a_member_with_open_agreements_cannot_be_removed_until_they_are_closed(net):
+    d = _discussion(net)
+    due = timezone.localdate() + dt.timedelta(days=7)
+    busy = services.improvement_create(actor=net.chair, context=None, discussion=d, what="Folder maken",
+                                       owner_username=net.member.username, due_date=due)
+    services.improvement_update(actor=net.chair, context=None, improvement=busy, status="bezig")
+    other = services.improvement_create(actor=net.chair, context=None, discussion=d, what="Overleg plannen",
+                                        owner_username=net.member.username, due_date=due)
+    with pytest.raises(ValidationError) as exc:
+        services.network_member_remove(actor=net.chair, context=None, network=net.network, user=net.member)
+    assert "nog eigenaar van 2 open verbeterafspraken" in exc.value.message_dict["username"][0]
+    assert policy.is_member(net.member, net.network)
+    services.improvement_update(actor=net.chair, context=None, improvement=busy, status="gedaan")
+    with pytest.raises(ValidationError, match="1 open verbeterafspraak van"):
+        services.network_member_remove(actor=net.chair, context=None, network=net.network, user=net.member)
+    services.improvement_update(actor=net.chair, context=None, improvement=other, status="vervallen")
+    services.network_member_remove(actor=net.chair, context=None, network=net.network, user=net.member)
+    assert not policy.is_member(net.member, net.network)
+    assert not Improvement.objects.filter(network=net.network, status__in=Improvement.OPEN_STATUSES).exclude(
+        owner__leren_memberships__network=net.network).exists()  # no open agreement owned by a non-member
+    with pytest.raises(ValidationError, match="voorzitter"):
+        services.network_member_remove(actor=net.chair, context=None, network=net.network, user=net.chair)

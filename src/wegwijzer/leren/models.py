@@ -31,12 +31,30 @@ def text_field(verbose, max_length: int = LONG_TEXT) -> models.TextField:
     return models.TextField(verbose, blank=True, max_length=max_length, validators=[MaxLengthValidator(max_length)])
 
 
-class Network(models.Model):
+class Stamped(models.Model):
+    """The id and creation time every leren record has."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Authored(Stamped):
+    """A record someone made in the app (kept when that account goes: SET_NULL)."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Network(Stamped):
     class Kind(models.TextChoices):
         GEBOORTEZORGNETWERK = "geboortezorgnetwerk", _("Geboortezorgnetwerk")
         TEAM_BASISZORG = "team-basiszorg", _("Team basiszorg")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     slug = models.SlugField(_("code"), max_length=100, unique=True)
     name = models.CharField(_("naam"), max_length=SHORT_TEXT)
     kind = models.CharField(_("soort"), max_length=32, choices=Kind.choices, default=Kind.GEBOORTEZORGNETWERK)
@@ -49,7 +67,6 @@ class Network(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("voorzitter"),
     )
-    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
     class Meta:
         verbose_name = _("leernetwerk")
@@ -79,18 +96,13 @@ class NetworkMember(models.Model):
         return f"{self.user_id} in {self.network_id}"
 
 
-class Meeting(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class Meeting(Authored):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(_("titel"), max_length=SHORT_TEXT)
     starts_at = models.DateTimeField(_("begint om"), db_index=True)
     duration_minutes = models.PositiveIntegerField(_("duur (minuten)"), default=90)
     place = models.CharField(_("plaats"), max_length=SHORT_TEXT, blank=True)
     online = models.BooleanField(_("online"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
     class Meta:
         verbose_name = _("bijeenkomst")
@@ -101,10 +113,9 @@ class Meeting(models.Model):
         return self.title
 
 
-class Discussion(models.Model):
+class Discussion(Stamped):
     MAX_PER_MEETING = 2
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="discussions")
     brought_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -117,7 +128,6 @@ class Discussion(models.Model):
     presentation = text_field(_("presentatie"))
     # Step 3: the lessons.
     lessons = text_field(_("lessen"))
-    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     class Meta:
@@ -151,7 +161,7 @@ class Judgement(models.Model):
         return f"{self.theme}: {self.judgement}"
 
 
-class Improvement(models.Model):
+class Improvement(Authored):
     """Step 4: an improvement agreement; open ones return on the network's next meeting's agenda."""
 
     class Status(models.TextChoices):
@@ -162,7 +172,6 @@ class Improvement(models.Model):
 
     OPEN_STATUSES = (Status.OPEN, Status.BUSY)
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="improvements")
     discussion = models.ForeignKey(
         Discussion, null=True, blank=True, on_delete=models.SET_NULL, related_name="improvements"
@@ -173,16 +182,12 @@ class Improvement(models.Model):
     theme = models.CharField(_("thema"), max_length=64, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
     note = text_field(_("notitie"), MEDIUM_TEXT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     done_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("verbeterafspraak")
         verbose_name_plural = _("verbeterafspraken")
-        ordering = ["due_date", "created_at"]
+        ordering = ["due_date", "created_at"]  # the one order of agreements: every list of them uses it
 
     def __str__(self) -> str:
         return self.what[:50]

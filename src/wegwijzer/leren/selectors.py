@@ -97,7 +97,7 @@ def members_of(network: Network) -> QuerySet[NetworkMember]:
 
 
 def meetings_of(network: Network) -> QuerySet[Meeting]:
-    return network.meetings.order_by("-starts_at")
+    return network.meetings.all()  # newest first: Meeting.Meta.ordering
 
 
 def next_meeting(network: Network, now: dt.datetime | None = None) -> Meeting | None:
@@ -110,34 +110,35 @@ def discussions_of(meeting: Meeting) -> QuerySet[Discussion]:
 
 def improvements_for_user(user: Any, *, status: str | None = None) -> QuerySet[Improvement]:
     """The improvement agreements of the caller's networks (all of them: the chair and members see the
-    network's; `status` filters, "open" meaning open or bezig is asked as open exactly)."""
+    network's; `status` filters, "open" meaning open or bezig is asked as open exactly). Agreements are listed
+    in their model's one order (due date, then made)."""
     qs = Improvement.objects.filter(network__in=networks_for_user(user)).select_related("owner", "network")
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("due_date", "created_at")
+    return qs
+
+
+def open_improvements_of(network: Network) -> QuerySet[Improvement]:
+    """The network's open (open or bezig) agreements, for its page."""
+    return network.improvements.filter(status__in=Improvement.OPEN_STATUSES).select_related("owner")
 
 
 def improvements_owned(user: Any) -> QuerySet[Improvement]:
-    """The caller's own open agreements (for "wat vraagt om mijn actie")."""
+    """The caller's own open agreements in networks they are (still) a member of (for "wat vraagt om mijn
+    actie")."""
     if not is_professional(user):
         return Improvement.objects.none()
-    return (
-        Improvement.objects.filter(owner=user, status__in=Improvement.OPEN_STATUSES, network__members__user=user)
-        .select_related("network")
-        .order_by("due_date")
-    )
+    return Improvement.objects.filter(
+        owner=user, status__in=Improvement.OPEN_STATUSES, network__members__user=user
+    ).select_related("network")
 
 
 def agenda_improvements(meeting: Meeting) -> QuerySet[Improvement]:
     """The open agreements made in earlier meetings of the network: they come back on this meeting's agenda."""
-    return (
-        Improvement.objects.filter(
-            network_id=meeting.network_id, status__in=Improvement.OPEN_STATUSES,
-            discussion__meeting__starts_at__lt=meeting.starts_at,
-        )
-        .select_related("owner")
-        .order_by("due_date")
-    )
+    return Improvement.objects.filter(
+        network_id=meeting.network_id, status__in=Improvement.OPEN_STATUSES,
+        discussion__meeting__starts_at__lt=meeting.starts_at,
+    ).select_related("owner")
 
 
 @dataclass

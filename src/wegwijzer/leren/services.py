@@ -121,9 +121,19 @@ def network_member_add(
 
 @transaction.atomic
 def network_member_remove(*, actor: Any, context: AccessContext | None, network: Network, user: Any) -> None:
+    """The chair removes a member. Refused while the member still owns open agreements of this network: an
+    agreement owned by someone outside the network would drop off every action list (improvements_owned
+    only shows a member's) while still counting as open; they are first set to gedaan or vervallen."""
     policy.require_chair(actor, network)
     if network.chair_id == user.pk:
         raise ValidationError({"username": ["De voorzitter kan niet worden verwijderd."]})
+    still_open = Improvement.objects.filter(network=network, owner=user, status__in=Improvement.OPEN_STATUSES).count()
+    if still_open:
+        raise ValidationError({"username": [
+            f"Deze professional is nog eigenaar van {still_open} open verbeterafspra"
+            f"{'ak' if still_open == 1 else 'ken'} van het netwerk. Zet die eerst op gedaan of vervallen; "
+            "daarna kunt u het lid verwijderen."
+        ]})
     NetworkMember.objects.filter(network=network, user=user).delete()
     _log(actor=actor, context=context, action=Action.MEMBER_REMOVE, obj=network, detail=f"user={user.pk}")
 

@@ -71,13 +71,11 @@ def network(request: HttpRequest, network_id: Any) -> HttpResponse:
             return redirect("leren:meeting", meeting_id=meeting.pk)
         except ValidationError as exc:
             errors, status = _errors(exc), 400
-    today = timezone.localdate()
-    open_items = [i for i in selectors.improvements_for_user(request.user) if i.network_id == net.pk and i.is_open]
     return render(
         request, "leren/network.html",
         {
             "network": net, "members": selectors.members_of(net), "next_meeting": selectors.next_meeting(net),
-            "meetings": selectors.meetings_of(net), "open_items": open_items, "today": today,
+            "meetings": selectors.meetings_of(net), "open_items": selectors.open_improvements_of(net),
             "is_chair": policy.is_chair(request.user, net), "errors": errors, "posted": request.POST,
         },
         status=status,
@@ -121,7 +119,7 @@ def meeting(request: HttpRequest, meeting_id: Any) -> HttpResponse:
         request, "leren/meeting.html",
         {
             "meeting": m, "network": m.network, "discussions": selectors.discussions_of(m),
-            "agenda": selectors.agenda_improvements(m), "today": timezone.localdate(), "errors": errors,
+            "agenda": selectors.agenda_improvements(m), "errors": errors,
             "description": description, "plan_id": plan_id, "plans": _plans_visible(request),
         },
         status=status,
@@ -219,7 +217,6 @@ def reflection(request: HttpRequest, network_id: Any) -> HttpResponse:
     end = parse_date(request.GET.get("tot", "") or "") or today
     return render(
         request, "leren/reflection.html",
-        {"network": net, "reflection": selectors.reflection(net, start=start, end=end), "start": start, "end": end,
-         "today": today},
+        {"network": net, "reflection": selectors.reflection(net, start=start, end=end), "start": start, "end": end},
     )
 
