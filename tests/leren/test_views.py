@@ -158,3 +158,32 @@ def test_network_page_links_to_its_social_map_record(client, net):
     assert f'href="{reverse("socialmap:detail", kwargs={"slug": record.slug})}"' in body
     assert "Het geboortezorgnetwerk in Overvecht" in body
     assert client.get(reverse("socialmap:detail", kwargs={"slug": record.slug})).status_code == 200
+
+
+def test_pages_under_en_are_english_and_errors_too(client, net, filled):
+    from django.utils import translation
+
+    d, imp = filled
+    verified_client(client, net.member)
+    try:
+        network = client.get(f"/en/leren/netwerk/{net.network.pk}/").content.decode()
+        assert '<html lang="en"' in network and "Reflection: everything per main theme" in network
+        assert "Mark as done" in network and "Markeer als gedaan" not in network
+        meeting = client.get(f"/en/leren/bijeenkomst/{net.meeting.pk}/").content.decode()
+        assert "Open agreements from earlier meetings" in meeting and "Add to your calendar (.ics)" in meeting
+        step = client.get(f"/en/leren/casus/{d.pk}/stap/2/").content.decode()
+        assert "Step 2: test against the vision" in step and "Case and presentation" in step
+        r = client.post(f"/en/leren/casus/{d.pk}/stap/4/", {"what": "X", "owner": net.outsider.username,
+                                                            "due_date": "2026-12-31"})
+        assert r.status_code == 400 and "The owner must be a member of the network." in r.content.decode()
+        reflection = client.get(f"/en/leren/netwerk/{net.network.pk}/reflectie/").content.decode()
+        assert "case discussions from" in reflection and "went well: 0" in reflection
+        with translation.override("en"):
+            home = client.get(reverse("gezinsplan:my-gezinsplannen")).content.decode()
+        assert "improvement agreement of Geboortezorgnetwerk Overvecht" in home  # among the member's actions
+        # Marking done from an English page returns to that page.
+        back = f"/en/leren/bijeenkomst/{net.meeting.pk}/"
+        r = client.post(f"/en/leren/afspraak/{imp.pk}/status/", {"status": "gedaan", "next": back})
+        assert r.status_code == 302 and r["Location"] == back
+    finally:
+        translation.activate("nl")

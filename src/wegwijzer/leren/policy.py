@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from wegwijzer.accounts.roles import is_professional
 
 from .models import Network, NetworkMember
@@ -14,7 +16,8 @@ from .models import Network, NetworkMember
 class NotAMember(LookupError):
     """The network (or a part of it) does not exist, or the caller is not a member (indistinguishable)."""
 
-    def __init__(self, message: str = "Niet gevonden.") -> None:
+    def __init__(self, message: str | None = None) -> None:
+        message = message or _("Niet gevonden.")
         super().__init__(message)
         self.message = message
 
@@ -49,4 +52,4 @@ def require_member(user: Any, network: Network | None) -> None:
 def require_chair(user: Any, network: Network) -> None:
     require_member(user, network)
     if not is_chair(user, network):
-        raise NotChairError("Alleen de voorzitter van het netwerk kan dit doen.")
+        raise NotChairError(_("Alleen de voorzitter van het netwerk kan dit doen."))

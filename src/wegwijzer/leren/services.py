@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wegwijzer.accounts.roles import is_professional
 from wegwijzer.accounts.selectors import professional_by_username
@@ -79,13 +81,13 @@ def network_create(
     errors: dict[str, list[str]] = {}
     organization = socialmap_selectors.organization_get(map_record) if map_record else None
     if map_record and (organization is None or organization.kind not in MAP_RECORD_KINDS):
-        errors["map_record"] = [f"Geen netwerk of team op de sociale kaart met id of code '{map_record}'."]
+        errors["map_record"] = [_("Geen netwerk of team op de sociale kaart met id of code '%(key)s'.") % {"key": map_record}]
     if chair is None or not is_professional(chair):
-        errors["chair"] = [f"Geen professional met gebruikersnaam '{chair_username}'."]
+        errors["chair"] = [_("Geen professional met gebruikersnaam '%(username)s'.") % {"username": chair_username}]
     if wijk and wijk not in dict(vocabulary().wijken):
-        errors["wijk"] = [f"Onbekende wijk '{wijk}'."]
+        errors["wijk"] = [_("Onbekende wijk '%(wijk)s'.") % {"wijk": wijk}]
     if Network.objects.filter(slug=slug).exists():
-        errors["slug"] = [f"Er is al een netwerk met code '{slug}'."]
+        errors["slug"] = [_("Er is al een netwerk met code '%(slug)s'.") % {"slug": slug}]
     if errors or chair is None:
         raise ValidationError(errors)
     network = Network(slug=slug, name=name, wijk=wijk, kind=kind, chair=chair, organization=organization)
@@ -106,11 +108,11 @@ def network_member_add(
         policy.require_chair(actor, network)
     user = professional_by_username(username)
     if user is None or not is_professional(user):
-        raise ValidationError({"username": [f"Geen professional met gebruikersnaam '{username}'."]})
+        raise ValidationError({"username": [_("Geen professional met gebruikersnaam '%(username)s'.") % {"username": username}]})
     if role not in NetworkMember.Role.values:
-        raise ValidationError({"role": [f"Onbekende rol '{role}'; kies lid of voorzitter."]})
+        raise ValidationError({"role": [_("Onbekende rol '%(role)s'; kies lid of voorzitter.") % {"role": role}]})
     if NetworkMember.objects.filter(network=network, user=user).exists():
-        raise ValidationError({"username": ["Deze professional is al lid van het netwerk."]})
+        raise ValidationError({"username": [_("Deze professional is al lid van het netwerk.")]})
     member = NetworkMember.objects.create(network=network, user=user, role=role)
     if role == NetworkMember.Role.CHAIR:
         network.chair = user
@@ -126,13 +128,17 @@ def network_member_remove(*, actor: Any, context: AccessContext | None, network:
     only shows a member's) while still counting as open; they are first set to gedaan or vervallen."""
     policy.require_chair(actor, network)
     if network.chair_id == user.pk:
-        raise ValidationError({"username": ["De voorzitter kan niet worden verwijderd."]})
+        raise ValidationError({"username": [_("De voorzitter kan niet worden verwijderd.")]})
     still_open = Improvement.objects.filter(network=network, owner=user, status__in=Improvement.OPEN_STATUSES).count()
     if still_open:
         raise ValidationError({"username": [
-            f"Deze professional is nog eigenaar van {still_open} open verbeterafspra"
-            f"{'ak' if still_open == 1 else 'ken'} van het netwerk. Zet die eerst op gedaan of vervallen; "
-            "daarna kunt u het lid verwijderen."
+            ngettext(
+                "Deze professional is nog eigenaar van %(n)d open verbeterafspraak van het netwerk. Zet die eerst "
+                "op gedaan of vervallen; daarna kunt u het lid verwijderen.",
+                "Deze professional is nog eigenaar van %(n)d open verbeterafspraken van het netwerk. Zet die eerst "
+                "op gedaan of vervallen; daarna kunt u het lid verwijderen.",
+                still_open,
+            ) % {"n": still_open}
         ]})
     NetworkMember.objects.filter(network=network, user=user).delete()
     _log(actor=actor, context=context, action=Action.MEMBER_REMOVE, obj=network, detail=f"user={user.pk}")
@@ -168,13 +174,13 @@ def _validate_codes(*, phase: str, concerns: list[str], involved: list[str]) -> 
     v = vocabulary()
     errors: dict[str, list[str]] = {}
     if phase and phase not in dict(v.phases):
-        errors["phase"] = [f"Onbekende fase '{phase}'."]
+        errors["phase"] = [_("Onbekende fase '%(code)s'.") % {"code": phase}]
     unknown = [c for c in concerns if c not in dict(v.concerns)]
     if unknown:
-        errors["concerns"] = ["Onbekende zorg: " + ", ".join(unknown) + "."]
+        errors["concerns"] = [_("Onbekende zorg: %(codes)s.") % {"codes": ", ".join(unknown)}]
     unknown = [r for r in involved if r not in dict(v.roles)]
     if unknown:
-        errors["involved"] = ["Onbekende rol: " + ", ".join(unknown) + "."]
+        errors["involved"] = [_("Onbekende rol: %(codes)s.") % {"codes": ", ".join(unknown)}]
     if errors:
         raise ValidationError(errors)
 
@@ -189,11 +195,11 @@ def discussion_create(
     policy.require_member(actor, meeting.network)
     concerns, involved = list(concerns or []), list(involved or [])
     if not (description or "").strip():
-        raise ValidationError({"description": ["Beschrijf de casus."]})
+        raise ValidationError({"description": [_("Beschrijf de casus.")]})
     check_texts({"description": description}, names=detector_names(meeting.network, names))
     _validate_codes(phase=phase, concerns=concerns, involved=involved)
     if meeting.discussions.count() >= Discussion.MAX_PER_MEETING:
-        raise ValidationError({"meeting": ["Een bijeenkomst heeft ten hoogste twee casusbesprekingen."]})
+        raise ValidationError({"meeting": [_("Een bijeenkomst heeft ten hoogste twee casusbesprekingen.")]})
     discussion = Discussion(
         meeting=meeting, brought_by=actor, description=description, phase=phase, concerns=concerns,
         involved=involved,
@@ -235,12 +241,12 @@ def assessment_record(
     for i, item in enumerate(items):
         theme, value = item.get("theme", ""), item.get("judgement", "")
         if theme not in themes:
-            errors[f"items.{i}.theme"] = [f"Onbekend thema '{theme}'."]
+            errors[f"items.{i}.theme"] = [_("Onbekend thema '%(code)s'.") % {"code": theme}]
         elif theme in seen:
-            errors[f"items.{i}.theme"] = [f"Thema '{theme}' staat er twee keer in."]
+            errors[f"items.{i}.theme"] = [_("Thema '%(code)s' staat er twee keer in.") % {"code": theme}]
         seen.add(theme)
         if value not in Judgement.Value.values:
-            errors[f"items.{i}.judgement"] = ["Kies ging-goed, kon-beter of nvt."]
+            errors[f"items.{i}.judgement"] = [_("Kies ging-goed, kon-beter of nvt.")]
     if errors:
         raise ValidationError(errors)
     check_texts(
@@ -273,16 +279,16 @@ def improvement_create(
     errors: dict[str, list[str]] = {}
     owner = professional_by_username(owner_username)
     if owner is None or not policy.is_member(owner, network):
-        errors["owner"] = ["De eigenaar moet lid zijn van het netwerk."]
+        errors["owner"] = [_("De eigenaar moet lid zijn van het netwerk.")]
     today = timezone.localdate()
     if due_date is None or due_date < today - dt.timedelta(days=MAX_DUE_DAYS) or due_date > today + dt.timedelta(
         days=MAX_DUE_DAYS
     ):
-        errors["due_date"] = ["Kies een datum binnen twee jaar van vandaag."]
+        errors["due_date"] = [_("Kies een datum binnen twee jaar van vandaag.")]
     if theme and vision().theme(theme) is None and vision().main_theme(theme) is None:
-        errors["theme"] = [f"Onbekend thema '{theme}'."]
+        errors["theme"] = [_("Onbekend thema '%(code)s'.") % {"code": theme}]
     if not (what or "").strip():
-        errors["what"] = ["Beschrijf de afspraak."]
+        errors["what"] = [_("Beschrijf de afspraak.")]
     if errors:
         raise ValidationError(errors)
     check_texts({"what": what}, names=detector_names(network))
@@ -304,7 +310,7 @@ def improvement_update(
     """Track an agreement: its status (open, bezig, gedaan, vervallen) and a note; done_at follows the status."""
     policy.require_member(actor, improvement.network)
     if status is not None and status not in Improvement.Status.values:
-        raise ValidationError({"status": ["Kies open, bezig, gedaan of vervallen."]})
+        raise ValidationError({"status": [_("Kies open, bezig, gedaan of vervallen.")]})
     if note is not None:
         check_texts({"note": note}, names=detector_names(improvement.network))
         improvement.note = note

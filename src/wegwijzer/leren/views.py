@@ -12,12 +12,16 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wegwijzer.accounts.auth import otp_required
 from wegwijzer.audit.context import access_context
@@ -61,9 +65,9 @@ def network(request: HttpRequest, network_id: Any) -> HttpResponse:
         starts_at = parse_datetime(request.POST.get("starts_at", ""))
         try:
             if starts_at is None:
-                raise ValidationError({"starts_at": ["Vul een datum en tijd in, bijvoorbeeld 2026-12-15T14:00."]})
+                raise ValidationError({"starts_at": [_("Vul een datum en tijd in, bijvoorbeeld 2026-12-15T14:00.")]})
             if not policy.is_chair(request.user, net):
-                raise ValidationError({"__all__": ["Alleen de voorzitter plant een bijeenkomst."]})
+                raise ValidationError({"__all__": [_("Alleen de voorzitter plant een bijeenkomst.")]})
             meeting = services.meeting_create(
                 actor=request.user, context=ctx, network=net, title=request.POST.get("title", ""),
                 starts_at=starts_at, place=request.POST.get("place", ""),
@@ -148,13 +152,16 @@ def meeting_ics(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     return response
 
 
-STEPS = {1: "Casus en presentatie", 2: "Toetsen aan de visie", 3: "Lessen", 4: "Verbeterafspraken"}
+STEPS = {
+    1: gettext_lazy("Casus en presentatie"), 2: gettext_lazy("Toetsen aan de visie"), 3: gettext_lazy("Lessen"),
+    4: gettext_lazy("Verbeterafspraken"),
+}
 
 
 @leren_view("GET", "POST")
 def discussion(request: HttpRequest, discussion_id: Any, step: int) -> HttpResponse:
     if step not in STEPS:
-        raise Http404("Onbekende stap.")
+        raise Http404(_("Onbekende stap."))
     ctx = access_context(request)
     d = selectors.discussion_get(request.user, discussion_id, context=ctx)
     net = d.meeting.network
@@ -181,7 +188,7 @@ def discussion(request: HttpRequest, discussion_id: Any, step: int) -> HttpRespo
                 )
             return redirect("leren:discussion", discussion_id=d.pk, step=min(step + 1, 4) if step < 4 else 4)
         except (ValidationError, ValueError) as exc:
-            errors = _errors(exc) if isinstance(exc, ValidationError) else {"due_date": ["Ongeldige datum."]}
+            errors = _errors(exc) if isinstance(exc, ValidationError) else {"due_date": [_("Ongeldige datum.")]}
             status = 400
     judged = {j.theme: j for j in d.judgements.all()}
     return render(
@@ -204,9 +211,18 @@ def improvement_status(request: HttpRequest, improvement_id: Any) -> HttpRespons
     with contextlib.suppress(ValidationError):
         services.improvement_update(actor=request.user, context=ctx, improvement=imp, status=request.POST.get("status"))
     nxt = str(request.POST.get("next", ""))
-    if nxt.startswith("/leren/") and "//" not in nxt:  # only back to a leren page, never off-site
+    if _is_leren_path(nxt):  # only back to a leren page (also under /en/), never off-site
         return redirect(nxt)
     return redirect("leren:network", network_id=imp.network_id)
+
+
+def _is_leren_path(url: str) -> bool:
+    if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return False
+    try:
+        return resolve(urlsplit(url).path).namespace == "leren"
+    except Resolver404:
+        return False
 
 
 @leren_view("GET")
