@@ -169,6 +169,8 @@ def test_pages_under_en_are_english_and_errors_too(client, net, filled):
         network = client.get(f"/en/leren/netwerk/{net.network.pk}/").content.decode()
         assert '<html lang="en"' in network and "Reflection: everything per main theme" in network
         assert "Mark as done" in network and "Markeer als gedaan" not in network
+        for english in ("Next meeting", "Open improvement agreements", "Members", "overdue"):
+            assert english in network, english
         meeting = client.get(f"/en/leren/bijeenkomst/{net.meeting.pk}/").content.decode()
         assert "Open agreements from earlier meetings" in meeting and "Add to your calendar (.ics)" in meeting
         step = client.get(f"/en/leren/casus/{d.pk}/stap/2/").content.decode()
@@ -178,6 +180,7 @@ def test_pages_under_en_are_english_and_errors_too(client, net, filled):
         assert r.status_code == 400 and "The owner must be a member of the network." in r.content.decode()
         reflection = client.get(f"/en/leren/netwerk/{net.network.pk}/reflectie/").content.decode()
         assert "case discussions from" in reflection and "went well: 0" in reflection
+        assert ">Reflection</h1>" in reflection and "No lessons recorded yet." in reflection
         with translation.override("en"):
             home = client.get(reverse("gezinsplan:my-gezinsplannen")).content.decode()
         assert "improvement agreement of Geboortezorgnetwerk Overvecht" in home  # among the member's actions
@@ -187,3 +190,35 @@ def test_pages_under_en_are_english_and_errors_too(client, net, filled):
         assert r.status_code == 302 and r["Location"] == back
     finally:
         translation.activate("nl")
+
+
+def test_chair_manages_members_on_the_network_page(client, net, filled):
+    from wegwijzer.leren import policy
+
+    _d, imp = filled  # open, owned by net.member
+    add = reverse("leren:member-add", kwargs={"network_id": net.network.pk})
+    remove = reverse("leren:member-remove", kwargs={"network_id": net.network.pk, "user_id": net.member.pk})
+    verified_client(client, net.outsider)
+    assert client.post(add, {"username": net.outsider.username}).status_code == 404
+    assert client.post(remove).status_code == 404
+    verified_client(client, net.member)
+    r = client.post(add, {"username": net.outsider.username})
+    assert r.status_code == 403 and "Alleen de voorzitter" in r.content.decode()
+    assert not policy.is_member(net.outsider, net.network)
+
+    verified_client(client, net.chair)
+    page = client.get(reverse("leren:network", kwargs={"network_id": net.network.pk})).content.decode()
+    assert "Lid toevoegen" in page and "Bram Kok verwijderen" in page and "Anna Visser verwijderen" not in page
+    r = client.post(add, {"username": "bestaat-niet"})
+    body = r.content.decode()
+    assert r.status_code == 400 and "Geen professional met gebruikersnaam" in body and 'aria-invalid="true"' in body
+    assert client.post(add, {"username": net.outsider.username}).status_code == 302
+    assert policy.is_member(net.outsider, net.network)
+
+    r = client.post(remove)
+    assert r.status_code == 400 and "nog eigenaar van 1 open verbeterafspraak" in r.content.decode()
+    assert policy.is_member(net.member, net.network)
+    services.improvement_update(actor=net.chair, context=None, improvement=imp, status="vervallen")
+    assert client.post(remove).status_code == 302
+    assert not policy.is_member(net.member, net.network)
+    assert client.post(remove).status_code == 404  # no longer a member: nothing to remove

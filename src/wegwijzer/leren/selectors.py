@@ -92,6 +92,14 @@ def improvement_get(user: Any, improvement_id: Any, *, context: AccessContext | 
     return improvement
 
 
+def member_get(network: Network, user_id: Any) -> NetworkMember:
+    """A member of a network the caller may already see (network_get); no such member is NotAMember (404)."""
+    member = network.members.filter(user_id=user_id).select_related("user").first()
+    if member is None:
+        raise policy.NotAMember()
+    return member
+
+
 def members_of(network: Network) -> QuerySet[NetworkMember]:
     return network.members.select_related("user").order_by("-role", "user__username")
 

@@ -8,6 +8,8 @@ app_name = "leren"
 
 urlpatterns = [
     path("netwerk/<uuid:network_id>/", views.network, name="network"),
+    path("netwerk/<uuid:network_id>/leden/", views.member_add, name="member-add"),
+    path("netwerk/<uuid:network_id>/leden/<int:user_id>/verwijderen/", views.member_remove, name="member-remove"),
     path("netwerk/<uuid:network_id>/reflectie/", views.reflection, name="reflection"),
     path("bijeenkomst/<uuid:meeting_id>/", views.meeting, name="meeting"),
     path("bijeenkomst/<uuid:meeting_id>/uitnodiging.ics", views.meeting_ics, name="meeting-ics"),

@@ -29,7 +29,7 @@ from wegwijzer.gezinsplan import policy as plan_policy
 from wegwijzer.gezinsplan import selectors as plan_selectors
 
 from . import policy, selectors, services
-from .models import Judgement
+from .models import Judgement, NetworkMember
 from .vision import vision
 
 
@@ -75,15 +75,54 @@ def network(request: HttpRequest, network_id: Any) -> HttpResponse:
             return redirect("leren:meeting", meeting_id=meeting.pk)
         except ValidationError as exc:
             errors, status = _errors(exc), 400
+    return _network_page(request, net, errors=errors, status=status)
+
+
+def _network_page(
+    request: HttpRequest, net: Any, *, errors: dict[str, list[str]], status: int, member_errors: Any = None
+) -> HttpResponse:
     return render(
         request, "leren/network.html",
         {
             "network": net, "members": selectors.members_of(net), "next_meeting": selectors.next_meeting(net),
             "meetings": selectors.meetings_of(net), "open_items": selectors.open_improvements_of(net),
-            "is_chair": policy.is_chair(request.user, net), "errors": errors, "posted": request.POST,
+            "is_chair": policy.is_chair(request.user, net), "errors": errors, "member_errors": member_errors or {},
+            "posted": request.POST, "roles": NetworkMember.Role.choices,
         },
         status=status,
     )
+
+
+@leren_view("POST")
+def member_add(request: HttpRequest, network_id: Any) -> HttpResponse:
+    """The chair adds a registered professional to the network."""
+    ctx = access_context(request)
+    net = selectors.network_get(request.user, network_id, context=ctx)
+    try:
+        services.network_member_add(
+            actor=request.user, context=ctx, network=net, username=request.POST.get("username", "").strip(),
+            role=request.POST.get("role", NetworkMember.Role.MEMBER),
+        )
+    except ValidationError as exc:
+        return _network_page(request, net, errors={}, status=400, member_errors=_errors(exc))
+    except policy.NotChairError as exc:
+        return _network_page(request, net, errors={}, status=403, member_errors={"__all__": [str(exc)]})
+    return redirect("leren:network", network_id=net.pk)
+
+
+@leren_view("POST")
+def member_remove(request: HttpRequest, network_id: Any, user_id: int) -> HttpResponse:
+    """The chair removes a member (refused while they own open agreements; the page says why)."""
+    ctx = access_context(request)
+    net = selectors.network_get(request.user, network_id, context=ctx)
+    member = selectors.member_get(net, user_id)
+    try:
+        services.network_member_remove(actor=request.user, context=ctx, network=net, user=member.user)
+    except ValidationError as exc:
+        return _network_page(request, net, errors={}, status=400, member_errors=_errors(exc))
+    except policy.NotChairError as exc:
+        return _network_page(request, net, errors={}, status=403, member_errors={"__all__": [str(exc)]})
+    return redirect("leren:network", network_id=net.pk)
 
 
 def _plans_visible(request: HttpRequest) -> list[Any]:
