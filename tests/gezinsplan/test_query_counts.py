@@ -121,7 +121,7 @@ def api_paths(team) -> dict[str, str]:
 # (with its user). Then the one membership check with the case joined in, the access-log INSERT, and the
 # page's own reads.
 WEB = {
-    "detail": 16,
+    "detail": 17,  # + the referrals for the overview (target, status, monitor: one query)
     "regie": 10,
     "meetings": 12,
     "meeting": 12,

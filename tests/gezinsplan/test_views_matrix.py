@@ -13,14 +13,14 @@ from django.urls import URLPattern, reverse
 from accounts.helpers import verified_client
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.gezinsplan import urls as plan_urls
-from wegwijzer.gezinsplan.models import Agreement, Consent, Meeting, Membership, PlanSection
+from wegwijzer.gezinsplan.models import Agreement, Consent, Meeting, Membership, PlanSection, VerwijzingStatus
 
 from .factories import membership
 
 pytestmark = pytest.mark.django_db
 
 CASELESS = {"my-gezinsplannen", "new"}
-POST_ONLY = {"team-remove", "agreement-update", "consent-withdraw"}
+POST_ONLY = {"team-remove", "agreement-update", "consent-withdraw", "verwijzing-status"}
 OUTSIDERS = ("former", "other", "admin", "policy", "editor")
 
 
@@ -32,6 +32,7 @@ def params(team) -> dict:
         "agreement_id": team.agreement.pk,
         "consent_id": team.consent.pk,
         "meeting_id": team.meeting.pk,
+        "verwijzing_id": team.verwijzing.pk,
     }
 
 
@@ -95,6 +96,7 @@ def test_post_matrix_outsiders_get_404_and_change_nothing(client, team, who):
         Meeting.objects.count(),
         PlanSection.objects.filter(version__gt=0).count(),
         team.gezinsplan.handovers.count(),
+        VerwijzingStatus.objects.count(),
     )
     before = counts()
     data = {
@@ -115,6 +117,9 @@ def test_post_matrix_outsiders_get_404_and_change_nothing(client, team, who):
         "recipient_email": "a@example.org",
         "message": "x",
         "successor_username": team.other.username,
+        "target": f"service:{team.service.slug}",
+        "status": "geaccepteerd",
+        f"v-{team.verwijzing.pk}-status": "geaccepteerd",
     }
     for pattern in routes():
         if pattern.name in CASELESS:

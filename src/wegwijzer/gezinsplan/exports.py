@@ -496,6 +496,16 @@ def plan_print_context(gezinsplan: Gezinsplan) -> dict[str, Any]:
             }
             for c in selectors.consents_for_gezinsplan(gezinsplan)
         ],
+        "verwijzingen": [
+            {
+                "target": v.target_name,
+                "status": v.get_status_display(),
+                "since": ([None] + [st.on for st in v.statuses.all()])[-1],  # the current status's date
+                "monitors": who(v.monitors) if v.monitors else "",
+                "reason": v.reason if v.status == Verwijzing.Status.AFGEWEZEN else "",
+            }
+            for v in selectors.verwijzingen_for_gezinsplan(gezinsplan)
+        ],
         "meetings": [
             {"starts_at": m.starts_at, "location": m.location or "onbekend", "family": m.family_participates}
             for m in selectors.meetings_for_gezinsplan(gezinsplan)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wegwijzer.core.dates import DateFormField
 
 from . import vocab
-from .models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, Agreement, Feedback, Regie
+from .models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, Agreement, Feedback, Regie, Verwijzing
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -364,6 +364,72 @@ class DecisionAgreementForm(UtrechtForm):
     def __init__(self, *args: Any, members: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         _choice_field(self, "owner").choices = member_choices(members, empty=str(_("Nog niemand")))
+
+
+# ---- referrals (verwijzingen) ----
+
+
+class VerwijzingForm(UtrechtForm):
+    target = forms.ChoiceField(
+        label=_("Naar welk aanbod of welke organisatie?"),
+        help_text=_("Uit de sociale kaart. Zoek hierboven op naam om de lijst korter te maken."),
+        error_messages={"required": _("Kies een aanbod of organisatie van de sociale kaart.")},
+    )
+    monitors = forms.ChoiceField(
+        label=_("Wie houdt toezicht op de inzet?"),
+        required=False,
+        help_text=_("Wie een andere partij inschakelt, blijft betrokken. Standaard het buurtteam of de aanvullende jeugdhulp."),
+    )
+    consents = forms.MultipleChoiceField(
+        label=_("Toestemming van het gezin voor deze verwijzing"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Alleen met toestemming krijgen de huisarts en de JGZ bericht over de status."),
+    )
+    note = _text(_("Toelichting (niet verplicht)"), MEDIUM_TEXT, rows=3)
+    huisarts_email = forms.EmailField(label=_("E-mail huisarts (niet verplicht)"), max_length=254, required=False)
+    jgz_email = forms.EmailField(label=_("E-mail JGZ (niet verplicht)"), max_length=254, required=False)
+
+    def __init__(
+        self, *args: Any, targets: Any = (), members: Any = (), consents: Any = (), double: bool = False, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "target").choices = [("", str(_("Kies…"))), *targets]
+        _choice_field(self, "monitors").choices = member_choices(members, empty=str(_("Nog niemand")))
+        _choice_field(self, "consents").choices = [
+            (str(c.pk), f"{c.what[:80]} — {c.with_whom[:60]}") for c in consents if c.is_active
+        ]
+        if double:  # asked only after the service named a possible double referral (Proeftuin §4.4.3)
+            self.fields["accept_double"] = forms.BooleanField(
+                label=_("Ik heb de waarschuwing gelezen en verwijs toch."),
+                required=True,
+                error_messages={"required": _("Bevestig dat u toch verwijst, of kies een ander aanbod.")},
+            )
+            self.fields["accept_double"].widget.attrs["class"] = _WIDGET_CLASSES[forms.CheckboxInput]
+
+    def forget_confirmation_error(self) -> None:
+        """The first time the warning shows, the unticked box is a question, not an error."""
+        if self.errors.pop("accept_double", None) is not None:
+            attrs = self.fields["accept_double"].widget.attrs
+            attrs.pop("aria-describedby", None)
+            attrs["class"] = _WIDGET_CLASSES[forms.CheckboxInput]
+
+    def target_parts(self) -> tuple[str, str]:
+        """(kind, code) of the chosen target ("service:abc" -> ("service", "abc"))."""
+        kind, _sep, slug = self.cleaned_data["target"].partition(":")
+        return kind, slug
+
+
+class VerwijzingStatusForm(UtrechtForm):
+    status = forms.ChoiceField(label=_("Nieuwe status"))
+    on = _date_field(_("Op (niet verplicht)"), required=False, help_text=_("Leeg is vandaag."))
+    reason = _text(_("Reden (nodig bij afgewezen)"), MEDIUM_TEXT, rows=2)
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "status").choices = [
+            (value, label) for value, label in Verwijzing.Status.choices if value != current
+        ]
 
 
 # ---- handover, feedback, close ----

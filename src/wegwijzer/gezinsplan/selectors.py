@@ -26,6 +26,8 @@ from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_append_reads, access_log_for_gezinsplan, access_log_write
 from wegwijzer.core.prepared import PreparedQuery
+from wegwijzer.socialmap.models import Organization, Service
+from wegwijzer.socialmap.wait_times import current_wait_times_by_slug
 
 from . import policy, vocab
 from .models import (
@@ -544,6 +546,11 @@ def verwijzingen_for_gezinsplan(gezinsplan: Gezinsplan) -> QuerySet[Verwijzing]:
     )
 
 
+def verwijzingen_summary(gezinsplan: Gezinsplan) -> QuerySet[Verwijzing]:
+    """The referrals for the overview: target, status and monitor only (one query, no history)."""
+    return Verwijzing.objects.filter(gezinsplan=gezinsplan).select_related("monitors__user")
+
+
 def verwijzing_get(gezinsplan: Gezinsplan, verwijzing_id: Any) -> Verwijzing:
     verwijzing = (
         verwijzingen_for_gezinsplan(gezinsplan).filter(pk=str(verwijzing_id)).first() if _uuid(verwijzing_id) else None
@@ -577,6 +584,62 @@ def double_referral_warnings(
     if others.exists():
         warnings.append(gettext("Er loopt al een verwijzing naar dit aanbod."))
     return warnings
+
+
+TARGET_QUERY_MAX = 100
+
+
+def referral_targets(query: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+    """The social map's services and organisations as grouped choices ("service:<code>", name) for the
+    referral form; `query` narrows them to names containing it (case-insensitive)."""
+    query = (query or "").strip()[:TARGET_QUERY_MAX]
+    services = Service.objects.order_by("name")
+    organizations = Organization.objects.order_by("name")
+    if query:
+        services = services.filter(name__icontains=query)
+        organizations = organizations.filter(name__icontains=query)
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for kind, records in (
+        (Verwijzing.TargetKind.SERVICE, services.values_list("slug", "name")),
+        (Verwijzing.TargetKind.ORGANIZATION, organizations.values_list("slug", "name")),
+    ):
+        options = [(f"{kind.value}:{slug}", name) for slug, name in records]
+        if options:
+            groups.append((str(kind.label), options))
+    return groups
+
+
+@dataclass
+class VerwijzingRow:
+    """A referral as its page lists it: the referral (with history), the social map's current waiting time
+    of a service target (None when unknown or not a service) and whether the family's consent is active."""
+
+    verwijzing: Verwijzing
+    wait_time: Any
+    has_consent: bool
+
+
+def verwijzing_rows(gezinsplan: Gezinsplan) -> list[VerwijzingRow]:
+    verwijzingen = list(verwijzingen_for_gezinsplan(gezinsplan))
+    slugs = [v.target_slug for v in verwijzingen if v.target_kind == Verwijzing.TargetKind.SERVICE]
+    waits = current_wait_times_by_slug(slugs) if slugs else {}
+    return [
+        VerwijzingRow(
+            verwijzing=v,
+            wait_time=waits.get(v.target_slug) if v.target_kind == Verwijzing.TargetKind.SERVICE else None,
+            has_consent=verwijzing_has_consent(v),
+        )
+        for v in verwijzingen
+    ]
+
+
+def referral_target_warnings(gezinsplan: Gezinsplan, target_kind: str, target: str) -> list[str]:
+    """The double-referral warnings for a target given by kind and code ([] when it is not on the map)."""
+    model = Service if target_kind == Verwijzing.TargetKind.SERVICE else Organization
+    record = model.objects.filter(slug=target).prefetch_related("roles").first()
+    if record is None:
+        return []
+    return double_referral_warnings(gezinsplan, target_slug=record.slug, target_roles=[r.slug for r in record.roles.all()])
 
 
 def verwijzing_has_consent(verwijzing: Verwijzing) -> bool:

@@ -1070,7 +1070,9 @@ def verwijzing_create(
     slug, name, roles = _target(target_kind, target)
     warnings = double_referral_warnings(gezinsplan, target_slug=slug, target_roles=roles)
     if warnings and not accept_double:
-        raise ValidationError({"target": [*warnings, "Bevestig als u toch wilt verwijzen."]}, code="double")
+        # The code on each message (a dict's own code is dropped): the page asks for confirmation on it.
+        messages = [*warnings, "Bevestig als u toch wilt verwijzen."]
+        raise ValidationError({"target": [ValidationError(m, code="double") for m in messages]})
     monitor = _membership_of(gezinsplan, monitors, "monitors") or default_monitor(gezinsplan)
     linked = []
     for consent_id in consents or []:

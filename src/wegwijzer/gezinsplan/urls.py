@@ -1,6 +1,6 @@
 """Web pages of the gezinsplan, mounted at /gezinsplan/ (namespace "gezinsplan").
 
-Path parameter names match the API's (gezinsplan_id, step, agreement_id, consent_id, meeting_id) plus membership_id,
+Path parameter names match the API's (gezinsplan_id, step, agreement_id, consent_id, meeting_id, verwijzing_id) plus membership_id,
 so the authorization matrix test can fill every route from the URL list.
 """
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path(f"{C}/mdo/", views.meetings, name="meetings"),
     path(f"{C}/mdo/<uuid:meeting_id>/", views.meeting, name="meeting"),
     path(f"{C}/mdo/<uuid:meeting_id>/uitnodiging.ics", views.meeting_ics, name="meeting-ics"),
+    path(f"{C}/verwijzingen/", views.verwijzingen, name="verwijzingen"),
+    path(f"{C}/verwijzingen/<uuid:verwijzing_id>/status/", views.verwijzing_status, name="verwijzing-status"),
     path(f"{C}/overdracht/", views.handover, name="handover"),
     path(f"{C}/terugkoppeling/", views.feedback, name="feedback"),
     path(f"{C}/tijdlijn/", views.timeline, name="timeline"),

@@ -36,7 +36,7 @@ from wegwijzer.routeguide.engine.situation import SituationError
 from wegwijzer.routeguide.service import advise
 
 from . import exports, forms, policy, selectors, services, vocab, wording
-from .models import Gezinsplan, Regie, Step
+from .models import Gezinsplan, Regie, Step, Verwijzing
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +240,7 @@ def detail(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
             agreements=[{"agreement": a, "overdue": a.is_overdue(today)} for a in agreements[:5]],
             meetings=[m for m in selectors.meetings_for_gezinsplan(gezinsplan) if m.starts_at >= timezone.now()][:3],
             consents=selectors.consents_for_gezinsplan(gezinsplan),
+            verwijzingen=selectors.verwijzingen_summary(gezinsplan),
             advice_url=_advice_url(gezinsplan),
         ),
     )
@@ -564,6 +565,127 @@ def agreement_update(request: HttpRequest, gezinsplan_id: Any, agreement_id: Any
     else:
         messages.error(request, _("Kies een geldige status."))
     return redirect("gezinsplan:agreements", gezinsplan_id=gezinsplan.pk)
+
+
+def _verwijzing_form(gezinsplan: Gezinsplan, data: Any = None, *, query: str = "", double: bool = False) -> forms.VerwijzingForm:
+    monitor = selectors.default_monitor(gezinsplan)
+    return forms.VerwijzingForm(
+        data,
+        targets=selectors.referral_targets(query),
+        members=selectors.members_current(gezinsplan),
+        consents=selectors.consents_for_gezinsplan(gezinsplan),
+        double=double,
+        initial={"monitors": str(monitor.pk) if monitor else ""},
+    )
+
+
+def _is_double(exc: ValidationError) -> bool:
+    return any(e.code == "double" for e in getattr(exc, "error_dict", {}).get("target", []))
+
+
+def _verwijzingen_page(
+    request: HttpRequest,
+    gezinsplan_id: Any,
+    *,
+    form: forms.VerwijzingForm | None = None,
+    status_forms: dict[str, forms.VerwijzingStatusForm] | None = None,
+    double_warnings: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    gezinsplan = _read(request, gezinsplan_id, "verwijzing")
+    query = request.GET.get("zoek", "").strip()[: selectors.TARGET_QUERY_MAX]
+    if form is None:
+        form = _verwijzing_form(gezinsplan, query=query)
+    status_forms = status_forms or {}
+    rows = [
+        {
+            "row": row,
+            "form": status_forms.get(str(row.verwijzing.pk))
+            or forms.VerwijzingStatusForm(current=row.verwijzing.status, prefix=f"v-{row.verwijzing.pk}"),
+        }
+        for row in selectors.verwijzing_rows(gezinsplan)
+    ]
+    return _render(
+        request,
+        "verwijzingen.html",
+        _context(
+            request, gezinsplan, "verwijzingen", form=form, rows=rows, query=query, double_warnings=double_warnings or []
+        ),
+        status=status,
+    )
+
+
+@gezinsplan_view("GET", "POST")
+def verwijzingen(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
+    if request.method != "POST":
+        return _verwijzingen_page(request, gezinsplan_id)
+    gezinsplan = _check(request, gezinsplan_id)
+    # The confirmation box is on the form only once the double-referral warning was shown.
+    form = _verwijzing_form(gezinsplan, request.POST, double="double_check" in request.POST)
+    double_warnings: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        kind, slug = form.target_parts()
+        try:
+            services.verwijzing_create(
+                actor=request.user,
+                context=access_context(request),
+                gezinsplan=gezinsplan,
+                target_kind=kind,
+                target=slug,
+                monitors=data.get("monitors") or None,
+                consents=data.get("consents") or [],
+                note=data.get("note", ""),
+                huisarts_email=data.get("huisarts_email", ""),
+                jgz_email=data.get("jgz_email", ""),
+                accept_double=bool(data.get("accept_double")),
+            )
+        except ValidationError as exc:
+            if not _is_double(exc):
+                forms.apply_errors(form, exc, {"target_kind": "target"})
+            else:
+                # Nothing stored: the member sees why and confirms (or chooses another target).
+                double_warnings = exc.message_dict["target"]
+                form = _verwijzing_form(gezinsplan, request.POST, double=True)
+                form.is_valid()
+                form.forget_confirmation_error()
+        else:
+            messages.success(request, _("De verwijzing is vastgelegd."))
+            return redirect("gezinsplan:verwijzingen", gezinsplan_id=gezinsplan.pk)
+    elif "accept_double" in form.errors and "target" in form.cleaned_data:
+        # Confirmation missing: show the reasons again beside it.
+        double_warnings = selectors.referral_target_warnings(gezinsplan, *form.target_parts())
+    return _verwijzingen_page(
+        request, gezinsplan_id, form=form, double_warnings=double_warnings, status=200 if double_warnings and len(form.errors) == 0 else 400
+    )
+
+
+@gezinsplan_view("POST")
+def verwijzing_status(request: HttpRequest, gezinsplan_id: Any, verwijzing_id: Any) -> HttpResponse:
+    gezinsplan = _check(request, gezinsplan_id)
+    verwijzing = selectors.verwijzing_get(gezinsplan, verwijzing_id)
+    form = forms.VerwijzingStatusForm(request.POST, current=verwijzing.status, prefix=f"v-{verwijzing.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.verwijzing_status_change(
+                actor=request.user,
+                context=access_context(request),
+                verwijzing=verwijzing,
+                status=data["status"],
+                on=data.get("on"),
+                reason=data.get("reason", ""),
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("De status van de verwijzing naar %(target)s is nu: %(status)s.")
+                % {"target": verwijzing.target_name, "status": Verwijzing.Status(data["status"]).label},
+            )
+            return redirect("gezinsplan:verwijzingen", gezinsplan_id=gezinsplan.pk)
+    return _verwijzingen_page(request, gezinsplan_id, status_forms={str(verwijzing.pk): form}, status=400)
 
 
 @gezinsplan_view("GET", "POST")
