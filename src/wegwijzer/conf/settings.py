@@ -255,6 +255,8 @@ PARENT_CODE_MINUTES = int(env("PARENT_CODE_MINUTES", "10"))
 PARENT_CODE_ATTEMPTS = int(env("PARENT_CODE_ATTEMPTS", "5"))
 PARENT_LOCK_MINUTES = int(env("PARENT_LOCK_MINUTES", "30"))
 PARENT_CODES_PER_HOUR = int(env("PARENT_CODES_PER_HOUR", "5"))
+# How long an e-mailed invitation for a colleague not yet registered works (once).
+COLLEAGUE_INVITE_HOURS = int(env("COLLEAGUE_INVITE_HOURS", "72"))
 
 # Social map freshness (issue 10): a record last checked longer ago than this is shown as possibly stale
 # and listed for editors. "Klopt er iets niet?": at most this many reports per client address per hour.

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("wegwijzer.accounts.urls")),
     path("aanbieder/", include("wegwijzer.providers.urls")),
     path("ouders/", include("wegwijzer.ouders.urls")),
+    path("uitnodiging/", include("wegwijzer.gezinsplan.invite_urls")),
     prefix_default_language=False,
 )
 

@@ -238,6 +238,41 @@ class MemberAddForm(UtrechtForm):
         return value
 
 
+class ColleagueInviteForm(UtrechtForm):
+    name = forms.CharField(label=_("Naam van de collega"), max_length=SHORT_TEXT)
+    email = forms.EmailField(label=_("E-mailadres van de collega"), max_length=254)
+    organization_slug = forms.ChoiceField(label=_("Organisatie"))
+    role = forms.ChoiceField(label=_("Rol in dit team"))
+
+    def __init__(self, *args: Any, organizations: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "organization_slug").choices = [("", str(_("Kies…"))), *organizations]
+        _choice_field(self, "role").choices = _choices(vocab.roles(), empty=str(_("Kies…")))
+
+
+class InvitationAcceptForm(UtrechtForm):
+    username = forms.CharField(
+        label=_("Kies een gebruikersnaam"),
+        max_length=150,
+        help_text=_("Letters, cijfers en de tekens @ . + - _. Hiermee logt u voortaan in."),
+    )
+    password = forms.CharField(
+        label=_("Kies een wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minstens 12 tekens."),
+    )
+    password_again = forms.CharField(
+        label=_("Herhaal het wachtwoord"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", _("De twee wachtwoorden zijn niet gelijk."))
+        return data
+
+
 class RegieForm(UtrechtForm):
     lead = forms.ChoiceField(
         label=_("Wie heeft de regie?"), choices=Regie.Lead.choices, widget=forms.RadioSelect

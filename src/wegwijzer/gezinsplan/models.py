@@ -653,3 +653,39 @@ class VerwijzingStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} {self.on}"
+
+
+class ColleagueInvitation(models.Model):
+    """An invitation by e-mail for a colleague who is not registered yet (issue 12 item 2).
+
+    The link carries a random token; only its HMAC is stored. It works once and expires
+    (COLLEAGUE_INVITE_HOURS). Accepting it creates the account (password), issues the enrolment code for the
+    authenticator app and makes the new professional a member of this case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    gezinsplan = models.ForeignKey(
+        Gezinsplan, verbose_name=_("gezinsplan"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    name = models.CharField(_("naam"), max_length=SHORT_TEXT)
+    email = models.EmailField(_("e-mailadres"), max_length=254)
+    organization_slug = models.CharField(_("organisatie"), max_length=100)
+    role = models.CharField(_("rol"), max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("geldig tot"))
+    used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("uitnodiging van een collega")
+        verbose_name_plural = _("uitnodigingen van collega's")
+        ordering = ["-created_at"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"uitnodiging {self.pk}"

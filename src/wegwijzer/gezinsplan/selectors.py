@@ -32,6 +32,7 @@ from wegwijzer.socialmap.wait_times import current_wait_times_by_slug
 from . import policy, vocab
 from .models import (
     Agreement,
+    ColleagueInvitation,
     Consent,
     Feedback,
     Gezinsplan,
@@ -662,6 +663,18 @@ def consent_covers(gezinsplan: Gezinsplan, user: Any) -> bool:
         if any(term in text for term in terms):
             return True
     return False
+
+
+def organization_choices() -> list[tuple[str, str]]:
+    """The social map's organisations as (code, name), by name: where an invited colleague works."""
+    return list(Organization.objects.order_by("name").values_list("slug", "name"))
+
+
+def invitations_pending(gezinsplan: Gezinsplan) -> QuerySet[ColleagueInvitation]:
+    """Invitations of this case not used yet and still valid (newest first)."""
+    return ColleagueInvitation.objects.filter(
+        gezinsplan=gezinsplan, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("created_by")
 
 
 def my_actions(user: Any, today: date | None = None) -> list[Agreement]:

@@ -10,29 +10,38 @@ ValidationError with Dutch messages per field) and never stores half a change.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from wegwijzer.accounts.models import User
 from wegwijzer.accounts.roles import is_professional
 from wegwijzer.accounts.selectors import professional_by_username
+from wegwijzer.accounts.services import enrolment_code_issue, user_create
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write, access_log_write_many
 from wegwijzer.routeguide.engine.situation import SituationError
 from wegwijzer.routeguide.service import advise
 from wegwijzer.socialmap import selectors as socialmap
+from wegwijzer.socialmap.models import Organization
 
 from . import policy, tasks, vocab
 from .models import (
     PURGED_LABEL,
+    SHORT_TEXT,
     Agreement,
+    ColleagueInvitation,
     Consent,
     Feedback,
     Gezinsplan,
@@ -1017,6 +1026,122 @@ def feedback_send(
     transaction.on_commit(lambda: tasks.feedback_mail_send.enqueue(feedback_id=feedback_id))
     _log(context, actor, Action.CREATE, gezinsplan, "feedback", feedback.pk, detail=f"aan={recipient_role}")
     return feedback
+
+
+# ---- inviting a colleague who is not registered yet ----
+
+
+class InvalidInvitation(Exception):
+    """The link is unknown, used or expired, or its case is closed (indistinguishable to the caller)."""
+
+
+def invitation_token_hash(token: str) -> str:
+    # Keyed with SECRET_KEY (as the parents' links): a copy of the table alone cannot confirm a token.
+    return hmac.new(settings.SECRET_KEY.encode(), (token or "").encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def colleague_invite(
+    *,
+    actor: Any,
+    context: AccessContext | None = None,
+    gezinsplan: Gezinsplan,
+    name: str,
+    email: str,
+    organization_slug: str,
+    role: str,
+) -> tuple[ColleagueInvitation, str]:
+    """Invite a colleague who has no account yet to this case: a one-time link by e-mail (after commit).
+    Returns the invitation and the raw token (only its hash is stored)."""
+    policy.require(actor, "change", gezinsplan)
+    name, email, organization_slug = (name or "").strip(), (email or "").strip(), (organization_slug or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Vul de naam van de collega in."]
+    elif len(name) > SHORT_TEXT:
+        errors["name"] = [f"De naam is te lang (hoogstens {SHORT_TEXT} tekens)."]
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Vul een geldig e-mailadres in."]
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            errors["email"] = ["Er is al een account met dit e-mailadres. Zoek de collega op naam en voeg toe."]
+    if not Organization.objects.filter(slug=organization_slug).exists():
+        errors["organization_slug"] = ["Kies de organisatie van de collega van de sociale kaart."]
+    if role not in vocab.roles():
+        errors["role"] = ["Kies de rol van de collega."]
+    if errors:
+        raise ValidationError(errors)
+    token = secrets.token_urlsafe(32)
+    invitation = ColleagueInvitation.objects.create(
+        gezinsplan=gezinsplan,
+        name=name,
+        email=email,
+        organization_slug=organization_slug,
+        role=role,
+        token_hash=invitation_token_hash(token),
+        expires_at=timezone.now() + dt.timedelta(hours=settings.COLLEAGUE_INVITE_HOURS),
+        created_by=actor,
+    )
+    _log(context, actor, Action.CREATE, gezinsplan, "uitnodiging", invitation.pk)
+    invitation_id = str(invitation.pk)
+    transaction.on_commit(lambda: tasks.colleague_invite_mail_send.enqueue(invitation_id=invitation_id, token=token))
+    return invitation, token
+
+
+def _usable_invitation(token: str, *, lock: bool = False) -> ColleagueInvitation:
+    qs = ColleagueInvitation.objects.select_related("gezinsplan", "created_by")
+    if lock:
+        qs = qs.select_for_update()
+    invitation = qs.filter(token_hash=invitation_token_hash(token)).first()
+    if (
+        invitation is None
+        or invitation.used_at is not None
+        or invitation.expires_at <= timezone.now()
+        or not invitation.gezinsplan.is_open
+    ):
+        raise InvalidInvitation("Deze uitnodiging is niet (meer) geldig.")
+    return invitation
+
+
+def colleague_invitation_lookup(token: str) -> ColleagueInvitation:
+    """The usable invitation for this link, or InvalidInvitation (read only)."""
+    return _usable_invitation(token)
+
+
+@transaction.atomic
+def colleague_invitation_accept(
+    *, context: AccessContext | None = None, token: str, username: str, password: str
+) -> tuple[Any, str]:
+    """Use the link once: create the account (the invitation's role, organisation and e-mail, the chosen
+    username and password), issue the enrolment code for the authenticator app and add the new professional
+    to the case on behalf of whoever invited them. Returns the user and the raw enrolment code.
+    All or nothing: a bad username or password leaves the link usable."""
+    invitation = _usable_invitation(token, lock=True)
+    inviter = invitation.created_by
+    if inviter is None or policy.current_membership(inviter, invitation.gezinsplan) is None:
+        # Whoever invited has left the team: nobody vouches for the newcomer any more.
+        raise InvalidInvitation("Deze uitnodiging is niet (meer) geldig.")
+    user = user_create(
+        username=username,
+        role=invitation.role,
+        organization_slug=invitation.organization_slug,
+        password=password,
+        email=invitation.email,
+        created_by=inviter,
+    )
+    user.first_name = invitation.name[:150]
+    user.save(update_fields=["first_name"])
+    member_add(
+        actor=inviter, context=context, gezinsplan=invitation.gezinsplan, username=user.username, role=invitation.role
+    )
+    _code, raw = enrolment_code_issue(user=user, issued_by=inviter)
+    invitation.used_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["used_at", "user"])
+    _log(context, user, Action.UPDATE, invitation.gezinsplan, "uitnodiging", invitation.pk, detail="gebruikt")
+    return user, raw
 
 
 # ---- who is already involved; referrals (verwijzingen) ----

@@ -12,9 +12,10 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 
-from wegwijzer.gezinsplan.models import Feedback, Membership, Verwijzing
+from wegwijzer.gezinsplan.models import ColleagueInvitation, Feedback, Membership, Verwijzing
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +91,29 @@ def verwijzing_team_mail(*, verwijzing_id: str, actor_id: int | None) -> int:
         logger.exception("referral mail %s could not be sent", verwijzing_id)
         return 0
     return len(recipients)
+
+
+@task
+def colleague_invite_mail_send(*, invitation_id: str, token: str) -> str:
+    """The invitation link for a colleague not yet registered. Minimal data: who invites, never the family's
+    label. Never raises: a mail outage leaves the invitation stored (the inviter can invite again)."""
+    invitation = ColleagueInvitation.objects.select_related("created_by").filter(pk=invitation_id).first()
+    if invitation is None:
+        return "missing"
+    link = settings.SITE_URL.rstrip("/") + reverse("uitnodiging:accept", kwargs={"token": token})
+    body = (
+        f"Beste {invitation.name},\n\n"
+        f"{invitation.created_by or 'Een collega'} nodigt u uit in Wegwijzer, om samen te werken in een gezinsplan.\n\n"
+        f"Maak uw account aan met deze link:\n{link}\n\n"
+        f"De link werkt één keer en is {settings.COLLEAGUE_INVITE_HOURS} uur geldig. U kiest een wachtwoord en "
+        "stelt daarna een authenticator-app in op uw telefoon (tweestapsverificatie).\n\n"
+        "Verwacht u deze uitnodiging niet? Dan kunt u deze e-mail weggooien."
+    )
+    try:
+        EmailMessage(
+            subject="Uitnodiging voor Wegwijzer", body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[invitation.email]
+        ).send()
+    except Exception:  # a mail outage must not turn a stored invitation into an error
+        logger.exception("colleague invitation mail could not be sent")
+        return "failed"
+    return "sent"

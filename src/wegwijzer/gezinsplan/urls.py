@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{C}/", views.detail, name="detail"),
     path(f"{C}/stap/<int:step>/", views.step, name="step"),
     path(f"{C}/team/", views.team, name="team"),
+    path(f"{C}/team/uitnodigen/", views.team_invite, name="team-invite"),
     path(f"{C}/team/<uuid:membership_id>/verwijderen/", views.team_remove, name="team-remove"),
     path(f"{C}/regie/", views.regie, name="regie"),
     path(f"{C}/afspraken/", views.agreements, name="agreements"),

@@ -16,18 +16,22 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from wegwijzer.accounts.auth import otp_required
 from wegwijzer.accounts.roles import is_professional
 from wegwijzer.accounts.selectors import colleague_lookup, professional_by_username
+from wegwijzer.accounts.views import SESSION_LINK_CODE
 from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.core import actions as core_actions
@@ -380,6 +384,43 @@ def team(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
             hits=hits,
             consent_warning=consent_warning,
         ),
+        status=status,
+    )
+
+
+@gezinsplan_view("GET", "POST")
+def team_invite(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
+    form = forms.ColleagueInviteForm(request.POST or None, organizations=selectors.organization_choices())
+    status = 200
+    if request.method == "POST":
+        gezinsplan = _check(request, gezinsplan_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                invitation, _token = services.colleague_invite(
+                    actor=request.user,
+                    context=access_context(request),
+                    gezinsplan=gezinsplan,
+                    name=data["name"],
+                    email=data["email"],
+                    organization_slug=data["organization_slug"],
+                    role=data["role"],
+                )
+            except ValidationError as exc:
+                forms.apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("De uitnodiging is verstuurd naar %(email)s. Na het aanmaken van een account is %(name)s lid van het team.")
+                    % {"email": invitation.email, "name": invitation.name},
+                )
+                return redirect("gezinsplan:team", gezinsplan_id=gezinsplan.pk)
+        status = 400
+    gezinsplan = _read(request, gezinsplan_id, "uitnodiging")
+    return _render(
+        request,
+        "team_invite.html",
+        _context(request, gezinsplan, "team", form=form, pending=selectors.invitations_pending(gezinsplan)),
         status=status,
     )
 
@@ -1025,3 +1066,41 @@ def close(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
         status = 400
     gezinsplan = _read(request, gezinsplan_id, "gezinsplan", detail="sluiten")
     return _render(request, "close.html", _context(request, gezinsplan, "close", form=form), status=status)
+
+
+# ---- a colleague's invitation link (no login: the link is the proof) ----
+
+
+@sensitive_post_parameters("password", "password_again")
+@never_cache
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    try:
+        invitation = services.colleague_invitation_lookup(token)
+    except services.InvalidInvitation:
+        return render(request, "gezinsplan/invitation_invalid.html", status=404)
+    form = forms.InvitationAcceptForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user, enrolment_code = services.colleague_invitation_accept(
+                    context=access_context(request), token=token, username=data["username"], password=data["password"]
+                )
+            except services.InvalidInvitation:
+                return render(request, "gezinsplan/invitation_invalid.html", status=404)
+            except ValidationError as exc:
+                forms.apply_errors(form, exc, {"role": "username", "organization_slug": "username", "email": "username"})
+            else:
+                # The password was just chosen: a password-only session, which reaches only the set-up of the
+                # authenticator app. The enrolment code goes along in the session, as with an e-mailed set-up link.
+                auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                request.session[SESSION_LINK_CODE] = enrolment_code
+                case_url = reverse("gezinsplan:detail", kwargs={"gezinsplan_id": invitation.gezinsplan_id})
+                return redirect(reverse("accounts:otp-setup") + "?" + urlencode({"next": case_url}))
+        status = 400
+    return render(
+        request, "gezinsplan/invitation_accept.html", {"form": form, "invitation": invitation}, status=status
+    )

@@ -28,6 +28,8 @@ OBJECT_NAMES = {
     "print": gettext_lazy("de afdrukversie"),
     "timeline": gettext_lazy("de tijdlijn"),
     "auditlog": gettext_lazy("het logboek"),
+    "verwijzing": gettext_lazy("een verwijzing"),
+    "uitnodiging": gettext_lazy("een uitnodiging voor een collega"),
 }
 
 # Timeline kinds (selectors.gezinsplan_timeline) as a reader names them.
@@ -40,6 +42,7 @@ KIND_NAMES = {
     "mdo": gettext_lazy("MDO"),
     "overdracht": gettext_lazy("Overdracht"),
     "terugkoppeling": gettext_lazy("Terugkoppeling"),
+    "verwijzing": gettext_lazy("Verwijzing"),
 }
 
 _DETAIL_WORDS = {
@@ -49,6 +52,7 @@ _DETAIL_WORDS = {
     "gesloten": gettext_lazy("gesloten"),
     "sluiten": gettext_lazy("sluiten"),
     "ingetrokken": gettext_lazy("ingetrokken"),
+    "gebruikt": gettext_lazy("gebruikt"),
     "persoonsgegevens verwijderd": gettext_lazy("persoonsgegevens verwijderd"),
 }
 
