@@ -92,18 +92,26 @@ def test_openapi_document_has_advice(client):
 
 
 def test_openapi_codes_are_the_vocabulary(client):
-    from wegwijzer.routeguide.service import vocabulary
+    from wegwijzer.routeguide.service import route_choices, route_vocabulary, vocabulary
 
-    vocab = vocabulary()
+    # every route's codes (issue 15: a second route adds its own), the product's first and in their order
+    vocabs = [vocabulary()] + [route_vocabulary(code) for code, _t, _d in route_choices()]
+
+    def codes(kind):
+        return list(dict.fromkeys(c for v in vocabs for c in v.codes(kind)))
+
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     situation, advice = schemas["Situation"]["properties"], schemas["Advice"]["properties"]
-    assert situation["phase"]["enum"] == list(vocab.codes("phases"))
-    assert situation["reporter"]["enum"] == list(vocab.codes("reporters"))
-    assert situation["concerns"]["items"]["enum"] == list(vocab.codes("concerns"))
-    assert [s for s in situation["wijk"]["anyOf"] if s.get("enum")][0]["enum"] == list(vocab.codes("wijken"))
+    assert situation["route"]["enum"] == ["eerste-1000-dagen", "basis-ggz"]
+    assert situation["phase"]["enum"] == codes("phases")
+    assert situation["phase"]["enum"][:4] == list(vocabulary().codes("phases"))
+    assert "jeugd-16-17" in situation["phase"]["enum"]
+    assert situation["reporter"]["enum"] == codes("reporters")
+    assert situation["concerns"]["items"]["enum"] == codes("concerns")
+    assert [s for s in situation["wijk"]["anyOf"] if s.get("enum")][0]["enum"] == codes("wijken")
     for field, kind in (("involve", "roles"), ("interventions", "interventions"), ("laws", "laws"),
                         ("warnings", "warnings")):
-        assert advice[field]["items"]["enum"] == list(vocab.codes(kind)), field
+        assert advice[field]["items"]["enum"] == codes(kind), field
         assert advice[field]["uniqueItems"] is True
 
 

@@ -140,7 +140,9 @@ def test_known_screen_preselects_the_contract_defaults(client):
 def test_start_page_links_to_first_step(client):
     response = client.get("/route/")
     assert response.status_code == 200
-    assert 'href="/route/stap/fase/"' in text(response)
+    # with more than one route the start page is a form that opens the first screen (issue 15)
+    assert 'action="/route/stap/fase/"' in text(response)
+    assert 'name="route" value="eerste-1000-dagen" checked' in text(response)
 
 
 # ------------------------------------------------------------------ navigation

@@ -10,6 +10,7 @@ shaping a dict this size.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,9 +22,9 @@ from pydantic_core import CoreSchema
 
 from wegwijzer.core.apikit import BODY_ERRORS, ApiError, errors
 
-from .engine import VocabularyError
+from .engine import RuleSetError, VocabularyError
 from .engine.situation import WEEKS_BY_PHASE, SituationError
-from .service import advise, vocabulary
+from .service import advise, route_choices, route_vocabulary, vocabulary
 
 router = Router(tags=["routewijzer"])
 
@@ -38,10 +39,24 @@ class VocabularyCodes:
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         out = handler(schema)
         try:
-            codes = vocabulary().codes(self.kind)
-        except (OSError, VocabularyError):  # without content the document still builds, just without enums
+            # every route's codes: a second route adds its own (its phases, concerns, roles ...)
+            codes = dict.fromkeys(vocabulary().codes(self.kind))
+            for route, _title, _text in route_choices():
+                codes.update(dict.fromkeys(route_vocabulary(route).codes(self.kind)))
+        except (OSError, VocabularyError, RuleSetError):  # without content the document still builds, unenumerated
             return out
         out["enum"] = list(codes)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCodes:
+    """Documents `route` as an enum of the content's routes (content, like the vocabulary)."""
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        with contextlib.suppress(OSError, VocabularyError, RuleSetError):
+            out["enum"] = [code for code, _title, _text in route_choices()]
         return out
 
 
@@ -75,7 +90,15 @@ class Situation(BaseModel):
         },
     )
 
-    phase: PhaseCode = Field(description="Fase in de eerste 1000 dagen.")
+    route: Annotated[str, RouteCodes()] = Field(
+        "eerste-1000-dagen",
+        description=(
+            "De route: eerste-1000-dagen (standaard; zonder dit veld betekent een situatie wat ze altijd betekende)"
+            " of basis-ggz (basiszorg jeugd-ggz, Proeftuin). Elke route heeft haar eigen fasen en extra codes;"
+            " een onbekende route geeft 422 met het veld route."
+        ),
+    )
+    phase: PhaseCode = Field(description="Fase: in de eerste 1000 dagen, of de fase van de gekozen route.")
     weeks_since_birth: int | None = Field(
         None, ge=0, description=f"Weken sinds de geboorte, passend bij de fase ({WEEKS_TEXT})."
     )

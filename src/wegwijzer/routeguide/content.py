@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.conf import settings
 
 from wegwijzer.core.vocabulary import vocabulary
@@ -26,6 +27,10 @@ from .engine import (
 )
 from .engine.sources import Sources, SourcesError, load_sources
 from .engine.vignettes import expectation_failures, format_problems, load_vignette_files
+from .engine.vocabulary import extend_vocabulary, load_vocabulary
+
+DEFAULT_ROUTE = "eerste-1000-dagen"
+ROUTE_FILE = "route.yaml"
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,109 @@ class Paths:
         return self.content / "sources.yaml"
 
 
-def paths() -> Paths:
-    return Paths(Path(settings.CONTENT_DIR))
+def paths(root: Path | None = None) -> Paths:
+    return Paths(Path(root) if root is not None else Path(settings.CONTENT_DIR))
+
+
+# ------------------------------------------------------------------ routes
+
+
+class RouteError(ValueError):
+    """An unknown route code (the situation's `route`)."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the route guide: a folder with rules/, vignettes/, notices.yaml, route.yaml and optionally
+    its own vocabulary additions (vocabulary.yaml) and wizard help texts (help.yaml). The first-1000-days
+    route is content/routeguide itself; every other route is a folder under content/routeguide/routes/."""
+
+    id: str
+    title: str
+    description: str
+    source: str
+    folder: Path
+
+    @property
+    def rules(self) -> Path:
+        return self.folder / "rules"
+
+    @property
+    def vignettes(self) -> Path:
+        return self.folder / "vignettes"
+
+    @property
+    def notices(self) -> Path:
+        return self.folder / "notices.yaml"
+
+    @property
+    def vocabulary(self) -> Path:
+        return self.folder / "vocabulary.yaml"
+
+    @property
+    def help(self) -> Path:
+        return self.folder / "help.yaml"
+
+
+def _read_route(folder: Path, default_id: str) -> Route:
+    path = folder / ROUTE_FILE
+    data: Any = {}
+    if path.is_file():
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise RuleSetError([f"{path}: geen geldige YAML: {exc}"]) from exc
+    if not isinstance(data, dict):
+        raise RuleSetError([f"{path}: verwacht id, title, description en source"])
+    return Route(
+        id=str(data.get("id") or default_id),
+        title=str(data.get("title") or default_id),
+        description=" ".join(str(data.get("description") or "").split()),
+        source=str(data.get("source") or ""),
+        folder=folder,
+    )
+
+
+def routes(root: Path | None = None) -> tuple[Route, ...]:
+    """Every route of the content folder: the default (first-1000-days) route first, then routes/<id>/ by name."""
+    base = paths(root).content / "routeguide"
+    found = [_read_route(base, DEFAULT_ROUTE)]
+    extra = base / "routes"
+    if extra.is_dir():
+        found += [_read_route(d, d.name) for d in sorted(extra.iterdir()) if (d / ROUTE_FILE).is_file()]
+    return tuple(found)
+
+
+def route(route_id: str | None, root: Path | None = None) -> Route:
+    """The route with this code (None: the default route); RouteError naming the codes when unknown."""
+    wanted = route_id or DEFAULT_ROUTE
+    known = routes(root)
+    for item in known:
+        if item.id == wanted:
+            return item
+    raise RouteError(f"Onbekende route '{wanted}'. Kies uit: {', '.join(r.id for r in known)}.")
+
+
+def route_vocab(item: Route, base: Vocabulary) -> Vocabulary:
+    """The route's vocabulary: the product's, with the route's own additions when it has them."""
+    if not item.vocabulary.is_file():
+        return base
+    try:
+        return extend_vocabulary(base, item.vocabulary.read_text(encoding="utf-8"), f"{item.id}/vocabulary.yaml")
+    except OSError as exc:
+        raise VocabularyError(f"{item.vocabulary}: {exc}") from exc
+
+
+def route_ruleset(route_id: str | None = None, root: Path | None = None) -> RuleSet:
+    """The rule set of one route, every check of a load included. With `root`, from that content folder (an
+    exported release) instead of settings.CONTENT_DIR, read afresh."""
+    p = paths(root)
+    item = route(route_id, root)
+    base = load_vocab() if root is None else load_vocabulary(p.vocabulary)
+    vocab = route_vocab(item, base)
+    sources = load_source_list(p.sources)
+    schema = _schema_for(item.rules) or p.schema
+    return load_ruleset(item.rules, vocab, schema, sources=sources, notices_path=item.notices)
 
 
 def load_vocab() -> Vocabulary:
@@ -102,12 +208,15 @@ def _resolve_rules_dir(directory: Path) -> Path:
     return directory
 
 
-def _vignettes(vocab: Vocabulary) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    """(file:id, vignette) pairs and format problems."""
+def _vignettes(
+    vocab: Vocabulary, directory: Path | None = None
+) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """(file:id, vignette) pairs and format problems of one route's vignettes (default: the default route's)."""
     problems: list[str] = []
     out: list[tuple[str, dict[str, Any]]] = []
+    directory = directory or paths().vignettes
     try:
-        files = load_vignette_files(paths().vignettes)
+        files = load_vignette_files(directory)
     except ValueError as exc:
         return [], [f"vignetten: {exc}"]
     seen: set[str] = set()
@@ -142,31 +251,55 @@ def _run_vignette(label: str, item: dict[str, Any], ruleset: RuleSet) -> list[st
 
 
 def check() -> list[str]:
-    """Every problem in the route content: vocabulary, rule files, vignettes; [] when all is well."""
+    """Every problem in the route content: vocabulary, every route's rule files and vignettes; [] when all is
+    well. The default route's lines read as before; another route's start with "route <id>: "."""
     try:
         vocab = load_vocab()
     except VocabularyError as exc:
         return [f"vocabulary: {exc}"]
     try:
-        ruleset = load_rules(vocab=vocab)
+        known = routes()
     except RuleSetError as exc:
-        return [f"regels: {p}" for p in exc.problems]
-    vignettes, problems = _vignettes(vocab)
-    if not vignettes:
-        problems.append(f"geen vignetten gevonden in {paths().vignettes}")
-    for label, item in vignettes:
-        problems += _run_vignette(label, item, ruleset)
+        return [f"routes: {p}" for p in exc.problems]
+    problems: list[str] = []
+    owner: dict[str, str] = {}  # rule id -> route: a reason's rule id names one rule in the whole product
+    for item in known:
+        prefix = "" if item.id == DEFAULT_ROUTE else f"route {item.id}: "
+        if [r.id for r in known].count(item.id) > 1:
+            problems.append(f"{prefix}route-id komt vaker voor")
+        try:
+            rvocab = route_vocab(item, vocab)
+            ruleset = route_ruleset(item.id)
+        except VocabularyError as exc:
+            problems.append(f"{prefix}vocabulary: {exc}")
+            continue
+        except RuleSetError as exc:
+            problems += [f"{prefix}regels: {p}" for p in exc.problems]
+            continue
+        for rule in ruleset.rules:
+            if owner.setdefault(rule.id, item.id) != item.id:
+                problems.append(f"{prefix}regel {rule.id} bestaat ook in route {owner[rule.id]}")
+        vignettes, vproblems = _vignettes(rvocab, item.vignettes)
+        problems += [f"{prefix}{p}" for p in vproblems]
+        if not vignettes:
+            problems.append(f"{prefix}geen vignetten gevonden in {item.vignettes}")
+        for label, vignette in vignettes:
+            problems += [f"{prefix}{p}" for p in _run_vignette(label, vignette, ruleset)]
     return problems
 
 
 def summary() -> str:
     vocab = load_vocab()
-    ruleset = load_rules(vocab=vocab)
-    vignettes, _ = _vignettes(vocab)
-    return (
-        f"{len(ruleset.rules)} routeregels in {len(ruleset.files)} bestanden, "
-        f"{len(vignettes)} vignetten, content_version {ruleset.content_version}."
-    )
+    parts = []
+    for item in routes():
+        ruleset = route_ruleset(item.id)
+        vignettes, _ = _vignettes(route_vocab(item, vocab), item.vignettes)
+        parts.append(
+            f"{len(ruleset.rules)} routeregels in {len(ruleset.files)} bestanden, "
+            f"{len(vignettes)} vignetten, content_version {ruleset.content_version}"
+            + ("" if item.id == DEFAULT_ROUTE else f" (route {item.id})")
+        )
+    return "; ".join(parts) + "."
 
 
 def _outcome(advice: Any) -> dict[str, tuple[str, ...]]:

@@ -51,10 +51,17 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> Non
 
 
 class _Base(forms.Form):
-    """Every wizard form: Dutch messages, never a crash on odd input."""
+    """Every wizard form: Dutch messages, never a crash on odd input. `route`: whose codes it offers."""
 
     #: the situation fields this form owns (query parameter names)
     fields_owned: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, route: str | None = None, **kwargs: Any) -> None:
+        self.route = route
+        super().__init__(*args, **kwargs)
+
+    def vocab(self) -> dict[str, dict[str, str]]:
+        return vocabulary(self.route)
 
 
 class PhaseForm(_Base):
@@ -71,7 +78,7 @@ class PhaseForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "phase", list(vocabulary()["phases"].items()))
+        _choices(self, "phase", list(self.vocab()["phases"].items()))
 
     def clean_weeks_since_birth(self) -> int | None:
         raw = (self.cleaned_data.get("weeks_since_birth") or "").strip()
@@ -122,7 +129,7 @@ class WhoForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        vocab = vocabulary()
+        vocab = self.vocab()
         _choices(self, "reporter", list(vocab["reporters"].items()))
         _choices(self, "wijk", [("", _("Onbekend")), ("onbekend", _("Onbekend")), *vocab["wijken"].items()])
 
@@ -142,12 +149,12 @@ class ConcernsForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "concerns", list(vocabulary()["concerns"].items()))
+        _choices(self, "concerns", list(self.vocab()["concerns"].items()))
 
     def clean_concerns(self) -> list[str]:
         # Keep the vocabulary's order and drop duplicates: the same situation gives the same URL.
         chosen = set(self.cleaned_data.get("concerns") or [])
-        return [code for code in vocabulary()["concerns"] if code in chosen]
+        return [code for code in self.vocab()["concerns"] if code in chosen]
 
 
 class _FlagField(forms.CharField):
@@ -198,11 +205,11 @@ class KnownForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "involved", list(vocabulary()["roles"].items()))
+        _choices(self, "involved", list(self.vocab()["roles"].items()))
 
     def clean_involved(self) -> list[str]:
         chosen = set(self.cleaned_data.get("involved") or [])
-        return [code for code in vocabulary()["roles"] if code in chosen]
+        return [code for code in self.vocab()["roles"] if code in chosen]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,10 +6,13 @@ the one cached vocabulary (wegwijzer.core.vocabulary); only the reporter labels 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from wegwijzer.core.vocabulary import vocabulary as shared_vocabulary
 
+DEFAULT_ROUTE = "eerste-1000-dagen"  # content.DEFAULT_ROUTE; labels stays below the service's imports
 OTHER_REPORTER_LABEL = _("Andere professional")
 # Reporters that are not role codes (contract revision 2): each acts as the role vocabulary.reporter_roles names.
 REPORTER_LABELS = {
@@ -17,15 +20,22 @@ REPORTER_LABELS = {
     "kinderarts": _("Kinderarts (ziekenhuis)"),
     "klinisch-verloskundige": _("Klinisch verloskundige (ziekenhuis)"),
     "jeugdarts": _("Jeugdarts (JGZ)"),
+    "poh-ggz-jeugd": _("POH-GGZ jeugd (huisartspraktijk)"),
 }
 
 
-def vocabulary() -> dict[str, dict[str, str]]:
-    """Codes with their Dutch labels, in the vocabulary's order (reporters labelled by their role).
+def vocabulary(route: str | None = None) -> dict[str, dict[str, str]]:
+    """Codes with their Dutch labels, in the vocabulary's order (reporters labelled by their role); with a
+    route other than the default, that route's vocabulary (the product's plus its own codes).
 
     Built per call (a few small dict copies): the reporter fallback label follows the active language.
     """
-    vocab = shared_vocabulary()
+    if route and route != DEFAULT_ROUTE:
+        from .service import route_vocabulary  # the service caches each route's rule set and vocabulary
+
+        vocab: Any = route_vocabulary(route)
+    else:
+        vocab = shared_vocabulary()
     roles = dict(vocab.roles)
     other = str(OTHER_REPORTER_LABEL)
     return {
@@ -40,7 +50,7 @@ def vocabulary() -> dict[str, dict[str, str]]:
     }
 
 
-def label(kind: str, code: str | None) -> str:
+def label(kind: str, code: str | None, route: str | None = None) -> str:
     if code is None:
         return str(_("onbekend"))
-    return vocabulary().get(kind, {}).get(code, code)
+    return vocabulary(route).get(kind, {}).get(code, code)

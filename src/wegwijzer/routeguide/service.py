@@ -26,25 +26,76 @@ logger = logging.getLogger("wegwijzer.routeguide")
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}  # "ruleset" -> (vocabulary it was validated against, rule set)
 
-__all__ = ["SituationError", "advise", "reset_cache", "ruleset", "sources", "vocabulary"]
+__all__ = [
+    "DEFAULT_ROUTE",
+    "SituationError",
+    "advise",
+    "reset_cache",
+    "route_choices",
+    "route_vocabulary",
+    "ruleset",
+    "sources",
+    "vocabulary",
+]
+
+DEFAULT_ROUTE = content.DEFAULT_ROUTE
+ROUTE_FIELD = "route"
 
 
-def ruleset() -> RuleSet:
-    """The rule set, loaded and validated once per vocabulary instance (reset_cache() reloads).
+def ruleset(route: str | None = None) -> RuleSet:
+    """The rule set of a route (None: the default route), loaded and validated once per vocabulary instance
+    (reset_cache() reloads). RouteError for an unknown route.
 
     Keyed on the one cached vocabulary, so a switch of settings.CONTENT_DIR (which gives a new
     vocabulary instance) also reloads the rules of that content folder.
     """
     vocab = vocabulary()
     cited = sources()  # outside the lock below: sources() takes it too
-    found = _cache.get("ruleset")
+    key = f"ruleset:{route or DEFAULT_ROUTE}"
+    found = _cache.get(key)
     if found is None or found[0] is not vocab:
         with _lock:
-            found = _cache.get("ruleset")
+            found = _cache.get(key)
             if found is None or found[0] is not vocab:
-                found = (vocab, content.load_rules(vocab=vocab, sources=cited))
-                _cache["ruleset"] = found
+                if route in (None, DEFAULT_ROUTE):
+                    loaded = content.load_rules(vocab=vocab, sources=cited)
+                else:
+                    item = content.route(route)
+                    loaded = content.load_rules(item.rules, content.route_vocab(item, vocab), cited)
+                found = (vocab, loaded)
+                _cache[key] = found
     return found[1]
+
+
+def route_choices() -> list[tuple[str, str, str]]:
+    """(code, Dutch title, description) of every route, the default first; read once per content folder."""
+    vocab = vocabulary()
+    found = _cache.get("routes")
+    if found is None or found[0] is not vocab:
+        found = (vocab, [(r.id, r.title, r.description) for r in content.routes()])
+        _cache["routes"] = found
+    return list(found[1])
+
+
+def route_vocabulary(route: str | None = None) -> Vocabulary:
+    """The vocabulary a route's situations and advice use: the product's plus the route's own codes."""
+    return ruleset(route).vocabulary
+
+
+def split_route(data: object) -> tuple[str, object]:
+    """(route code, the situation without `route`); SituationError naming `route` when it is not a known
+    route. An absent or null route is the default route, so every earlier situation means what it meant."""
+    if not isinstance(data, dict) or ROUTE_FIELD not in data:
+        return DEFAULT_ROUTE, data
+    rest = {k: v for k, v in data.items() if k != ROUTE_FIELD}
+    value = data[ROUTE_FIELD]
+    if value is None:
+        return DEFAULT_ROUTE, rest
+    codes = [code for code, _title, _text in route_choices()]
+    if not isinstance(value, str) or value not in codes:
+        shown = value if isinstance(value, str) else type(value).__name__
+        raise SituationError({ROUTE_FIELD: [f"Onbekende route '{shown}'. Kies uit: {', '.join(codes)}."]})
+    return value, rest
 
 
 def sources() -> Sources:
@@ -108,7 +159,8 @@ def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
 
     Raises SituationError (with .errors per field) for a malformed situation.
     """
-    rules = ruleset()
+    route, data = split_route(data)
+    rules = ruleset(route)
     situation = validate_situation(data, rules.vocabulary)
     result = evaluate(situation, rules)
     out = result.to_dict()
@@ -118,13 +170,14 @@ def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
         "laws": out["laws"],
         "warnings": out["warnings"],
         "steps": out["steps"],
-        "contacts": _contacts(out["involve"], situation.wijk),
+        # the social map knows the product's roles; a route's own roles (e.g. school) have no records there
+        "contacts": _contacts([r for r in out["involve"] if r in vocabulary().roles], situation.wijk),
         "reasons": out["reasons"],
         "content_version": out["content_version"],
         "contradictions": out["contradictions"],
         "not_in_source": out["not_in_source"],
         "warnings_prominent": out["warnings_prominent"],
-        "situation": situation.to_dict(),
+        "situation": {**situation.to_dict(), ROUTE_FIELD: route},
     }
     if tally:
         _tally(situation, result.content_version)

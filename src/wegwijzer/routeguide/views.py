@@ -14,14 +14,14 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wegwijzer.socialmap import selectors as socialmap_selectors
 from wegwijzer.socialmap.selectors import detail_url
 
 from . import wizard
 from .engine.situation import SituationError
-from .service import advise
-from .service import vocabulary as engine_vocabulary
+from .service import advise, route_vocabulary
 
 logger = logging.getLogger("wegwijzer.routeguide")
 
@@ -46,11 +46,21 @@ def _url(name: str, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: HttpRequest, errors: dict[str, list[str]] | None = None) -> HttpResponse:
+    """The start page; with more than one route it asks which (a form that opens the first screen)."""
     query = wizard.carried_query(request.GET)
+    options = wizard.route_options(request.GET)
     return render(request, "routeguide/start.html", {
         "layout": _layout(request),
         "first_url": _step_url(wizard.STEPS[0], query),
+        "first_action": reverse("routeguide:step", args=[wizard.STEPS[0].slug]),
+        "hidden": wizard.carried(request.GET, exclude=(wizard.ROUTE_FIELD,)),
+        "route_field": {
+            "type": "radios", "name": wizard.ROUTE_FIELD, "legend": _("Over welke zorg gaat het?"),
+            "help": _("Kies de route. Zonder keuze is het de route voor de eerste 1000 dagen."),
+            "help_id": "route-help", "error_id": "route-error", "options": options,
+            "errors": (errors or {}).get(wizard.ROUTE_FIELD, []),
+        } if len(options) > 1 else None,
         "total": wizard.TOTAL_SCREENS,
     })
 
@@ -85,6 +95,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     if current is None:
         raise Http404
     query = request.GET
+    bad_route = wizard.route_errors(query)
+    if bad_route:
+        return start(request, bad_route)
     action = query.get("ga", "")
     index = wizard.STEPS.index(current)
     if action == "terug":
@@ -107,6 +120,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def summary(request: HttpRequest) -> HttpResponse:
+    bad_route = wizard.route_errors(request.GET)
+    if bad_route:
+        return start(request, bad_route)
     situation, bad_step, errors = wizard.validate(request.GET)
     if situation is None:
         return _render_step(request, bad_step or wizard.STEPS[0], errors)
@@ -153,7 +169,9 @@ def _ordered_warnings(advice: dict[str, Any]) -> list[str]:
 
 def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[str, Any]:
     """The advice as the page shows it: labels, links to the social map, and each line's reasons."""
-    vocab = wizard.vocabulary()
+    route = situation.get(wizard.ROUTE_FIELD)
+    vocab = wizard.vocabulary(route)
+    base = wizard.vocabulary() if route else vocab
     reasons = [dict(r) for r in advice.get("reasons") or []]
     for reason in reasons:
         reason["anchor"] = _anchor(reason.get("rule", ""))
@@ -169,7 +187,8 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
     def items(kind: str, codes: list[str], *, link: bool = False) -> list[dict[str, Any]]:
         return [
             {"code": code, "label": vocab[kind].get(code, code), "reasons": rules_for.get(code, []),
-             "url": detail_url(code) if link else ""}
+             # the social map has records for the product's codes only, not for a route's own (e.g. mdo)
+             "url": detail_url(code) if link and code in base[kind] else ""}
             for code in codes
         ]
 
@@ -206,7 +225,7 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
         entry["contacts"] = contacts_by_role.get(entry["code"], [])
     reason_by_rule = {r.get("rule", ""): r for r in reasons}
     reporter = str(situation.get("reporter") or "")
-    acting = engine_vocabulary().acting_role(reporter) or reporter
+    acting = route_vocabulary(route).acting_role(reporter) or reporter
     steps: list[dict[str, Any]] = []
     own_steps: list[dict[str, Any]] = []
     seen: dict[int, set[str]] = {0: set(), 1: set()}  # a reason's text once per list, not on every step
@@ -249,6 +268,9 @@ def advice_context(advice: dict[str, Any], situation: dict[str, Any]) -> dict[st
 
 
 def advice(request: HttpRequest) -> HttpResponse:
+    bad_route = wizard.route_errors(request.GET)
+    if bad_route:
+        return start(request, bad_route)
     situation, bad_step, errors = wizard.validate(request.GET)
     if situation is None:
         return _render_step(request, bad_step or wizard.STEPS[0], errors)

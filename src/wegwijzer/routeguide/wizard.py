@@ -20,9 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from wegwijzer.routeguide.engine.situation import FIELDS as SITUATION_FIELDS
 
-from . import forms
+from . import content, forms
 from .forms import FLAG_DEFAULTS, bool_to_query, parse_bool
-from .labels import OTHER_REPORTER_LABEL, label, vocabulary
+from .labels import DEFAULT_ROUTE, OTHER_REPORTER_LABEL, label, vocabulary
+from .service import route_choices
+
+ROUTE_FIELD = "route"
+# what the wizard carries in the URL: the route (issue 15) and the situation's fields
+WIZARD_FIELDS = (ROUTE_FIELD, *SITUATION_FIELDS)
 
 __all__ = ["OTHER_REPORTER_LABEL", "STEPS", "label", "vocabulary"]  # labels re-exported for views and tests
 
@@ -72,16 +77,60 @@ def _yaml(relative: str) -> Any:
     return _load_yaml(str(path), path.stat().st_mtime)
 
 
-def help_texts() -> dict[str, Any]:
-    return _yaml("routeguide/help.yaml")
+def help_texts(route: str | None = None) -> dict[str, Any]:
+    """The wizard's help texts; a route's own help.yaml replaces the keys it gives (its concern groups ...)."""
+    texts = _yaml("routeguide/help.yaml")
+    if route and route != DEFAULT_ROUTE:
+        path = content.route(route).help
+        if path.is_file():
+            texts = {**texts, **(_load_yaml(str(path), path.stat().st_mtime) or {})}
+    return texts
+
+
+# ------------------------------------------------------------------ the route
+
+
+def route_of(query: QueryDict) -> str:
+    """The route the query names (absent or empty: the default route); route_errors() says if it is known."""
+    return (query.get(ROUTE_FIELD) or "").strip() or DEFAULT_ROUTE
+
+
+def route_errors(query: QueryDict) -> dict[str, list[str]]:
+    route = route_of(query)
+    codes = [code for code, _title, _text in route_choices()]
+    if route in codes:
+        return {}
+    return {ROUTE_FIELD: [str(_("Kies een van de routes uit de lijst."))]}
+
+
+def route_options(query: QueryDict) -> list[dict[str, Any]]:
+    """The start page's route choice: every route with its description, the chosen (or default) one checked."""
+    chosen = route_of(query)
+    return [
+        {"value": code, "label": title, "help": text, "id": f"id_route_{code}", "checked": code == chosen}
+        for code, title, text in route_choices()
+    ]
+
+
+def route_title(route: str) -> str:
+    return next((title for code, title, _text in route_choices() if code == route), route)
+
+
+def asked(route: str | None, name: str) -> bool:
+    """Whether the wizard asks this field on this route (a route's help.yaml `ask_not` leaves some out)."""
+    return name not in (help_texts(route).get("ask_not") or [])
 
 
 # ------------------------------------------------------------------ the situation in the URL
 
 
 def situation_query(situation: dict[str, Any]) -> str:
-    """The canonical query string of a validated situation (stable order, Dutch yes/no)."""
-    pairs: list[tuple[str, str]] = [("phase", situation["phase"])]
+    """The canonical query string of a validated situation (stable order, Dutch yes/no); the default route
+    is left out, so every earlier link stays the same."""
+    pairs: list[tuple[str, str]] = []
+    if situation.get(ROUTE_FIELD) not in (None, "", DEFAULT_ROUTE):
+        pairs.append((ROUTE_FIELD, situation[ROUTE_FIELD]))
+    pairs.append(("phase", situation["phase"]))
     if situation.get("weeks_since_birth") is not None:
         pairs.append(("weeks_since_birth", str(situation["weeks_since_birth"])))
     pairs.append(("reporter", situation["reporter"]))
@@ -99,7 +148,7 @@ def situation_query(situation: dict[str, Any]) -> str:
 def carried(query: QueryDict, exclude: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(name, value) pairs of the situation fields in the query, except those a screen asks itself."""
     pairs = []
-    for name in SITUATION_FIELDS:
+    for name in WIZARD_FIELDS:
         if name in exclude:
             continue
         for value in query.getlist(name):
@@ -124,7 +173,7 @@ def form_class(step: Step):
 
 
 def validate_step(step: Step, query: QueryDict) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    form = form_class(step)(data=query)
+    form = form_class(step)(data=query, route=route_of(query))
     if form.is_valid():
         return dict(form.cleaned_data), {}
     errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
@@ -132,8 +181,10 @@ def validate_step(step: Step, query: QueryDict) -> tuple[dict[str, Any], dict[st
 
 
 def validate(query: QueryDict) -> tuple[dict[str, Any] | None, Step | None, dict[str, list[str]]]:
-    """Validate the whole situation: (situation, None, {}) or (None, first bad step, its errors)."""
-    situation: dict[str, Any] = {}
+    """Validate the whole situation: (situation, None, {}) or (None, first bad step, its errors). The route
+    is checked by the views first (route_errors); it travels in the situation unless it is the default."""
+    route = route_of(query)
+    situation: dict[str, Any] = {} if route == DEFAULT_ROUTE else {ROUTE_FIELD: route}
     for step in STEPS:
         cleaned, errors = validate_step(step, query)
         if errors:
@@ -145,12 +196,12 @@ def validate(query: QueryDict) -> tuple[dict[str, Any] | None, Step | None, dict
 # ------------------------------------------------------------------ view models for the templates
 
 
-def _options(kind: str, help_key: str) -> list[dict[str, Any]]:
-    helps = help_texts().get(help_key) or {}
+def _options(kind: str, help_key: str, route: str | None = None) -> list[dict[str, Any]]:
+    helps = help_texts(route).get(help_key) or {}
     return [
         {"value": code, "label": text, "help": (helps.get(code) or {}).get("text", ""),
          "source": (helps.get(code) or {}).get("source", "")}
-        for code, text in vocabulary()[kind].items()
+        for code, text in vocabulary(route)[kind].items()
     ]
 
 
@@ -162,9 +213,9 @@ def _mark(options: list[dict[str, Any]], name: str, selected: set[str]) -> list[
     return options
 
 
-def concern_fits_phase(concern: str, phase: str) -> bool:
+def concern_fits_phase(concern: str, phase: str, route: str | None = None) -> bool:
     """Whether the wizard offers a concern in a phase (help.yaml concern_phases; unlisted: every phase)."""
-    phases = (help_texts().get("concern_phases") or {}).get(concern)
+    phases = (help_texts(route).get("concern_phases") or {}).get(concern)
     return not phases or not phase or phase in phases
 
 
@@ -174,11 +225,14 @@ def _first_id(name: str, options: list[dict[str, Any]] | None) -> str:
 
 def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The fields of one screen, ready to render (values from the query, errors per field)."""
-    helps = help_texts()
+    route = route_of(query)
+    helps = help_texts(route)
     fields: list[dict[str, Any]] = []
 
     def add(field: dict[str, Any]) -> None:
         name = field["name"]
+        if not asked(route, name):
+            return
         field["errors"] = errors.get(name, [])
         field["error_id"] = f"{name}-error"
         field["help_id"] = f"{name}-help"
@@ -186,7 +240,7 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
         fields.append(field)
 
     if step.slug == "fase":
-        options = _mark(_options("phases", "phases"), "phase", {query.get("phase", "")})
+        options = _mark(_options("phases", "phases", route), "phase", {query.get("phase", "")})
         add({"type": "radios", "name": "phase", "legend": _("In welke fase is het gezin?"),
              "help": _("Kies de fase die nu het beste past."), "options": options,
              "anchor": _first_id("phase", options)})
@@ -196,7 +250,7 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
              "value": query.get("weeks_since_birth", "")[:10], "min": 0, "max": 110,
              "css": "ww-weeks"})
     elif step.slug == "wie":
-        options = _mark(_options("reporters", "reporters"), "reporter", {query.get("reporter", "")})
+        options = _mark(_options("reporters", "reporters", route), "reporter", {query.get("reporter", "")})
         add({"type": "radios", "name": "reporter", "legend": _("Wie bent u?"),
              "help": _("Kies uw rol. Het advies begint bij wat u zelf kunt doen."), "options": options,
              "anchor": _first_id("reporter", options)})
@@ -204,19 +258,19 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
         selected = query.get("wijk", "")
         choices = [{"value": "", "label": _("Onbekend"), "selected": selected in ("", "onbekend")}]
         choices += [{"value": code, "label": text, "selected": code == selected}
-                    for code, text in vocabulary()["wijken"].items()]
+                    for code, text in vocabulary(route)["wijken"].items()]
         add({"type": "select", "name": "wijk", "label": _("In welke wijk woont het gezin?"),
              "help": wijk.get("text", ""), "source": wijk.get("source", ""), "optional": True,
              "choices": choices})
     elif step.slug == "zorgen":
         chosen = set(query.getlist("concerns"))
-        all_options = {o["value"]: o for o in _mark(_options("concerns", "concerns"), "concerns", chosen)}
+        all_options = {o["value"]: o for o in _mark(_options("concerns", "concerns", route), "concerns", chosen)}
         # Only the concerns that fit the phase chosen on the first screen (server-side, so without JavaScript
         # too); a concern already chosen outside the phase is shown apart, still checked, so nothing is lost.
         phase = query.get("phase", "")
-        for code in [c for c in all_options if not concern_fits_phase(c, phase) and c not in chosen]:
+        for code in [c for c in all_options if not concern_fits_phase(c, phase, route) and c not in chosen]:
             del all_options[code]
-        kept_outside = [all_options.pop(code) for code in list(all_options) if not concern_fits_phase(code, phase)]
+        kept_outside = [all_options.pop(code) for code in list(all_options) if not concern_fits_phase(code, phase, route)]
         groups = []
         for group in helps.get("concern_groups") or []:
             opts = [all_options.pop(code) for code in group.get("concerns", []) if code in all_options]
@@ -237,7 +291,7 @@ def screen_fields(step: Step, query: QueryDict, errors: dict[str, list[str]]) ->
                 info = helps.get("involved") or {}
                 chosen = set(query.getlist("involved"))
                 options = _mark([{"value": code, "label": text, "help": "", "source": ""}
-                                 for code, text in vocabulary()["roles"].items()], "involved", chosen)
+                                 for code, text in vocabulary(route)["roles"].items()], "involved", chosen)
                 add({"type": "checkbox-groups", "name": "involved", "legend": info.get("question", name),
                      "help": info.get("text", ""), "source": info.get("source", ""), "optional": True,
                      "groups": [{"id": "betrokken", "label": info.get("question", name), "options": options}],
@@ -267,8 +321,9 @@ def error_summary(fields: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def summary_rows(situation: dict[str, Any], query_string: str) -> list[dict[str, Any]]:
     """The summary screen: what was answered, per step, with a link to change it."""
-    helps = help_texts().get("flags") or {}
-    vocab = vocabulary()
+    route = situation.get(ROUTE_FIELD) or DEFAULT_ROUTE
+    helps = help_texts(route).get("flags") or {}
+    vocab = vocabulary(route)
 
     def flag(name: str) -> str:
         options = (helps.get(name) or {}).get("options") or {}
@@ -277,8 +332,10 @@ def summary_rows(situation: dict[str, Any], query_string: str) -> list[dict[str,
     weeks = situation.get("weeks_since_birth")
     rows: list[dict[str, Any]] = [
         {"step": STEPS[0], "items": [
+            *([(_("Route"), route_title(route))] if len(route_choices()) > 1 else []),
             (_("Fase"), vocab["phases"].get(situation["phase"], situation["phase"])),
-            (_("Weken sinds de geboorte"), str(weeks) if weeks is not None else _("onbekend")),
+            *([(_("Weken sinds de geboorte"), str(weeks) if weeks is not None else _("onbekend"))]
+              if asked(route, "weeks_since_birth") else []),
         ]},
         {"step": STEPS[1], "items": [
             (_("Uw rol"), vocab["reporters"].get(situation["reporter"], situation["reporter"])),
@@ -289,10 +346,10 @@ def summary_rows(situation: dict[str, Any], query_string: str) -> list[dict[str,
         ]},
         {"step": STEPS[3], "items": [
             (
-                (help_texts().get("involved") or {}).get("question", name),
+                (help_texts(route).get("involved") or {}).get("question", name),
                 [vocab["roles"].get(c, c) for c in situation.get("involved") or []] or _("niemand opgegeven"),
             ) if name == "involved" else ((helps.get(name) or {}).get("question", name), flag(name))
-            for name in STEPS[3].fields
+            for name in STEPS[3].fields if asked(route, name)
         ]},
     ]
     for row in rows:

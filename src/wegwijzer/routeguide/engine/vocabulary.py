@@ -104,3 +104,55 @@ def load_vocabulary(path: Path | str) -> Vocabulary:
     except OSError as exc:
         raise VocabularyError(f"vocabulary niet te lezen: {path}: {exc}") from exc
     return parse_vocabulary(text)
+
+
+def extend_vocabulary(base: Vocabulary, text: str, name: str = "vocabulary.yaml") -> Vocabulary:
+    """A second route's vocabulary: `base` with the route's own codes (content/routeguide/routes/<id>/).
+
+    Per kind (and `reporters`) the route file may give `keep` (the base codes this route still offers, in the
+    base order; absent: all of them) and `add` (new codes with their labels, after the kept ones; a list of
+    codes for `reporters`). `reporter_roles` adds to the base mapping. A route never redefines a base code:
+    codes mean one thing in the whole product.
+    """
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise VocabularyError(f"{name} is geen geldige YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{name} moet een mapping zijn")
+    unknown = sorted(str(k) for k in data if k not in (*KINDS, "reporter_roles"))
+    if unknown:
+        raise VocabularyError(f"{name}: onbekende soorten: {', '.join(unknown)}")
+    merged: dict[str, Any] = {kind: dict(getattr(base, kind)) for kind in KINDS}
+    merged["reporters"] = list(base.reporters)
+    for kind in KINDS:
+        spec = data.get(kind)
+        if spec is None:
+            continue
+        if not isinstance(spec, dict) or set(spec) - {"keep", "add"}:
+            raise VocabularyError(f"{name}: {kind} heeft alleen 'keep' en 'add'")
+        current = merged[kind]
+        if "keep" in spec:
+            keep = spec["keep"] or []
+            if not isinstance(keep, list) or any(code not in current for code in keep):
+                raise VocabularyError(f"{name}: {kind}.keep noemt een code die niet in de basis staat")
+            current = [c for c in current if c in keep] if kind == "reporters" else {
+                c: label for c, label in current.items() if c in keep
+            }
+        add = spec.get("add") or ([] if kind == "reporters" else {})
+        clash = [c for c in add if c in getattr(base, kind)]
+        if clash:
+            raise VocabularyError(f"{name}: {kind}.add herdefinieert bestaande codes: {', '.join(clash)}")
+        if kind == "reporters":
+            current = [*current, *add]
+        else:
+            if not isinstance(add, dict):
+                raise VocabularyError(f"{name}: {kind}.add moet code: label paren bevatten")
+            current = {**current, **add}
+        merged[kind] = current
+    roles = data.get("reporter_roles") or {}
+    if not isinstance(roles, dict):
+        raise VocabularyError(f"{name}: reporter_roles moet melder: rol paren bevatten")
+    acting = {c: r for c, r in base.reporter_roles.items() if c in merged["reporters"]}
+    merged["reporter_roles"] = {**acting, **roles}
+    return parse_vocabulary(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False))

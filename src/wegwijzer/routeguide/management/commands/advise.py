@@ -43,6 +43,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="Pad naar een situatie in JSON of YAML, of '-' voor standaardinvoer.")
         parser.add_argument("--no-tally", action="store_true", help="Tel dit advies niet mee in de anonieme telling.")
+        parser.add_argument(
+            "--route",
+            help="De route (standaard eerste-1000-dagen, of wat de situatie zelf in 'route' noemt), bijv. basis-ggz.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from wegwijzer.routeguide.service import advise
@@ -58,6 +62,14 @@ class Command(BaseCommand):
             _fail(self.stderr, f"De situatie is geen geldige JSON of YAML: {exc}")
         except RecursionError:
             _fail(self.stderr, "De situatie is te diep genest.")
+        if options.get("route"):
+            if not isinstance(data, dict):
+                _fail(self.stderr, SituationError.detail, {"situation": ["De situatie moet een object zijn."]})
+            if data.get("route") not in (None, options["route"]):
+                _fail(self.stderr, SituationError.detail, {
+                    "route": [f"--route {options['route']} spreekt de route '{data['route']}' van de situatie tegen."]
+                })
+            data = {**data, "route": options["route"]}
         try:
             advice = advise(data, tally=not options["no_tally"])
         except SituationError as exc:
