@@ -4,7 +4,6 @@ answer its own screens, and get its advice; axe-core on every screen (no serious
 from __future__ import annotations
 
 import pytest
-
 from test_wizard_browser import check_box, choose_radio, press_button, wait_for_heading
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,8 @@ and stays possible; the runtime role has no TRUNCATE privilege.
 from __future__ import annotations
 
 FUNCTION = "wegwijzer_audit_refuse_change"
-PROTECTED_TABLES = ("audit_accesslogentry", "audit_accesslogseal")
+# routeguide's content releases are history like the log: what an advice rested on (issue 15)
+PROTECTED_TABLES = ("audit_accesslogentry", "audit_accesslogseal", "routeguide_contentrelease")
 
 
 def trigger_name(table: str) -> str:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 TABLE = "audit_accesslogentry"
 SEAL_TABLE = "audit_accesslogseal"
+RELEASE_TABLE = "routeguide_contentrelease"  # content releases (issue 15): history like the log
 _state = threading.local()
 
 
@@ -45,6 +46,7 @@ def _triggers_for(table: str, unique_columns: tuple[str, ...]) -> dict[str, str]
 TRIGGERS = {
     **_triggers_for(TABLE, ("id", "event_id")),
     **_triggers_for(SEAL_TABLE, ("id", "first_id", "previous_sha256", "chain_sha256")),
+    **_triggers_for(RELEASE_TABLE, ("id", "content_version")),
 }
 
 

@@ -48,3 +48,26 @@ class TallySpool(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContentRelease(models.Model):
+    """A release of the whole content folder (rules of every route, vocabulary, help texts, sources, vision
+    themes, the social map's seed files): what produced an advice, kept so that any advice can be replayed
+    (`wegwijzer advise --content-version V`) and exported as the same readable files. Append-only: database
+    triggers refuse UPDATE and DELETE (audit.pg.PROTECTED_TABLES, audit.sqlite.TRIGGERS)."""
+
+    content_version = models.CharField(_("inhoudsversie"), max_length=64, unique=True)
+    # route -> the rule set's content_version that every advice of that route carries
+    rule_versions = models.JSONField(_("versies per route"), default=dict)
+    files = models.JSONField(_("bestanden"), default=dict, help_text=_("Pad in de inhoudsmap → tekst van het bestand."))
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+    created_by = models.CharField(_("vastgelegd door"), max_length=150)
+    reason = models.TextField(_("reden"))
+
+    class Meta:
+        verbose_name = _("inhoudsrelease")
+        verbose_name_plural = _("inhoudsreleases")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.content_version} ({self.created_at:%Y-%m-%d})"

@@ -19,6 +19,7 @@ from . import content
 from .engine import RuleSet, Situation, Vocabulary, evaluate, validate_situation
 from .engine.situation import SituationError
 from .engine.sources import Sources
+from .releases import content_release_get, release_folder
 from .tally import tally_record
 
 logger = logging.getLogger("wegwijzer.routeguide")
@@ -82,16 +83,17 @@ def route_vocabulary(route: str | None = None) -> Vocabulary:
     return ruleset(route).vocabulary
 
 
-def split_route(data: object) -> tuple[str, object]:
+def split_route(data: object, codes: list[str] | None = None) -> tuple[str, object]:
     """(route code, the situation without `route`); SituationError naming `route` when it is not a known
-    route. An absent or null route is the default route, so every earlier situation means what it meant."""
+    route (of `codes`; default: the content's). An absent or null route is the default route, so every
+    earlier situation means what it meant."""
     if not isinstance(data, dict) or ROUTE_FIELD not in data:
         return DEFAULT_ROUTE, data
     rest = {k: v for k, v in data.items() if k != ROUTE_FIELD}
     value = data[ROUTE_FIELD]
     if value is None:
         return DEFAULT_ROUTE, rest
-    codes = [code for code, _title, _text in route_choices()]
+    codes = codes if codes is not None else [code for code, _title, _text in route_choices()]
     if not isinstance(value, str) or value not in codes:
         shown = value if isinstance(value, str) else type(value).__name__
         raise SituationError({ROUTE_FIELD: [f"Onbekende route '{shown}'. Kies uit: {', '.join(codes)}."]})
@@ -163,6 +165,28 @@ def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
     rules = ruleset(route)
     situation = validate_situation(data, rules.vocabulary)
     result = evaluate(situation, rules)
+    advice = _shape(situation, result, route)
+    if tally:
+        _tally(situation, result.content_version)
+    return advice
+
+
+def advise_replay(data: object, *, content_version: str) -> dict[str, Any]:
+    """The advice as the content release `content_version` gives it (that release's rules, vocabulary and
+    sources; today's contacts). `content_version` is a release's version or the one an advice carries.
+    Never tallied: a replay is not a new advice. ContentReleaseError when there is no such release."""
+    release = content_release_get(content_version)
+    with release_folder(release) as folder:
+        route, data = split_route(data, [r.id for r in content.routes(folder)])
+        rules = content.route_ruleset(route, folder)
+    situation = validate_situation(data, rules.vocabulary)
+    advice = _shape(situation, evaluate(situation, rules), route)
+    advice["release"] = release.content_version
+    return advice
+
+
+def _shape(situation: Situation, result: Any, route: str) -> dict[str, Any]:
+    """The advice dict of the contract, from the engine's advice."""
     out = result.to_dict()
     advice = {
         "involve": out["involve"],
@@ -179,8 +203,6 @@ def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
         "warnings_prominent": out["warnings_prominent"],
         "situation": {**situation.to_dict(), ROUTE_FIELD: route},
     }
-    if tally:
-        _tally(situation, result.content_version)
     return advice
 
 

@@ -44,12 +44,17 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Pad naar een situatie in JSON of YAML, of '-' voor standaardinvoer.")
         parser.add_argument("--no-tally", action="store_true", help="Tel dit advies niet mee in de anonieme telling.")
         parser.add_argument(
+            "--content-version",
+            help="Geef het advies opnieuw met de regels van deze inhoudsrelease (zie `wegwijzer content releases`).",
+        )
+        parser.add_argument(
             "--route",
             help="De route (standaard eerste-1000-dagen, of wat de situatie zelf in 'route' noemt), bijv. basis-ggz.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from wegwijzer.routeguide.service import advise
+        from wegwijzer.routeguide.releases import ContentReleaseError
+        from wegwijzer.routeguide.service import advise, advise_replay
 
         source = options["file"]
         try:
@@ -71,7 +76,12 @@ class Command(BaseCommand):
                 })
             data = {**data, "route": options["route"]}
         try:
-            advice = advise(data, tally=not options["no_tally"])
+            if options.get("content_version"):
+                advice = advise_replay(data, content_version=options["content_version"])
+            else:
+                advice = advise(data, tally=not options["no_tally"])
+        except ContentReleaseError as exc:
+            _fail(self.stderr, str(exc), {"content_version": [str(exc)]})
         except SituationError as exc:
             _fail(self.stderr, SituationError.detail, exc.errors)
         self.stdout.write(json.dumps(advice, ensure_ascii=False, indent=2))
