@@ -11,6 +11,7 @@ import gettext
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,27 @@ def test_msgfmt_check_and_statistics():
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"^\d+ translated messages\.$", result.stderr.strip().splitlines()[-1]), result.stderr
+
+
+@pytest.mark.skipif(shutil.which("msgattrib") is None, reason="GNU gettext (msgattrib) not installed")
+def test_every_wrapped_string_of_the_code_is_in_the_catalogue(tmp_path):
+    """The checks above read the catalogue; this one reads the code: `makemessages` over a copy of the package
+    finds every gettext call and template tag, and none of them may be missing (new or only fuzzy-matched) in
+    the English catalogue, or /en/ would show Dutch."""
+    package = Path(wegwijzer.__file__).resolve().parent
+    copy = tmp_path / "wegwijzer"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "*.mo"))
+    made = subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "en", "--no-obsolete", "--no-location"],
+        cwd=copy, capture_output=True, text=True, check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    po = copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    missing = []
+    for option in ("--untranslated", "--only-fuzzy"):
+        listed = subprocess.run(["msgattrib", option, "--no-wrap", str(po)], capture_output=True, text=True, check=True)
+        missing += [m for m in re.findall(r'^msgid "(.*)"$', listed.stdout, re.M) if m]
+    assert missing == [], f"{len(missing)} strings lack an English translation, e.g. {missing[:10]}"
 
 
 # --- pages -----------------------------------------------------------------------------------------
