@@ -85,10 +85,8 @@ def focus_is_on_screen_start(page) -> bool:
 
 @pytest.fixture
 def social_map():
-    try:
-        from wegwijzer.socialmap.content import load
-    except ImportError:
-        return False
+    from wegwijzer.socialmap.content import load
+
     load(if_empty=False, replace=True)
     return True
 

@@ -335,15 +335,10 @@ def test_plain_true_false_values_are_accepted(client):
 
 @pytest.fixture
 def social_map(db):
-    """The Utrecht social map from content/, when its loader exists (contacts per wijk come from it)."""
-    try:
-        from wegwijzer.socialmap.content import load
-    except ImportError:
-        return False
-    try:
-        load(if_empty=False, replace=True)
-    except TypeError:
-        load()
+    """The Utrecht social map from content/ (contacts per wijk come from it)."""
+    from wegwijzer.socialmap.content import load
+
+    load(if_empty=False, replace=True)
     return True
 
 
