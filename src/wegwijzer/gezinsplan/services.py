@@ -1093,7 +1093,8 @@ def colleague_invite(
 def _usable_invitation(token: str, *, lock: bool = False) -> ColleagueInvitation:
     qs = ColleagueInvitation.objects.select_related("gezinsplan", "created_by")
     if lock:
-        qs = qs.select_for_update()
+        # Only the invitation row: PostgreSQL refuses FOR UPDATE on the nullable side of the joined created_by.
+        qs = qs.select_for_update(of=("self",))
     invitation = qs.filter(token_hash=invitation_token_hash(token)).first()
     if (
         invitation is None
