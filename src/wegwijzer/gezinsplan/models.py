@@ -288,6 +288,9 @@ class PlanSection(models.Model):
     step = models.PositiveSmallIntegerField(_("stap"), choices=Step.choices)
     content = text_field(_("inhoud"))
     considerations = text_field(_("afwegingen"))
+    # Off by default: the parents' view shows a step (its content and considerations) only once a member
+    # who may change the plan has chosen to share it.
+    shared_with_parents = models.BooleanField(_("gedeeld met ouders"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("auteur"),

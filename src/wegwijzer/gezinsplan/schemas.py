@@ -680,6 +680,7 @@ class SectionOut(Schema):
     title: str
     content: str
     considerations: str
+    shared_with_parents: bool
     version: int
     author: str | None
     updated_at: Timestamp | None

@@ -497,6 +497,7 @@ def section_as_dict(section: PlanSection) -> dict[str, Any]:
         "title": section.title,
         "content": section.content,
         "considerations": section.considerations,
+        "shared_with_parents": section.shared_with_parents,
         "version": section.version,
         "author": section.author.get_username() if section.author else None,
         "updated_at": section.updated_at.isoformat() if section.updated_at else None,
@@ -583,6 +584,29 @@ def _plan_section_write(
     section.save()
     _log(context, actor, Action.UPDATE, gezinsplan, "plansection", step, detail=f"version={section.version}")
     return section, True, mine
+
+
+@transaction.atomic
+def plan_section_share_set(
+    *, actor: Any, context: AccessContext | None = None, gezinsplan: Gezinsplan, step: int, shared: bool
+) -> PlanSection:
+    """Share one step with the parents' view, or stop sharing it; only a member who may change the plan.
+
+    No version bump: the step's text is unchanged, so a colleague editing it meanwhile gets no conflict.
+    A change writes one access-log row (the detail says which way); setting the same value again writes none.
+    """
+    policy.require(actor, "change", gezinsplan)
+    if step not in Step.values:
+        raise ValidationError({"step": ["De stap is 1 tot en met 5."]})
+    section = PlanSection.objects.select_for_update().get(gezinsplan=gezinsplan, step=step)
+    shared = bool(shared)
+    if section.shared_with_parents != shared:
+        # update(), not save(): simple-history would add a "version" row although the text did not change
+        PlanSection.objects.filter(pk=section.pk).update(shared_with_parents=shared)
+        section.shared_with_parents = shared
+        detail = "ouders=ja" if shared else "ouders=nee"
+        _log(context, actor, Action.UPDATE, gezinsplan, "plansection", step, detail=detail)
+    return section
 
 
 # ---- agreements ----

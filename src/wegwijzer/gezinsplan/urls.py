@@ -16,6 +16,7 @@ urlpatterns = [
     path("nieuw/", views.new, name="new"),
     path(f"{C}/", views.detail, name="detail"),
     path(f"{C}/stap/<int:step>/", views.step, name="step"),
+    path(f"{C}/stap/<int:step>/delen/", views.step_share, name="step-share"),
     path(f"{C}/team/", views.team, name="team"),
     path(f"{C}/team/uitnodigen/", views.team_invite, name="team-invite"),
     path(f"{C}/team/<uuid:membership_id>/verwijderen/", views.team_remove, name="team-remove"),

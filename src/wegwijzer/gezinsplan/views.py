@@ -324,6 +324,21 @@ def step(request: HttpRequest, gezinsplan_id: Any, step: int) -> HttpResponse:
     )
 
 
+@gezinsplan_view("POST")
+def step_share(request: HttpRequest, gezinsplan_id: Any, step: int) -> HttpResponse:
+    gezinsplan = _check(request, gezinsplan_id)
+    section = selectors.section_get(gezinsplan, step)
+    shared = request.POST.get("shared_with_parents") == "on"
+    services.plan_section_share_set(
+        actor=request.user, context=access_context(request), gezinsplan=gezinsplan, step=section.step, shared=shared
+    )
+    if shared:
+        messages.success(request, _("De ouders zien %(step)s nu in hun inzage.") % {"step": section.title})
+    else:
+        messages.success(request, _("De ouders zien %(step)s niet meer.") % {"step": section.title})
+    return redirect("gezinsplan:step", gezinsplan_id=gezinsplan.pk, step=section.step)
+
+
 @gezinsplan_view("GET", "POST")
 def team(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     form = forms.MemberAddForm(request.POST or None, consent_warning="consent_check" in request.POST)

@@ -30,6 +30,8 @@ OBJECT_NAMES = {
     "auditlog": gettext_lazy("het logboek"),
     "verwijzing": gettext_lazy("een verwijzing"),
     "uitnodiging": gettext_lazy("een uitnodiging voor een collega"),
+    "ouderinzage": gettext_lazy("de inzage voor ouders"),
+    "ouderinzage-code": gettext_lazy("een inlogcode voor ouders"),
 }
 
 # Timeline kinds (selectors.gezinsplan_timeline) as a reader names them.
@@ -54,6 +56,8 @@ _DETAIL_WORDS = {
     "ingetrokken": gettext_lazy("ingetrokken"),
     "gebruikt": gettext_lazy("gebruikt"),
     "persoonsgegevens verwijderd": gettext_lazy("persoonsgegevens verwijderd"),
+    "ouders=ja": gettext_lazy("gedeeld met de ouders"),
+    "ouders=nee": gettext_lazy("niet meer gedeeld met de ouders"),
 }
 
 _REGIE_ROLES = {

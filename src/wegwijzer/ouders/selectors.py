@@ -1,6 +1,6 @@
 """Reads of the parents' view. Only what the parents may see: agreements (with who does them), the next
-meeting, the consents they gave. Never the plan steps or the professionals' considerations (afwegingen),
-the regie notes or the meeting minutes: none of those can be marked as shared with the parents yet."""
+meeting, the consents they gave, and the plan steps a member marked as shared with the parents (their content
+and considerations). Never an unshared step, the regie notes or the meeting minutes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 from wegwijzer.gezinsplan import policy
-from wegwijzer.gezinsplan.models import Agreement, Consent, Gezinsplan, Meeting
+from wegwijzer.gezinsplan.models import Agreement, Consent, Gezinsplan, Meeting, PlanSection
 
 from .models import ParentAccess
 from .services import OBJECT_TYPE, parent_actor, usable
@@ -26,6 +26,7 @@ class ParentView:
     agreements: list[Agreement]
     next_meeting: Meeting | None
     consents: list[Consent]
+    shared_steps: list[PlanSection]
 
 
 def parent_access_for_session(access_id: Any) -> ParentAccess | None:
@@ -55,7 +56,16 @@ def parent_view_read(*, context: AccessContext | None, access: ParentAccess) -> 
         Meeting.objects.filter(gezinsplan=plan, starts_at__gte=timezone.now()).order_by("starts_at").first()
     )
     consents = list(Consent.objects.filter(gezinsplan=plan))
-    return ParentView(access=access, gezinsplan=plan, agreements=agreements, next_meeting=next_meeting, consents=consents)
+    # Filtered in the query, so an unshared step's text never reaches the template.
+    shared_steps = list(PlanSection.objects.filter(gezinsplan=plan, shared_with_parents=True).order_by("step"))
+    return ParentView(
+        access=access,
+        gezinsplan=plan,
+        agreements=agreements,
+        next_meeting=next_meeting,
+        consents=consents,
+        shared_steps=shared_steps,
+    )
 
 
 def parent_accesses_for_member(user: Any, gezinsplan: Gezinsplan) -> list[ParentAccess]:

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
@@ -74,7 +76,7 @@ def is_regie_lead(user: Any, gezinsplan: Gezinsplan) -> bool:
 def _require_lead(actor: Any, gezinsplan: Gezinsplan) -> None:
     policy.require(actor, "change", gezinsplan)
     if not is_regie_lead(actor, gezinsplan):
-        raise NotRegieLead("Alleen de regiehouder kan de ouders inzage geven of die intrekken.")
+        raise NotRegieLead(_("Alleen de regiehouder kan de ouders inzage geven of die intrekken."))
 
 
 @transaction.atomic
@@ -87,13 +89,13 @@ def parent_access_grant(
     parent_name = (parent_name or "").strip()
     email = (email or "").strip()
     if not parent_name:
-        errors["parent_name"] = ["Vul de naam van de ouder in."]
+        errors["parent_name"] = [_("Vul de naam van de ouder in.")]
     elif len(parent_name) > 200:
-        errors["parent_name"] = ["De naam is te lang (hoogstens 200 tekens)."]
+        errors["parent_name"] = [_("De naam is te lang (hoogstens 200 tekens).")]
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = ["Vul een geldig e-mailadres in."]
+        errors["email"] = [_("Vul een geldig e-mailadres in.")]
     if errors:
         raise ValidationError(errors)
     token = secrets.token_urlsafe(32)
@@ -113,7 +115,10 @@ def parent_access_grant(
         object_type=OBJECT_TYPE,
         object_id=str(access.pk),
     )
-    transaction.on_commit(lambda: parent_invite_mail_send.enqueue(access_id=str(access.pk), token=token))
+    language = get_language()  # the mail in the language of the page it was asked from
+    transaction.on_commit(
+        lambda: parent_invite_mail_send.enqueue(access_id=str(access.pk), token=token, language=language)
+    )
     return access, token
 
 
@@ -125,7 +130,7 @@ def parent_access_revoke(
     _require_lead(actor, gezinsplan)
     access = ParentAccess.objects.select_for_update().filter(gezinsplan=gezinsplan, pk=access_id).first()
     if access is None:
-        raise policy.NotFound("Inzage niet gevonden.")
+        raise policy.NotFound(_("Inzage niet gevonden."))
     if access.revoked_at is None:
         access.revoked_at = timezone.now()
         access.revoked_by = actor
@@ -178,7 +183,7 @@ def invite_accept(*, context: AccessContext | None, token: str) -> ParentAccess:
 def _code_issue(*, access: ParentAccess, context: AccessContext | None) -> None:
     now = timezone.now()
     if access.codes.filter(created_at__gt=now - dt.timedelta(hours=1)).count() >= settings.PARENT_CODES_PER_HOUR:
-        raise TooManyCodes("U heeft te vaak een code gevraagd. Probeer het over een uur opnieuw.")
+        raise TooManyCodes(_("U heeft te vaak een code gevraagd. Probeer het over een uur opnieuw."))
     access.codes.filter(used_at__isnull=True).update(used_at=now)  # only the newest code works
     code = f"{secrets.randbelow(1_000_000):06d}"
     ParentLoginCode.objects.create(
@@ -195,7 +200,8 @@ def _code_issue(*, access: ParentAccess, context: AccessContext | None) -> None:
         object_type="ouderinzage-code",
         object_id=str(access.pk),
     )
-    transaction.on_commit(lambda: parent_code_mail_send.enqueue(access_id=str(access.pk), code=code))
+    language = get_language()
+    transaction.on_commit(lambda: parent_code_mail_send.enqueue(access_id=str(access.pk), code=code, language=language))
 
 
 @transaction.atomic
@@ -229,11 +235,11 @@ def code_verify(*, context: AccessContext | None, access_id: Any, code: str) -> 
 def _code_check(*, context: AccessContext | None, access_id: Any, code: str) -> tuple[ParentAccess | None, str]:
     access = ParentAccess.objects.select_for_update().select_related("gezinsplan").filter(pk=access_id).first()
     if access is None or not usable(access):
-        return None, "U heeft geen inzage (meer). Vraag de regiehouder om een nieuwe uitnodiging."
+        return None, _("U heeft geen inzage (meer). Vraag de regiehouder om een nieuwe uitnodiging.")
     now = timezone.now()
     if access.locked_until and access.locked_until > now:
         _log_failed(access, context, "geblokkeerd")
-        return access, "Er is te vaak een verkeerde code ingevuld. Probeer het later opnieuw."
+        return access, _("Er is te vaak een verkeerde code ingevuld. Probeer het later opnieuw.")
     latest = access.codes.filter(used_at__isnull=True, expires_at__gt=now).first()
     given = "".join((code or "").split())
     if latest is None or not hmac.compare_digest(latest.code_hash, _hash(f"{access.pk}:{given}")):
@@ -244,7 +250,7 @@ def _code_check(*, context: AccessContext | None, access_id: Any, code: str) -> 
             access.codes.filter(used_at__isnull=True).update(used_at=now)
         access.save(update_fields=["failed_codes", "locked_until"])
         _log_failed(access, context, "code onjuist")
-        return access, "Deze code klopt niet of is verlopen. Kijk goed of vraag een nieuwe code."
+        return access, _("Deze code klopt niet of is verlopen. Kijk goed of vraag een nieuwe code.")
     latest.used_at = now
     latest.save(update_fields=["used_at"])
     access.failed_codes = 0

@@ -1,4 +1,5 @@
-"""Mails of the parents' view, sent after commit as Django Tasks. Plain, short Dutch; no case content."""
+"""Mails of the parents' view, sent after commit as Django Tasks. Plain, short Dutch (English when asked for
+from an /en/ page); no case content."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .models import ParentAccess
 
@@ -24,31 +27,35 @@ def _send(to: str, subject: str, body: str) -> str:
 
 
 @task
-def parent_invite_mail_send(*, access_id: str, token: str) -> str:
+def parent_invite_mail_send(*, access_id: str, token: str, language: str | None = None) -> str:
     access = ParentAccess.objects.filter(pk=access_id).first()
     if access is None:
         return "missing"
-    link = settings.SITE_URL.rstrip("/") + reverse("ouders:invite", kwargs={"token": token})
-    body = (
-        f"Beste {access.parent_name},\n\n"
-        "U kunt nu uw gezinsplan bekijken. Daarin staan de afspraken, wie wat doet en wanneer het volgende "
-        "overleg is.\n\n"
-        f"Klik op deze link:\n{link}\n\n"
-        f"De link werkt één keer en is {settings.PARENT_INVITE_HOURS} uur geldig. Daarna krijgt u een code "
-        "per e-mail. Die code heeft u elke keer nodig als u wilt kijken.\n\n"
-        "Heeft u hier niet om gevraagd? Dan kunt u deze e-mail weggooien."
-    )
-    return _send(access.email, "Uw gezinsplan bekijken", body)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        link = settings.SITE_URL.rstrip("/") + reverse("ouders:invite", kwargs={"token": token})
+        body = _(
+            "Beste %(name)s,\n\n"
+            "U kunt nu uw gezinsplan bekijken. Daarin staan de afspraken, wie wat doet en wanneer het volgende "
+            "overleg is.\n\n"
+            "Klik op deze link:\n%(link)s\n\n"
+            "De link werkt één keer en is %(hours)s uur geldig. Daarna krijgt u een code "
+            "per e-mail. Die code heeft u elke keer nodig als u wilt kijken.\n\n"
+            "Heeft u hier niet om gevraagd? Dan kunt u deze e-mail weggooien."
+        ) % {"name": access.parent_name, "link": link, "hours": settings.PARENT_INVITE_HOURS}
+        subject = _("Uw gezinsplan bekijken")
+    return _send(access.email, subject, body)
 
 
 @task
-def parent_code_mail_send(*, access_id: str, code: str) -> str:
+def parent_code_mail_send(*, access_id: str, code: str, language: str | None = None) -> str:
     access = ParentAccess.objects.filter(pk=access_id).first()
     if access is None:
         return "missing"
-    body = (
-        f"Uw code is: {code}\n\n"
-        f"De code werkt één keer en is {settings.PARENT_CODE_MINUTES} minuten geldig.\n"
-        "Geef de code aan niemand anders."
-    )
-    return _send(access.email, "Uw code voor het gezinsplan", body)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = _(
+            "Uw code is: %(code)s\n\n"
+            "De code werkt één keer en is %(minutes)s minuten geldig.\n"
+            "Geef de code aan niemand anders."
+        ) % {"code": code, "minutes": settings.PARENT_CODE_MINUTES}
+        subject = _("Uw code voor het gezinsplan")
+    return _send(access.email, subject, body)

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wegwijzer.accounts.auth import otp_required
@@ -60,7 +61,7 @@ def manage(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
             errors = exc.message_dict
             status = 400
         else:
-            messages.success(request, "De uitnodiging is verstuurd.")
+            messages.success(request, _("De uitnodiging is verstuurd."))
             return redirect("ouders:manage", gezinsplan_id=gezinsplan.pk)
     context = {
         "gezinsplan": gezinsplan,
@@ -85,12 +86,18 @@ def revoke(request: HttpRequest, gezinsplan_id: Any, access_id: Any) -> HttpResp
     except (services.NotRegieLead, policy.ClosedCaseError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "De inzage is ingetrokken. De ouder kan het plan niet meer zien.")
+        messages.success(request, _("De inzage is ingetrokken. De ouder kan het plan niet meer zien."))
     return redirect("ouders:manage", gezinsplan_id=gezinsplan.pk)
 
 
+def _parent_render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """A parent-side page: `parent_access` (the logged-in parent's, or None) drives the parents-only menu."""
+    context.setdefault("parent_access", selectors.parent_access_for_session(request.session.get(SESSION_ACCESS)))
+    return render(request, f"ouders/{template}", context, status=status)
+
+
 def _invalid(request: HttpRequest, message: str, status: int = 410) -> HttpResponse:
-    return render(request, "ouders/invalid.html", {"message": message}, status=status)
+    return _parent_render(request, "invalid.html", {"message": message}, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -102,15 +109,17 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
         else:
             access = services.invite_lookup(token)
     except services.InvalidInvite:
-        return _invalid(request, "Deze link werkt niet. Misschien is hij al gebruikt of te oud. "
-                        "Vraag de regiehouder om een nieuwe uitnodiging.")
+        return _invalid(
+            request,
+            _("Deze link werkt niet. Misschien is hij al gebruikt of te oud. Vraag de regiehouder om een nieuwe uitnodiging."),
+        )
     except services.TooManyCodes as exc:
         return _invalid(request, str(exc), status=429)
     if request.method == "POST":
         request.session.cycle_key()
         request.session[SESSION_PENDING] = str(access.pk)
         return redirect("ouders:code")
-    return render(request, "ouders/invite.html", {"access": access})
+    return _parent_render(request, "invite.html", {"access": access})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -121,11 +130,11 @@ def login(request: HttpRequest) -> HttpResponse:
         try:
             access = services.code_request(context=access_context(request), email=email)
         except services.TooManyCodes as exc:
-            return render(request, "ouders/login.html", {"error": str(exc), "email": email}, status=429)
+            return _parent_render(request, "login.html", {"error": str(exc), "email": email}, status=429)
         request.session.cycle_key()
         request.session[SESSION_PENDING] = str(access.pk) if access else ""
         return redirect("ouders:code")
-    return render(request, "ouders/login.html", {"email": ""})
+    return _parent_render(request, "login.html", {"email": ""})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -136,7 +145,7 @@ def code(request: HttpRequest) -> HttpResponse:
         pending = request.session.get(SESSION_PENDING, "")
         try:
             if not pending:
-                raise services.CodeRefused("Deze code klopt niet of is verlopen. Kijk goed of vraag een nieuwe code.")
+                raise services.CodeRefused(_("Deze code klopt niet of is verlopen. Kijk goed of vraag een nieuwe code."))
             access = services.code_verify(
                 context=access_context(request), access_id=pending, code=request.POST.get("code", "")[:20]
             )
@@ -147,7 +156,7 @@ def code(request: HttpRequest) -> HttpResponse:
             request.session.pop(SESSION_PENDING, None)
             request.session[SESSION_ACCESS] = str(access.pk)
             return redirect("ouders:plan")
-    return render(request, "ouders/code.html", {"error": error}, status=status)
+    return _parent_render(request, "code.html", {"error": error}, status=status)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -157,7 +166,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_ACCESS, None)
         return redirect("ouders:login")
     view = selectors.parent_view_read(context=access_context(request), access=access)
-    return render(request, "ouders/plan.html", {"view": view})
+    return _parent_render(request, "plan.html", {"view": view, "parent_access": access})
 
 
 @require_POST
@@ -174,5 +183,5 @@ def logout(request: HttpRequest) -> HttpResponse:
             object_type=services.OBJECT_TYPE,
             object_id=str(access.pk),
         )
-    messages.success(request, "U bent uitgelogd.")
+    messages.success(request, _("U bent uitgelogd."))
     return redirect("ouders:login")
