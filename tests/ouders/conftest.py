@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from gezinsplan.factories import Team, membership
 from wegwijzer.gezinsplan import services as plan_services
@@ -11,6 +12,13 @@ from wegwijzer.gezinsplan.models import Regie
 from wegwijzer.ouders import services
 
 SECRET = "GEHEIME-AFWEGING-VAN-HET-TEAM"
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """Each test starts in Dutch: a request under /en/ leaves English active in the test's thread."""
+    with translation.override("nl"):
+        yield
 
 
 class ParentTeam(Team):
