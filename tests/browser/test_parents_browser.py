@@ -31,6 +31,14 @@ def case():
     services.plan_section_update(
         actor=nurse, gezinsplan=gezinsplan, step=1, content="", considerations="Interne afweging", expected_version=0
     )
+    services.plan_section_update(
+        actor=nurse,
+        gezinsplan=gezinsplan,
+        step=2,
+        content="Slaaptekort bij moeder",
+        considerations="Met de ouders besproken",
+        expected_version=0,
+    )
     return nurse, gezinsplan
 
 
@@ -43,6 +51,13 @@ def test_invite_a_parent_who_logs_in_with_a_code(browser, live_server, case, ass
     device = confirmed_device(nurse)
     lead.goto(base + "/account/inloggen/")
     browser_log_in(lead, nurse, device)
+    # Share step 2 with the parents from its page; step 1 stays the team's.
+    lead.goto(f"{base}/gezinsplan/{gezinsplan.pk}/stap/2/")
+    lead.get_by_label("Deze stap delen met de ouders").check()
+    lead.get_by_role("button", name="Delen met ouders opslaan").click()
+    assert lead.get_by_text("De ouders zien deze stap in hun inzage").is_visible()
+    assert lead.get_by_label("Deze stap delen met de ouders").is_checked()
+    assert_accessible(lead)
     lead.goto(f"{base}/gezinsplan/{gezinsplan.pk}/")
     lead.get_by_role("link", name="Inzage voor ouders").click()
     assert_accessible(lead)
@@ -66,6 +81,14 @@ def test_invite_a_parent_who_logs_in_with_a_code(browser, live_server, case, ass
     assert parent.get_by_role("heading", name="Uw gezinsplan", exact=True).is_visible()
     assert parent.get_by_text("Huisbezoek plannen").is_visible()
     assert parent.get_by_text("Interne afweging").count() == 0
+    assert parent.get_by_role("heading", name="Wat het team met u deelt").is_visible()
+    assert parent.get_by_text("Slaaptekort bij moeder").is_visible()
+    assert parent.get_by_text("Met de ouders besproken").is_visible()
+    # the parents-only menu: their plan and log out, nothing of the professionals' menu
+    menu = parent.get_by_role("navigation", name="Menu voor ouders")
+    assert menu.get_by_role("link").all_inner_texts() == ["Uw gezinsplan"]
+    assert parent.get_by_role("link", name="Mijn gezinsplannen").count() == 0
+    assert parent.get_by_role("button", name="Uitloggen").is_visible()
     assert parent.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_accessible(parent)
 
