@@ -20,7 +20,7 @@ from .factories import membership
 pytestmark = pytest.mark.django_db
 
 CASELESS = {"my-gezinsplannen", "new"}
-POST_ONLY = {"team-remove", "agreement-update", "consent-withdraw", "verwijzing-status"}
+POST_ONLY = {"team-remove", "agreement-update", "consent-withdraw", "verwijzing-status", "step-share"}
 OUTSIDERS = ("former", "other", "admin", "policy", "editor")
 
 
