@@ -19,6 +19,7 @@ from wegwijzer.core import apikit
 from wegwijzer.core.api import COMMON_RESPONSES, document_common_errors, json_response
 from wegwijzer.core.api_views import router as core_router
 from wegwijzer.gezinsplan.api import router as gezinsplan_router
+from wegwijzer.inzicht.api import router as inzicht_router
 from wegwijzer.leren.api import router as leren_router
 from wegwijzer.providers.api import router as providers_router
 from wegwijzer.routeguide.api import router as routeguide_router
@@ -40,6 +41,7 @@ apikit.install(api)
 api.add_router("", accounts_router)
 api.add_router("", core_router)
 api.add_router("", gezinsplan_router)
+api.add_router("", inzicht_router)
 api.add_router("", leren_router)
 api.add_router("", routeguide_router)
 api.add_router("", providers_router)

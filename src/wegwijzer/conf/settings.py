@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "wegwijzer.providers",
     "wegwijzer.ouders",
     "wegwijzer.leren",
+    "wegwijzer.inzicht",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("route/", include("wegwijzer.routeguide.urls")),
     path("gezinsplan/", include("wegwijzer.gezinsplan.urls")),
     path("leren/", include("wegwijzer.leren.urls")),
+    path("inzicht/", include("wegwijzer.inzicht.urls")),
     path("account/", include("wegwijzer.accounts.urls")),
     path("aanbieder/", include("wegwijzer.providers.urls")),
     path("ouders/", include("wegwijzer.ouders.urls")),

@@ -1,0 +1,65 @@
+"""Figures as server-side SVG: a Vega-Lite spec built with altair, rendered by vl-convert (no browser, no client
+JavaScript), so a chart is plain markup under the strict CSP and in print. Suppressed cells are left out of the
+chart (the table beside it marks them). Colours are NL Design System tokens (voorbeeld theme)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+import altair as alt
+import vl_convert as vlc
+
+from .figures import Figure
+
+# --voorbeeld-kleuren-*-400/500 of the theme in use (dark enough for 3:1 against white).
+PALETTE = ("#006fb3", "#157b31", "#ac501b", "#3b0fb0", "#7d6918", "#cd262d", "#586c88", "#003e65", "#105f26")
+TEXT = "#0b0c0c"
+FONT = "sans-serif"
+WIDTH = 520
+
+
+def chart_spec(figure: Figure) -> dict | None:
+    """The Vega-Lite spec of a figure, or None when every cell is suppressed or zero (nothing to draw)."""
+    values = [
+        {"rij": row, "kolom": col, "aantal": n}
+        for row, cells in zip(figure.table.row_labels, figure.table.body, strict=True)
+        for col, n in zip(figure.table.col_labels, cells, strict=True)
+        if n
+    ]
+    if not values:
+        return None
+    order = list(figure.table.row_labels)
+    colour = alt.Color("kolom:N", title=None, sort=list(figure.table.col_labels),
+                       scale=alt.Scale(range=list(PALETTE)), legend=alt.Legend(orient="bottom", columns=2))
+    base = alt.Chart(alt.Data(values=values))
+    if figure.kind == "line":
+        chart = base.mark_line(point=True, strokeWidth=3).encode(
+            x=alt.X("rij:O", title=figure.row_heading, sort=order),
+            y=alt.Y("aantal:Q", title="Aantal"), color=colour,
+        )
+    else:
+        chart = base.mark_bar().encode(
+            y=alt.Y("rij:N", title=figure.row_heading, sort=order),
+            x=alt.X("aantal:Q", title="Aantal", stack="zero"), color=colour,
+        )
+    chart = chart.properties(width=WIDTH).configure(font=FONT).configure_axis(
+        labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12, labelLimit=180
+    ).configure_legend(labelColor=TEXT, labelFontSize=12, labelLimit=260)
+    return chart.to_dict()
+
+
+@functools.lru_cache(maxsize=512)
+def _render(spec_json: str) -> str:
+    svg = vlc.vegalite_to_svg(json.loads(spec_json))
+    # Scale with its box: keep the viewBox, drop the fixed size (the stylesheet sets width: 100%).
+    head, rest = svg.split(">", 1)
+    head = re.sub(r' (width|height|class)="[^"]*"', "", head)
+    return f'{head} class="ww-chart__svg" focusable="false">{rest}'
+
+
+def chart_svg(figure: Figure) -> str:
+    """The SVG markup of a figure ("" when there is nothing to draw). Same spec, same SVG: cached."""
+    spec = chart_spec(figure)
+    return _render(json.dumps(spec, sort_keys=True)) if spec else ""
