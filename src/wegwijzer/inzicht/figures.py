@@ -110,6 +110,9 @@ def _table(
     col_label: Callable[[str], str] = str,
 ) -> SuppressedTable:
     """The suppressed table over the given row and column codes (codes outside them are not published)."""
+    if not rows or not cols:  # nothing counted: one all-zero (so all-hidden) cell, so every table has a shape
+        rows, cols = rows or [""], cols or [""]
+        row_label, col_label = (lambda r, f=row_label: f(r) if r else _("geen")), (lambda c, f=col_label: f(c) if c else _("aantal"))
     body = [[counts.get((r, c), 0) for c in cols] for r in rows]
     return suppress(
         body, min_cell(), row_labels=[row_label(r) for r in rows], col_labels=[col_label(c) for c in cols]
