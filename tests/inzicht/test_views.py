@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from accounts.helpers import bearer_headers, make_superuser, verified_client
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.inzicht.figures import Filters, insight_figures, last_months
-from wegwijzer.inzicht.figures import Scope
+from wegwijzer.inzicht.figures import Filters, Scope, insight_figures, last_months
 
 from .conftest import SECRETS
 

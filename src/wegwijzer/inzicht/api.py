@@ -56,7 +56,7 @@ class FiguresOut(Schema):
 def _filters(params: FilterIn) -> Filters:
     form, filters = filters_from({"maanden": str(params.maanden), "wijk": params.wijk})
     if filters is None:
-        raise ApiError(400, _("De filter is niet geldig."), {k: list(v) for k, v in form.errors.items()})
+        raise ApiError(400, _("De filter is niet geldig."), {k: [str(m) for m in v] for k, v in form.errors.items()})
     return filters
 
 

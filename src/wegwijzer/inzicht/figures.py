@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from datetime import datetime as datetime_
 from typing import Any
 
 from django.conf import settings
@@ -112,11 +113,15 @@ def _table(
     """The suppressed table over the given row and column codes (codes outside them are not published)."""
     if not rows or not cols:  # nothing counted: one all-zero (so all-hidden) cell, so every table has a shape
         rows, cols = rows or [""], cols or [""]
-        row_label, col_label = (lambda r, f=row_label: f(r) if r else _("geen")), (lambda c, f=col_label: f(c) if c else _("aantal"))
+        row_label, col_label = _or_placeholder(row_label, _("geen")), _or_placeholder(col_label, _("aantal"))
     body = [[counts.get((r, c), 0) for c in cols] for r in rows]
     return suppress(
         body, min_cell(), row_labels=[row_label(r) for r in rows], col_labels=[col_label(c) for c in cols]
     )
+
+
+def _or_placeholder(label: Callable[[str], str], placeholder: str) -> Callable[[str], str]:
+    return lambda code: label(code) if code else placeholder
 
 
 def _codes(counts: Mapping[tuple[str, str], int], index: int, known: Iterable[str] = ()) -> list[str]:
@@ -143,8 +148,8 @@ def _in_period(qs: QuerySet[Any], field_name: str, period: Period, *, datetime: 
     if datetime:
         tz = timezone.get_current_timezone()
         return qs.filter(**{
-            f"{field_name}__gte": timezone.make_aware(timezone.datetime(start.year, start.month, 1), tz),
-            f"{field_name}__lt": timezone.make_aware(timezone.datetime(end.year, end.month, 1), tz),
+            f"{field_name}__gte": datetime_(start.year, start.month, 1, tzinfo=tz),
+            f"{field_name}__lt": datetime_(end.year, end.month, 1, tzinfo=tz),
         })
     return qs.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
 
@@ -288,7 +293,7 @@ def learning_figures(filters: Filters, scope: Scope) -> list[Figure]:
     figures = [Figure(
         "leren-bijeenkomsten", "leren", _("Bijeenkomsten per maand en netwerk"),
         _("Hoeveel casusbesprekingsbijeenkomsten elk leernetwerk hield."),
-        _("Maand"), _table(per_meeting, _months(filters.period), _codes(per_meeting, 1, ids), col_label=name_of.get),
+        _("Maand"), _table(per_meeting, _months(filters.period), _codes(per_meeting, 1, ids), col_label=lambda c: name_of.get(c, c)),
     )]
 
     themes = {t.code: t.label for t in vision().themes}
@@ -301,7 +306,7 @@ def learning_figures(filters: Filters, scope: Scope) -> list[Figure]:
         "leren-kon-beter", "leren", _("Thema's die 'kon beter' kregen, per netwerk"),
         _("Hoe vaak een thema van de visie bij een casusbespreking als 'kon beter' beoordeeld werd."),
         _("Thema"), _table(per_theme, _codes(per_theme, 0, themes), _codes(per_theme, 1, ids),
-                           row_label=lambda c: themes.get(c, c), col_label=name_of.get),
+                           row_label=lambda c: themes.get(c, c), col_label=lambda c: name_of.get(c, c)),
     ))
 
     today = timezone.localdate()
@@ -404,9 +409,9 @@ def map_figures(filters: Filters) -> list[Figure]:
     counts: dict[tuple[str, str], int] = {}
     kinds = (("organisatie", map_models.Organization), ("aanbod", map_models.Service), ("rol", map_models.Role))
     for code, model in kinds:
-        no_contact = Q(email="", website="")
+        no_contact: Any = Q(email="", website="")
         if model is not map_models.Role:  # roles have no phone numbers of their own
-            no_contact &= ~Exists(map_models.Phone.objects.filter(**{model._meta.model_name: OuterRef("pk")}))
+            no_contact &= ~Exists(map_models.Phone.objects.filter(**{str(model._meta.model_name): OuterRef("pk")}))
         row = model.objects.aggregate(
             alle=Count("pk"),
             controle=Count("pk", filter=Q(assured_date__isnull=True) | Q(assured_date__lt=review_before)),

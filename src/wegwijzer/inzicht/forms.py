@@ -21,7 +21,7 @@ def wijk_choices() -> list[tuple[str, str]]:
 
 class FilterForm(forms.Form):
     maanden = forms.TypedChoiceField(
-        label=_("Periode"), coerce=int, required=False, empty_value=DEFAULT_MONTHS,
+        label=_("Periode"), coerce=int, required=False, empty_value=None,
         choices=[(n, _("laatste %(n)s maanden") % {"n": n}) for n in MONTH_CHOICES],
         error_messages={"invalid_choice": _("Kies een periode van 3, 6, 12 of 24 maanden.")},
     )
@@ -32,7 +32,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].choices = wijk_choices()
+        wijk = self.fields["wijk"]
+        assert isinstance(wijk, forms.ChoiceField)
+        wijk.choices = wijk_choices()
 
     def filters(self) -> Filters:
         data = self.cleaned_data

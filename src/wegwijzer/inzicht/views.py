@@ -82,7 +82,7 @@ def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("Niet gevonden."))
     form, filters = filters_from(request.GET)
     if filters is None:
-        errors = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in form.errors.items())
+        errors = "; ".join(f"{name}: {' '.join(str(m) for m in msgs)}" for name, msgs in form.errors.items())
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     try:
         (figure,) = insight_read(
