@@ -135,3 +135,20 @@ def test_anonymous_goes_to_login_and_the_api_answers_401(client, crafted):
 def test_openapi_documents_the_insight_operations(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/insight/figures" in paths and "/insight/figures/{slug}" in paths
+
+
+def test_the_section_renders_in_english_under_en(client, crafted):
+    from django.utils import translation
+
+    verified_client(client, crafted.policy)
+    with translation.override("nl"):  # an /en/ request leaves English active in the test thread
+        html = client.get("/en/inzicht/", FILTER).content.decode()
+    assert '<html lang="en"' in html
+    for english in ("Insight: where care stalls", "Advised situations per month and phase", "last 6 months",
+                    "Whole city", "Download as CSV: Advised situations per month and phase", "Total",
+                    "Family plan process", "Health of the social map"):
+        assert english in html, english
+    for dutch in ("Inzicht: waar de zorg stokt", "laatste 6 maanden", "Geadviseerde situaties per maand en fase"):
+        assert dutch not in html, dutch
+    dutch_csv = client.get(reverse("inzicht:figure-csv", args=["route-maand-fase"]), FILTER).content.decode()
+    assert dutch_csv.lstrip("\ufeff").startswith("Maand;")  # the Dutch page is still Dutch afterwards

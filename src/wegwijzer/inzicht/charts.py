@@ -10,6 +10,7 @@ import re
 
 import altair as alt
 import vl_convert as vlc
+from django.utils.translation import gettext as _
 
 from .figures import Figure
 
@@ -37,12 +38,12 @@ def chart_spec(figure: Figure) -> dict | None:
     if figure.kind == "line":
         chart = base.mark_line(point=True, strokeWidth=3).encode(
             x=alt.X("rij:O", title=figure.row_heading, sort=order),
-            y=alt.Y("aantal:Q", title="Aantal"), color=colour,
+            y=alt.Y("aantal:Q", title=_("Aantal")), color=colour,
         )
     else:
         chart = base.mark_bar().encode(
             y=alt.Y("rij:N", title=figure.row_heading, sort=order),
-            x=alt.X("aantal:Q", title="Aantal", stack="zero"), color=colour,
+            x=alt.X("aantal:Q", title=_("Aantal"), stack="zero"), color=colour,
         )
     chart = chart.properties(width=WIDTH).configure(font=FONT).configure_axis(
         labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12, labelLimit=180

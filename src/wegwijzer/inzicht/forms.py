@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wegwijzer.core.vocabulary import vocabulary
@@ -22,7 +23,7 @@ def wijk_choices() -> list[tuple[str, str]]:
 class FilterForm(forms.Form):
     maanden = forms.TypedChoiceField(
         label=_("Periode"), coerce=int, required=False, empty_value=None,
-        choices=[(n, _("laatste %(n)s maanden") % {"n": n}) for n in MONTH_CHOICES],
+        choices=[],  # set per request in __init__: a lazy string formatted here would freeze in one language
         error_messages={"invalid_choice": _("Kies een periode van 3, 6, 12 of 24 maanden.")},
     )
     wijk = forms.ChoiceField(
@@ -35,6 +36,9 @@ class FilterForm(forms.Form):
         wijk = self.fields["wijk"]
         assert isinstance(wijk, forms.ChoiceField)
         wijk.choices = wijk_choices()
+        maanden = self.fields["maanden"]
+        assert isinstance(maanden, forms.ChoiceField)
+        maanden.choices = [(n, gettext("laatste %(n)s maanden") % {"n": n}) for n in MONTH_CHOICES]
 
     def filters(self) -> Filters:
         data = self.cleaned_data
