@@ -1,0 +1,33 @@
+"""Figure queries on both databases: months of a DateField are bucketed in the database (DateMonth) exactly
+like TruncMonth, across month and year boundaries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db.models.functions import TruncMonth
+
+from wegwijzer.inzicht.figures import DateMonth, Filters, route_figures
+from wegwijzer.inzicht.selectors import Period
+from wegwijzer.routeguide.models import AdviceTally
+
+pytestmark = pytest.mark.django_db
+
+
+def _tally(day: date, n: int) -> None:
+    AdviceTally.objects.bulk_create([
+        AdviceTally(date=day, phase="zwangerschap", reporter="jgz", wijk="overvecht", concerns=["armoede"],
+                    content_version="v1") for _ in range(n)
+    ])
+
+
+def test_date_month_matches_trunc_month_at_the_edges():
+    for day, n in ((date(2025, 12, 31), 6), (date(2026, 1, 1), 7), (date(2026, 1, 31), 8), (date(2026, 2, 1), 9)):
+        _tally(day, n)
+    ours = dict(AdviceTally.objects.annotate(m=DateMonth("date")).values_list("id", "m"))
+    django = dict(AdviceTally.objects.annotate(m=TruncMonth("date")).values_list("id", "m"))
+    assert {k: v for k, v in ours.items()} == {k: v.strftime("%Y-%m") for k, v in django.items()}
+    (per_month, *_rest) = route_figures(Filters(Period(date(2025, 12, 1), date(2026, 2, 28)), "overvecht"))
+    assert per_month.table.row_labels == ("2025-12", "2026-01", "2026-02")
+    assert [cells[-1] for _label, cells in per_month.rows] == [6, 15, 9]
