@@ -31,3 +31,16 @@ def test_date_month_matches_trunc_month_at_the_edges():
     (per_month, *_rest) = route_figures(Filters(Period(date(2025, 12, 1), date(2026, 2, 28)), "overvecht"))
     assert per_month.table.row_labels == ("2025-12", "2026-01", "2026-02")
     assert [cells[-1] for _label, cells in per_month.rows] == [6, 15, 9]
+
+
+def test_concern_counts_match_on_both_databases():
+    day = date(2026, 1, 15)
+    AdviceTally.objects.bulk_create([
+        AdviceTally(date=day, phase="zwangerschap", reporter="jgz", wijk="overvecht", concerns=concerns,
+                    content_version="v1")
+        for concerns, n in ((["armoede"], 6), (["armoede", "huilbaby"], 7), (["huilbaby"], 5)) for _ in range(n)
+    ])
+    figures = route_figures(Filters(Period(date(2026, 1, 1), date(2026, 1, 31)), "overvecht"))
+    (concern,) = [f for f in figures if f.slug == "route-maand-zorg"]
+    assert sorted(v for v in concern.table.col_totals if v is not None) == [12, 13]  # huilbaby 12, armoede 13
+    assert concern.table.total == 25  # mentions, not situations (18)

@@ -14,6 +14,7 @@ from datetime import datetime as datetime_
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -100,7 +101,8 @@ def section_labels() -> dict[str, str]:
 
 class DateMonth(Func):
     """'YYYY-MM' of a DateField, computed natively: SQLite's TruncMonth calls back into Python for every row
-    (a second per 50,000 tally rows on the dev machine); a date has no time zone, so the text is exact."""
+    (over half of a month figure's time at 100,000 tally rows, docs/performance.md); a date has no time zone,
+    so the text is exact (datetimes keep TruncMonth, which buckets in the current time zone)."""
 
     output_field = CharField()
     template = "TO_CHAR(%(expressions)s, 'YYYY-MM')"
@@ -215,12 +217,15 @@ def route_figures(filters: Filters) -> list[Figure]:
     ))
 
     # A situation can have several concerns: one conditional count per concern code, in one query. The codes
-    # are stored as a sorted JSON list; matching the quoted code in its text works on SQLite and PostgreSQL.
+    # are stored as a sorted JSON list: PostgreSQL tests jsonb containment (an UPPER(...) LIKE per code cost
+    # 30x as much there); SQLite, which has no JSON containment lookup, matches the quoted code in the text.
     concern_codes = list(voc.concerns)
     per_concern: dict[tuple[str, str], int] = {}
     if concern_codes:
+        postgres = connection.vendor == "postgresql"
         aggregates = {
-            f"c{i}": Count("pk", filter=Q(concerns__icontains=f'"{code}"')) for i, code in enumerate(concern_codes)
+            f"c{i}": Count("pk", filter=Q(concerns__contains=[code]) if postgres else Q(concerns__icontains=f'"{code}"'))
+            for i, code in enumerate(concern_codes)
         }
         for item in tally.annotate(_m=DateMonth("date")).values("_m").annotate(**aggregates).order_by():
             for i, code in enumerate(concern_codes):
