@@ -86,13 +86,13 @@ def _read(request: HttpRequest, params: FilterIn, slug: str = "") -> dict[str, A
     return _answer(filters, figures)
 
 
-@router.get("/insight/figures", response={200: FiguresOut, **errors(400, 401, 404)}, url_name="api-insight-figures",
+@router.get("/insight/figures", response={200: FiguresOut, **errors(400, 401, 404, 422)}, url_name="api-insight-figures",
             summary="Alle inzichtcijfers die u mag zien (afgeschermd onder de drempel)")
 def insight_figures(request: HttpRequest, params: Query[FilterIn]) -> Any:
     return _read(request, params)
 
 
-@router.get("/insight/figures/{slug}", response={200: FiguresOut, **errors(400, 401, 404)},
+@router.get("/insight/figures/{slug}", response={200: FiguresOut, **errors(400, 401, 404, 422)},
             url_name="api-insight-figure", summary="Eén inzichtcijfer (afgeschermd onder de drempel)")
 def insight_figure(request: HttpRequest, slug: str, params: Query[FilterIn]) -> Any:
     return _read(request, params, slug=slug[:100])
