@@ -105,6 +105,7 @@ def test_reasons_carry_the_section_titles(ruleset):
             assert titles and all(t in reason["source"] or reason["source"].startswith(t.split(" ")[0]) for t in titles)
 
 
+@pytest.mark.django_db  # the rule set asks which release is live (routeguide/live.py)
 def test_the_sources_accessor_is_cached():
     service.reset_cache()
     first = service.sources()

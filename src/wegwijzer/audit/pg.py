@@ -10,7 +10,9 @@ from __future__ import annotations
 
 FUNCTION = "wegwijzer_audit_refuse_change"
 # routeguide's content releases are history like the log: what an advice rested on (issue 15)
-PROTECTED_TABLES = ("audit_accesslogentry", "audit_accesslogseal", "routeguide_contentrelease")
+PROTECTED_TABLES = (
+    "audit_accesslogentry", "audit_accesslogseal", "routeguide_contentrelease", "routeguide_contentpublication",
+)
 
 
 def trigger_name(table: str) -> str:

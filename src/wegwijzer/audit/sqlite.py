@@ -19,6 +19,7 @@ from contextlib import contextmanager
 TABLE = "audit_accesslogentry"
 SEAL_TABLE = "audit_accesslogseal"
 RELEASE_TABLE = "routeguide_contentrelease"  # content releases (issue 15): history like the log
+PUBLICATION_TABLE = "routeguide_contentpublication"  # which release went live when (issue 15)
 _state = threading.local()
 
 
@@ -47,6 +48,7 @@ TRIGGERS = {
     **_triggers_for(TABLE, ("id", "event_id")),
     **_triggers_for(SEAL_TABLE, ("id", "first_id", "previous_sha256", "chain_sha256")),
     **_triggers_for(RELEASE_TABLE, ("id", "content_version")),
+    **_triggers_for(PUBLICATION_TABLE, ("id",)),
 }
 
 

@@ -285,6 +285,8 @@ SEARCH_CHANGELOG_KEEP = int(env("SEARCH_CHANGELOG_KEEP", "100000"))  # counter v
 # The anonymous advice tally: rows wait in a per-process spool file; a file this many seconds old is handed
 # to the task worker, which stores its rows in one INSERT (0: one INSERT per advice, at once). routeguide/tally.py.
 ADVICE_TALLY_FLUSH_SECONDS = float(env("ADVICE_TALLY_FLUSH_SECONDS", "5"))
+# how often a worker asks the database which content release is live (issue 15: publishing without a restart)
+CONTENT_LIVE_CHECK_SECONDS = float(env("CONTENT_LIVE_CHECK_SECONDS", "1"))
 ADVICE_TALLY_SPOOL_DIR = Path(env("ADVICE_TALLY_SPOOL_DIR", str(VAR_DIR / "tally")))
 
 # Insight (inzicht): published counts under this are hidden, with complementary cells (inzicht/suppression.py).

@@ -250,15 +250,16 @@ def _run_vignette(label: str, item: dict[str, Any], ruleset: RuleSet) -> list[st
     return problems
 
 
-def check() -> list[str]:
+def check(root: Path | None = None) -> list[str]:
     """Every problem in the route content: vocabulary, every route's rule files and vignettes; [] when all is
-    well. The default route's lines read as before; another route's start with "route <id>: "."""
+    well. The default route's lines read as before; another route's start with "route <id>: ". With `root`,
+    of that content folder (a draft applied to the live content) instead of settings.CONTENT_DIR."""
     try:
-        vocab = load_vocab()
+        vocab = load_vocab() if root is None else load_vocabulary(paths(root).vocabulary)
     except VocabularyError as exc:
         return [f"vocabulary: {exc}"]
     try:
-        known = routes()
+        known = routes(root)
     except RuleSetError as exc:
         return [f"routes: {p}" for p in exc.problems]
     problems: list[str] = []
@@ -269,7 +270,7 @@ def check() -> list[str]:
             problems.append(f"{prefix}route-id komt vaker voor")
         try:
             rvocab = route_vocab(item, vocab)
-            ruleset = route_ruleset(item.id)
+            ruleset = route_ruleset(item.id, root)
         except VocabularyError as exc:
             problems.append(f"{prefix}vocabulary: {exc}")
             continue

@@ -5,6 +5,7 @@ No personal data and no free text ever enter the route guide.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +72,85 @@ class ContentRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_version} ({self.created_at:%Y-%m-%d})"
+
+
+class ContentDraft(models.Model):
+    """A changed file of content/routeguide (a rule or vignette file), edited in the browser (issue 15 item 2):
+    saved as draft (valid or not), approved by a second editor, published as a release. `version` counts the
+    saves: a save or approval names the version it was made on, so a second editor gets a conflict instead
+    of silently overwriting the first (routeguide/drafts.py)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        APPROVED = "approved", _("goedgekeurd")
+        PUBLISHED = "published", _("gepubliceerd")
+        REJECTED = "rejected", _("afgewezen")
+
+    OPEN = (Status.DRAFT, Status.APPROVED)
+
+    path = models.CharField(_("bestand"), max_length=300, help_text=_("Pad in de inhoudsmap."))
+    base_version = models.CharField(_("uitgangsversie"), max_length=64)
+    base_text = models.TextField(_("oorspronkelijke tekst"), blank=True, default="")
+    text = models.TextField(_("tekst"))
+    problems = models.JSONField(_("problemen"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("versie"), default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("auteur")
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("laatst bewerkt door")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("goedgekeurd door"),
+    )
+    approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
+    release = models.ForeignKey(
+        ContentRelease, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("release"),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    updated_at = models.DateTimeField(_("bijgewerkt op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("concept van de inhoud")
+        verbose_name_plural = _("concepten van de inhoud")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            # one open draft per file: two editors work on the same draft, never on two
+            models.UniqueConstraint(
+                fields=["path"], condition=models.Q(status__in=["draft", "approved"]), name="one_open_draft_per_path"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.get_status_display()})"
+
+
+class ContentPublication(models.Model):
+    """One entry of the publishing history: from now on `release` is the live content (issue 15 item 4). The
+    newest row is the live release for every worker (service.ruleset checks it); a rollback is a new row
+    naming an earlier release. Append-only like the access log (audit.pg.PROTECTED_TABLES, audit.sqlite)."""
+
+    class Kind(models.TextChoices):
+        PUBLISH = "publish", _("publicatie")
+        ROLLBACK = "rollback", _("terugzetting")
+
+    release = models.ForeignKey(ContentRelease, on_delete=models.PROTECT, related_name="+", verbose_name=_("release"))
+    previous_version = models.CharField(_("vorige inhoudsversie"), max_length=64, blank=True, default="")
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    draft_id_ref = models.PositiveIntegerField(_("concept"), null=True, blank=True)
+    created_at = models.DateTimeField(_("gepubliceerd op"), default=timezone.now)
+    created_by = models.CharField(_("gepubliceerd door"), max_length=150)
+    approved_by = models.CharField(_("goedgekeurd door"), max_length=150, blank=True, default="")
+    reason = models.TextField(_("reden"))
+    diff = models.TextField(_("verschil"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("publicatie van de inhoud")
+        verbose_name_plural = _("publicaties van de inhoud")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.release_id} ({self.created_at:%Y-%m-%d})"

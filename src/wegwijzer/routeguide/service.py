@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from wegwijzer.core.vocabulary import clear as clear_vocabulary
 from wegwijzer.core.vocabulary import vocabulary as shared_vocabulary
 from wegwijzer.socialmap import selectors
 
-from . import content
+from . import content, live
 from .engine import RuleSet, Situation, Vocabulary, evaluate, validate_situation
 from .engine.situation import SituationError
 from .engine.sources import Sources
@@ -50,6 +51,9 @@ def ruleset(route: str | None = None) -> RuleSet:
     Keyed on the one cached vocabulary, so a switch of settings.CONTENT_DIR (which gives a new
     vocabulary instance) also reloads the rules of that content folder.
     """
+    folder = live.rules_folder()
+    if folder is not None:  # a release published in the browser is live (live.py)
+        return _live_ruleset(route or DEFAULT_ROUTE, folder)
     vocab = vocabulary()
     cited = sources()  # outside the lock below: sources() takes it too
     key = f"ruleset:{route or DEFAULT_ROUTE}"
@@ -64,6 +68,21 @@ def ruleset(route: str | None = None) -> RuleSet:
                     item = content.route(route)
                     loaded = content.load_rules(item.rules, content.route_vocab(item, vocab), cited)
                 found = (vocab, loaded)
+                _cache[key] = found
+    return found[1]
+
+
+def _live_ruleset(route: str, folder: Path) -> RuleSet:
+    """The rule set of a route in the live release's folder, loaded once per release."""
+    key = f"live:{folder.name}:{route}"
+    found = _cache.get(key)
+    if found is None:
+        with _lock:
+            found = _cache.get(key)
+            if found is None:
+                for stale in [k for k in _cache if k.startswith("live:") and not k.startswith(f"live:{folder.name}:")]:
+                    del _cache[stale]
+                found = (folder, content.route_ruleset(route, folder))
                 _cache[key] = found
     return found[1]
 
@@ -124,6 +143,7 @@ def reset_cache() -> None:
     with _lock:
         _cache.clear()
     clear_vocabulary()
+    live.changed()
 
 
 def _contacts(roles: list[str], wijk: str | None) -> list[dict[str, Any]]:
