@@ -135,21 +135,22 @@ class Problem:
     here: bool  # about the draft's own file
 
 
-_ID = re.compile(r"(?:regel|vignet [\w.-]+:)\s*([A-Za-z0-9_-]+)")
+_ID_LINE = re.compile(r"^\s*-?\s*id:\s*['\"]?([A-Za-z0-9_.-]+)['\"]?\s*$")
 _LINE = re.compile(r"line (\d+)|regel (\d+), kolom")
 
 
 def _locate(problem: str, path: str, text: str) -> Problem:
+    """Where in the draft's file a problem points: a YAML error's line, else the line of the rule or
+    vignette id that the problem names (content check names them)."""
     name = path.rsplit("/", 1)[-1]
     here = name in problem
     match = _LINE.search(problem)
     if match and here:
         return Problem(problem, int(match.group(1) or match.group(2)), True)
-    for found in _ID.finditer(problem):
-        ident = found.group(1)
-        for number, line in enumerate(text.splitlines(), start=1):
-            if re.match(rf"^\s*-?\s*id:\s*['\"]?{re.escape(ident)}['\"]?\s*$", line):
-                return Problem(problem, number, True)
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _ID_LINE.match(line)
+        if found and re.search(rf"(?<![\w-]){re.escape(found.group(1))}(?![\w-])", problem):
+            return Problem(problem, number, True)
     return Problem(problem, None, here)
 
 
