@@ -4,8 +4,8 @@ a conflict and approval go through the services and come back as pages, never a 
 from __future__ import annotations
 
 import pytest
-from accounts.helpers import make_policy_staff, make_professional, make_user, verified_client
 
+from accounts.helpers import make_policy_staff, make_professional, make_user, verified_client
 from wegwijzer.routeguide.models import ContentDraft
 
 from .test_drafts import RULE, changed_rule, content_copy  # noqa: F401 - the fixture

@@ -108,8 +108,8 @@ def content_draft_action(request: HttpRequest, draft_id: int, action: str) -> Ht
         draft = drafts.content_draft_get(draft_id)
     except ContentDraft.DoesNotExist as exc:
         raise Http404(str(draft_id)) from exc
-    common = {"actor": request.user, "draft_id": draft.pk, "expected_version": _version(request),
-              "context": access_context(request)}
+    common: dict[str, Any] = {"actor": request.user, "draft_id": draft.pk, "expected_version": _version(request),
+                              "context": access_context(request)}
     reason = str(request.POST.get("reason", ""))[:2000]
     try:
         if ACTIONS[action] == "approve":
