@@ -247,7 +247,6 @@ def content_draft_approve(
         raise DraftError({"form": [_("U hebt dit concept zelf geschreven of bewerkt; een collega moet het goedkeuren.")]})
     draft.problems = check_text(draft.path, draft.text)
     if draft.problems:
-        draft.save(update_fields=["problems"])
         raise DraftError({"form": [_("Dit concept heeft %(n)d probleem/problemen en kan niet worden goedgekeurd.")
                                    % {"n": len(draft.problems)}]})
     draft.status, draft.approved_by, draft.approved_at = ContentDraft.Status.APPROVED, actor, timezone.now()

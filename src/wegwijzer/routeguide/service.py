@@ -44,14 +44,15 @@ DEFAULT_ROUTE = content.DEFAULT_ROUTE
 ROUTE_FIELD = "route"
 
 
-def ruleset(route: str | None = None) -> RuleSet:
+def ruleset(route: str | None = None, *, live_release: bool = True) -> RuleSet:
     """The rule set of a route (None: the default route), loaded and validated once per vocabulary instance
     (reset_cache() reloads). RouteError for an unknown route.
 
     Keyed on the one cached vocabulary, so a switch of settings.CONTENT_DIR (which gives a new
-    vocabulary instance) also reloads the rules of that content folder.
+    vocabulary instance) also reloads the rules of that content folder. When a release has been published in
+    the browser its rules are the live ones (live.py); `live_release=False` reads the content folder's.
     """
-    folder = live.rules_folder()
+    folder = live.rules_folder() if live_release else None
     if folder is not None:  # a release published in the browser is live (live.py)
         return _live_ruleset(route or DEFAULT_ROUTE, folder)
     vocab = vocabulary()
@@ -98,8 +99,10 @@ def route_choices() -> list[tuple[str, str, str]]:
 
 
 def route_vocabulary(route: str | None = None) -> Vocabulary:
-    """The vocabulary a route's situations and advice use: the product's plus the route's own codes."""
-    return ruleset(route).vocabulary
+    """The vocabulary a route's situations and advice use: the product's plus the route's own codes. From the
+    content folder without asking which release is live: drafts edit rule and vignette files only, never a
+    vocabulary, and the API document is built from this without a database (docs/rules.md)."""
+    return ruleset(route, live_release=False).vocabulary
 
 
 def split_route(data: object, codes: list[str] | None = None) -> tuple[str, object]:
