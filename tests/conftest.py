@@ -45,6 +45,21 @@ def _tasks_run_inline(settings):
 
 
 @pytest.fixture
+def content_copy(tmp_path, settings):
+    """A private copy of the whole content folder as CONTENT_DIR (drafts, releases and publishing write to it),
+    with the route guide's caches reset around the test. tests/routeguide/test_content.py has its own, smaller one."""
+    from wegwijzer.routeguide import service
+
+    target = tmp_path / "content"
+    shutil.copytree(REPO / "content", target)
+    settings.CONTENT_DIR = target
+    settings.VAR_DIR = tmp_path / "var"
+    service.reset_cache()
+    yield target
+    service.reset_cache()
+
+
+@pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's admin_client, but two-factor verified: the whole admin requires it."""
     from accounts.helpers import verified_client

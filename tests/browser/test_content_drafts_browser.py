@@ -4,7 +4,6 @@ finds no serious or critical violation on any of the pages."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,19 +18,6 @@ NEW = ("      warnings: [{code: medical-first, rank: 10}, {code: stay-involved, 
        "      steps:\n        - actor: kraamzorg\n")
 P02 = {"phase": "kraamperiode", "weeks_since_birth": 2, "reporter": "kraamzorg",
        "concerns": ["borstvoeding", "herstel-bevalling"]}
-
-
-@pytest.fixture
-def content_copy(tmp_path, settings):
-    from wegwijzer.routeguide import service
-
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
-    settings.CONTENT_DIR = target
-    settings.VAR_DIR = tmp_path / "var"
-    service.reset_cache()
-    yield target
-    service.reset_cache()
 
 
 def test_edit_a_rule_see_the_effect_approve_and_publish(browser, live_server, assert_accessible, content_copy):

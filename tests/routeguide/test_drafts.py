@@ -4,15 +4,13 @@ Run on SQLite and PostgreSQL (DATABASE_URL)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.routeguide import drafts, live, service
 from wegwijzer.routeguide.models import AdviceTally, ContentDraft, ContentPublication, ContentRelease
 
-from .conftest import CONTENT, P01
+from .conftest import P01
 
 pytestmark = pytest.mark.django_db
 RULE = "routeguide/rules/kraamzorg.yaml"
@@ -23,17 +21,6 @@ P02 = {"phase": "kraamperiode", "weeks_since_birth": 2, "reporter": "kraamzorg",
 OLD_WARNINGS = "      warnings: [{code: medical-first, rank: 10}]\n      steps:\n        - actor: kraamzorg\n"
 NEW_WARNINGS = ("      warnings: [{code: medical-first, rank: 10}, {code: stay-involved, rank: 60}]\n"
                 "      steps:\n        - actor: kraamzorg\n")
-
-
-@pytest.fixture
-def content_copy(tmp_path, settings):
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
-    settings.CONTENT_DIR = target
-    settings.VAR_DIR = tmp_path / "var"
-    service.reset_cache()
-    yield target
-    service.reset_cache()
 
 
 @pytest.fixture

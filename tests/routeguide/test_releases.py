@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import sys
 
 import pytest
@@ -24,16 +23,6 @@ from .conftest import CONTENT, P01
 pytestmark = pytest.mark.django_db
 BG08 = {"route": "basis-ggz", "phase": "jeugd-tot-16", "reporter": "jgz",
         "concerns": ["psychische-klachten", "ingrijpende-gebeurtenis", "opvoedproblemen"]}
-
-
-@pytest.fixture
-def content_copy(tmp_path, settings):
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
-    settings.CONTENT_DIR = target
-    service.reset_cache()
-    yield target
-    service.reset_cache()
 
 
 @pytest.fixture
