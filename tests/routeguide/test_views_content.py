@@ -8,7 +8,7 @@ import pytest
 from accounts.helpers import make_policy_staff, make_professional, make_user, verified_client
 from wegwijzer.routeguide.models import ContentDraft
 
-from .test_drafts import RULE, changed_rule, content_copy  # noqa: F401 - the fixture
+from .test_drafts import RULE, changed_rule
 
 pytestmark = pytest.mark.django_db
 HOME = "/route/redactie/"
