@@ -37,7 +37,37 @@ def test_advise_shape_and_tally():
 def test_tally_holds_codes_only():
     service.advise(P01)
     fields = {f.name for f in AdviceTally._meta.get_fields()}
-    assert fields == {"id", "date", "phase", "reporter", "wijk", "concerns", "flags", "weeks_since_birth", "content_version"}
+    assert fields == {"id", "date", "phase", "reporter", "wijk", "concerns", "flags", "weeks_since_birth",
+                      "content_version", "route", "involved"}
+
+
+def _every_vignette_situation():
+    from wegwijzer.routeguide import content
+    from wegwijzer.routeguide.engine.vignettes import load_vignette_files
+
+    for item in content.routes():
+        folder = item.vignettes
+        for _name, cases in load_vignette_files(folder):
+            for case in cases:
+                situation = dict(case["situation"])
+                if item.id != service.DEFAULT_ROUTE:
+                    situation["route"] = item.id
+                yield situation
+
+
+def test_a_tally_row_gives_back_the_advice_of_its_situation():
+    """Inzicht and a draft's effect re-run the engine on tally rows: every vignette of every route, tallied,
+    must come back as the same advice (a field the engine reads but the tally forgets would break this)."""
+    from wegwijzer.routeguide.tally import SITUATION_FIELDS, situation_data
+
+    situations = list(_every_vignette_situation())
+    assert len(situations) > 40 and any("route" in s for s in situations)
+    for situation in situations:
+        AdviceTally.objects.all().delete()
+        advice = service.advise(situation)
+        row = AdviceTally.objects.values(*SITUATION_FIELDS).get()
+        replayed = service.advise({"route": row["route"], **situation_data(row)}, tally=False)
+        assert replayed == advice, situation
 
 
 def test_no_tally_when_asked():

@@ -36,6 +36,7 @@ from .engine import RuleSet, SituationError, evaluate, validate_situation
 from .engine.vignettes import expectation_failures
 from .models import AdviceTally, ContentDraft, ContentPublication, ContentRelease
 from .releases import content_release_get, content_release_record, write_files
+from .tally import SITUATION_FIELDS, situation_data
 
 OBJECT_TYPE = "content_draft"
 MAX_TEXT = 200_000
@@ -425,27 +426,26 @@ def draft_effect(draft: ContentDraft) -> dict[str, Any] | None:
             "failures": expectation_failures(after, item.get("expect"), situation.acting_role),
         })
     return {"route": route, "vignettes": rows, "vignette_count": len(new_vignettes),
-            "tally": tally_effect(old, new)}
+            "tally": tally_effect(old, new, route=route)}
 
 
-def tally_effect(old: RuleSet, new: RuleSet, *, days: int = TALLY_DAYS) -> dict[str, int]:
-    """Advised situations of the last `days` days (the anonymous tally) that would now get a different first
-    contact, law or warning: identical situations grouped in one GROUP BY, the engine run once per group with
-    the old and the new rules, weighted by the group's count. Situations of another route do not validate
-    against this route's vocabulary and are counted as `other`."""
+def tally_effect(old: RuleSet, new: RuleSet, *, route: str, days: int = TALLY_DAYS) -> dict[str, int]:
+    """Advised situations of this route in the last `days` days (the anonymous tally) that would now get a
+    different first contact, law or warning: identical situations grouped in one GROUP BY, the engine run once
+    per group with the old and the new rules, weighted by the group's count. `other`: situations of another
+    route, or that no longer validate against this route's vocabulary."""
     since = timezone.localdate() - timedelta(days=days)
     groups = (AdviceTally.objects.filter(date__gte=since)
-              .values("phase", "reporter", "wijk", "concerns", "flags", "weeks_since_birth")
-              .annotate(n=Count("id")).order_by())
+              .values(*SITUATION_FIELDS).annotate(n=Count("id")).order_by())
     out = {"total": 0, "other": 0, "changed": 0, "first": 0, "laws": 0, "warnings": 0, "groups": 0}
     for group in groups:
         n = group["n"]
         out["total"] += n
-        data = {"phase": group["phase"], "reporter": group["reporter"], "wijk": group["wijk"] or None,
-                "concerns": list(group["concerns"] or []), "weeks_since_birth": group["weeks_since_birth"],
-                **{k: v for k, v in (group["flags"] or {}).items() if v is not None}}
+        if group["route"] != route:
+            out["other"] += n
+            continue
         try:
-            situation = validate_situation(data, new.vocabulary)
+            situation = validate_situation(situation_data(group), new.vocabulary)
         except SituationError:
             out["other"] += n
             continue

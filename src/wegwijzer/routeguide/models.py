@@ -26,6 +26,9 @@ class AdviceTally(models.Model):
     flags = models.JSONField(_("kenmerken"), default=dict, help_text=_("Ja/nee-kenmerken van de situatie."))
     weeks_since_birth = models.PositiveSmallIntegerField(_("weken na de geboorte"), null=True, blank=True)
     content_version = models.CharField(_("inhoudsversie"), max_length=64)
+    # Codes the engine reads too, so an advice can be re-derived from its row (inzicht, a draft's effect).
+    route = models.CharField(_("route"), max_length=40, default="eerste-1000-dagen", db_index=True)
+    involved = models.JSONField(_("al betrokken"), default=list, help_text=_("Gesorteerde lijst van rolcodes."))
 
     class Meta:
         verbose_name = _("geadviseerde situatie (anoniem)")

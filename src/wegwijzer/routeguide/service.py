@@ -159,9 +159,10 @@ def _contacts(roles: list[str], wijk: str | None) -> list[dict[str, Any]]:
     return [dict(row) for row in rows or [] if isinstance(row, dict)]
 
 
-def _tally(situation: Situation, content_version: str) -> None:
+def _tally(situation: Situation, content_version: str, route: str) -> None:
     tally_record(
         {
+            "route": route,
             "phase": situation.phase,
             "reporter": situation.reporter,
             "wijk": situation.wijk or "",
@@ -172,7 +173,10 @@ def _tally(situation: Situation, content_version: str) -> None:
                 "child_protection_order": situation.child_protection_order,
                 "ambulant_sufficient": situation.ambulant_sufficient,
                 "related_to_baby_care": situation.related_to_baby_care,
+                "parent_minor": situation.parent_minor,
+                "help_question": situation.help_question,
             },
+            "involved": list(situation.involved_sorted),
             "weeks_since_birth": situation.weeks_since_birth,
             "content_version": content_version,
         }
@@ -190,7 +194,7 @@ def advise(data: object, *, tally: bool = True) -> dict[str, Any]:
     result = evaluate(situation, rules)
     advice = _shape(situation, result, route)
     if tally:
-        _tally(situation, result.content_version)
+        _tally(situation, result.content_version, route)
     return advice
 
 

@@ -68,6 +68,23 @@ def tally_flush() -> int:
     return ingest_abandoned(spool_dir())
 
 
+# The tally fields that make up a situation: GROUP BY these and `situation_data` gives back what the engine
+# reads (inzicht's advice figures and a draft's effect run the engine once per distinct group).
+SITUATION_FIELDS = ("route", "phase", "reporter", "wijk", "concerns", "flags", "weeks_since_birth", "involved")
+
+
+def situation_data(group: dict[str, Any]) -> dict[str, Any]:
+    """The situation (without `route`) of one tally group, as `validate_situation` takes it."""
+    data: dict[str, Any] = {
+        "phase": group["phase"], "reporter": group["reporter"], "wijk": group["wijk"] or None,
+        "concerns": list(group["concerns"] or []), "weeks_since_birth": group["weeks_since_birth"],
+        **{k: v for k, v in (group["flags"] or {}).items() if v is not None},
+    }
+    if group.get("involved"):
+        data["involved"] = list(group["involved"])
+    return data
+
+
 def spool_dir() -> Path:
     return Path(settings.ADVICE_TALLY_SPOOL_DIR)
 
