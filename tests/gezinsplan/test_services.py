@@ -436,3 +436,15 @@ def test_crash_while_turning_decisions_into_agreements_stores_none(team, monkeyp
             actor=team.member, meeting=meeting, items=[{"decision": d.pk} for d in decisions]
         )
     assert Agreement.objects.count() == before
+
+
+def test_regie_agreed_at_is_the_first_saved_regie(team):
+    """inzicht's "time to agreed regie" ends at the first saved regie; a later change does not move it."""
+    assert Regie.objects.get(gezinsplan=team.gezinsplan).agreed_at is None  # made with the plan, not agreed
+    first = services.regie_set(actor=team.member, gezinsplan=team.gezinsplan, lead="member", expected_version=0,
+                               lead_member=membership(team.gezinsplan, team.member).pk)
+    assert first.agreed_at is not None and first.agreed_at == first.updated_at
+    again = services.regie_set(actor=team.member, gezinsplan=team.gezinsplan, lead="member", expected_version=1,
+                               lead_member=membership(team.gezinsplan, team.colleague).pk)
+    assert again.updated_at > first.agreed_at
+    assert Regie.objects.get(gezinsplan=team.gezinsplan).agreed_at == first.agreed_at

@@ -267,6 +267,9 @@ class Regie(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("bijgewerkt op"), default=timezone.now)
+    # When the team first agreed who leads (the first saved regie): inzicht's "time to agreed regie". Kept
+    # by retention (a date, no case content), unlike the history rows, which a purge removes.
+    agreed_at = models.DateTimeField(_("regie afgesproken op"), null=True, blank=True)
     # Optimistic locking, as for the plan steps: every save of the regie adds one.
     version = models.PositiveIntegerField(_("versie"), default=0)
 

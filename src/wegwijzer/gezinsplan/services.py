@@ -481,6 +481,8 @@ def _regie_write(
     regie.notes = notes or ""
     regie.updated_by = actor
     regie.updated_at = timezone.now()
+    if regie.agreed_at is None:  # the first regie the team saves is the agreed one; later saves change it
+        regie.agreed_at = regie.updated_at
     regie.version = expected_version + 1
     _clean(regie)
     regie.save()  # the row is ours (locked, version already bumped); save() also writes the history row

@@ -19,8 +19,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
+    Min,
     Func,
     OuterRef,
     Q,
@@ -29,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +42,7 @@ from wegwijzer.leren.vision import vision
 from wegwijzer.routeguide.models import AdviceTally
 from wegwijzer.socialmap import models as map_models
 
+from . import durations as dur
 from .selectors import Period, min_cell
 from .suppression import SuppressedTable, suppress
 
@@ -360,7 +363,31 @@ def learning_figures(filters: Filters, scope: Scope) -> list[Figure]:
         _("Netwerk"), _table(per_state, _codes(per_state, 0, ids), list(state_labels),
                              row_label=lambda c: name_of.get(c, c), col_label=state_labels.__getitem__),
     ))
+
+    # How long agreements take: created -> done, per month of the agreement.
+    done = leren_models.Improvement.Status.DONE
+    taken = improvements.annotate(_d=dur.duration("done_at", "created_at")).annotate(_band=dur.band_case(
+        "_d", dur.IMPROVEMENT_BANDS, without_end=[
+            (Q(status__in=open_statuses), "nog-niet"),
+            (~Q(status=done), "vervallen"),
+        ],
+    ))
+    per_band = _grouped(taken, TruncMonth("created_at"), F("_band"), month_rows=True)
+    figures.append(_duration_figure(
+        "leren-afspraak-duur", "leren", _("Hoe lang verbeterafspraken duren, per maand"),
+        _("Van de verbeterafspraken die in een maand gemaakt zijn: hoe lang het duurde tot ze gedaan waren, of "
+          "dat ze nog open of vervallen zijn."),
+        per_band, _months(filters.period), dur.improvement_labels(),
+    ))
     return figures
+
+
+def _duration_figure(slug: str, section: str, title: str, description: str,
+                     counts: Mapping[tuple[str, str], int], months: list[str], labels: dict[str, str]) -> Figure:
+    """A figure of month (of the start event) x duration band, every band a column even when empty."""
+    cols = [*labels, *(c for c in _codes(counts, 1) if c not in labels)]
+    return Figure(slug, section, title, description, _("Maand"),
+                  _table(counts, months, cols, col_label=dur.label_of(labels)))
 
 
 # --- gezinsplan process ----------------------------------------------------------------------------------
@@ -428,6 +455,37 @@ def plan_figures(filters: Filters) -> list[Figure]:
         "gezinsplan-verwijzingen", "gezinsplan", _("Verwijzingen per maand en huidige status"),
         _("Verwijzingen naar aanbod of organisaties uit de gezinsplannen, per maand van de aanvraag."),
         _("Maand"), _table(per_status, months, list(status_labels), col_label=lambda c: str(status_labels[c])),
+    ))
+
+    # Time to agreed regie: the case's opening -> the first saved regie, per month of opening.
+    opened_plans = _in_period(plans, "created_at", filters.period, datetime=True)
+    to_regie = opened_plans.annotate(_d=dur.duration("regie__agreed_at", "created_at")).annotate(
+        _band=dur.band_case("_d", dur.REGIE_BANDS, without_end=[(Q(_d__isnull=True), "nog-niet")])
+    )
+    figures.append(_duration_figure(
+        "gezinsplan-regie-duur", "gezinsplan", _("Tijd tot afgesproken regie, per maand"),
+        _("Van de gezinsplannen die in een maand begonnen: hoe lang het duurde tot het team vastlegde wie de "
+          "regie heeft."),
+        _grouped(to_regie, TruncMonth("created_at"), F("_band"), month_rows=True), months, dur.regie_labels(),
+    ))
+
+    # Referral to start: the day it was asked -> the first day it was "gestart", per month of the referral.
+    started_on = plan_models.VerwijzingStatus.objects.filter(
+        verwijzing=OuterRef("pk"), status=plan_models.Verwijzing.Status.GESTART
+    ).values("verwijzing").annotate(_on=Min("on")).values("_on")[:1]
+    to_start = referrals.annotate(
+        _asked=TruncDate("created_at"), _started=Subquery(started_on, output_field=DateField())
+    ).annotate(_d=dur.duration("_started", "_asked")).annotate(_band=dur.band_case(
+        "_d", dur.REFERRAL_BANDS, without_end=[
+            (Q(_d__isnull=True, status__in=plan_models.Verwijzing.CLOSED_STATUSES), "zonder-start"),
+            (Q(_d__isnull=True), "nog-niet"),
+        ],
+    ))
+    figures.append(_duration_figure(
+        "gezinsplan-verwijzing-start", "gezinsplan", _("Tijd van verwijzing tot start, per maand"),
+        _("Van de verwijzingen die in een maand aangevraagd werden: na hoeveel weken de hulp startte (in dezelfde "
+          "indeling als de gemelde wachttijden), of dat ze nog niet of nooit startte."),
+        _grouped(to_start, TruncMonth("created_at"), F("_band"), month_rows=True), months, dur.referral_labels(),
     ))
     return figures
 
