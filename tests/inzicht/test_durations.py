@@ -23,7 +23,7 @@ PERIOD = Period(date(2026, 1, 1), date(2026, 3, 31))
 def _at(day: date, hour: int = 10) -> datetime:
     """That day and hour in Utrecht, as UTC: adding a timedelta then adds elapsed time, also across the change
     to summer time (an aware Amsterdam datetime plus 31 days would be an hour short in elapsed time)."""
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour)).astimezone(UTC)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone()).astimezone(UTC)
 
 
 def _columns(figure) -> dict[str, int | None]:
