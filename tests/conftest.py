@@ -23,6 +23,8 @@ def _fast_password_hashing(settings):
     settings.SEARCH_STAMP_SECONDS = 0
     # The advice tally is written at once, inside the test's transaction; the spool has its own tests.
     settings.ADVICE_TALLY_FLUSH_SECONDS = 0
+    # Search figures: a search is written at once too (tests/socialmap/test_search_stats.py tests the buffer).
+    settings.SEARCH_STATS_FLUSH_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

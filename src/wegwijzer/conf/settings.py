@@ -289,6 +289,16 @@ ADVICE_TALLY_FLUSH_SECONDS = float(env("ADVICE_TALLY_FLUSH_SECONDS", "5"))
 CONTENT_LIVE_CHECK_SECONDS = float(env("CONTENT_LIVE_CHECK_SECONDS", "1"))
 ADVICE_TALLY_SPOOL_DIR = Path(env("ADVICE_TALLY_SPOOL_DIR", str(VAR_DIR / "tally")))
 
+# Search figures (issue 14, socialmap/search_stats.py): a normalised query is kept in plain text only once this many
+# different visitors searched it; everything is dropped after SEARCH_STATS_KEEP_DAYS. Searches wait in a
+# per-process buffer, written once it is FLUSH_SECONDS old or holds FLUSH_RECORDS searches (0 seconds: at once);
+# a visitor's query that extends their previous one within TYPING_SECONDS replaces it (search as you type).
+SEARCH_STATS_MIN_VISITORS = int(env("SEARCH_STATS_MIN_VISITORS", "5"))
+SEARCH_STATS_KEEP_DAYS = int(env("SEARCH_STATS_KEEP_DAYS", "90"))
+SEARCH_STATS_FLUSH_SECONDS = float(env("SEARCH_STATS_FLUSH_SECONDS", "60"))
+SEARCH_STATS_FLUSH_RECORDS = int(env("SEARCH_STATS_FLUSH_RECORDS", "200"))
+SEARCH_STATS_TYPING_SECONDS = float(env("SEARCH_STATS_TYPING_SECONDS", "10"))
+
 # Insight (inzicht): published counts under this are hidden, with complementary cells (inzicht/suppression.py).
 INSIGHT_MIN_CELL = int(env("INSIGHT_MIN_CELL", "5"))
 

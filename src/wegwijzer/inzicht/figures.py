@@ -41,6 +41,7 @@ from wegwijzer.leren import models as leren_models
 from wegwijzer.leren.vision import vision
 from wegwijzer.routeguide.models import AdviceTally
 from wegwijzer.socialmap import models as map_models
+from wegwijzer.socialmap import selectors as map_selectors
 
 from . import durations as dur
 from .selectors import Period, min_cell
@@ -93,6 +94,7 @@ def section_labels() -> dict[str, str]:
     return {
         "route": _("Gebruik van de routewijzer"),
         "wachttijden": _("Wachttijden"),
+        "zoeken": _("Zoeken in de sociale kaart"),
         "leren": _("Leercyclus"),
         "gezinsplan": _("Proces van het gezinsplan"),
         "kaart": _("Gezondheid van de sociale kaart"),
@@ -304,6 +306,51 @@ def wait_figures(filters: Filters) -> list[Figure]:
         _("Aanbod"), _table(per_state, ["aanbod"], [c for c in state_labels if norm is not None or c != "boven-norm"],
                             row_label=lambda _r: _("Aanbod met een wachttijd"), col_label=state_labels.__getitem__),
         notes=(() if norm is not None else (_("De gemeente heeft (nog) geen norm voor de wachttijd ingesteld."),)),
+    ))
+    return figures
+
+
+# --- search ----------------------------------------------------------------------------------------------
+
+SEARCH_TOP = 20
+
+
+def search_figures(filters: Filters) -> list[Figure]:
+    """Kept queries only (seen from enough different visitors, socialmap/search_stats.py), city-wide, and
+    no further back than they are kept."""
+    start = max(filters.period.start.replace(day=1),
+                timezone.localdate() - timedelta(days=int(settings.SEARCH_STATS_KEEP_DAYS) - 1))
+    end = filters.period.end_exclusive()
+    notes = [
+        _("Een zoekopdracht telt pas mee als ten minste %(n)s verschillende bezoekers haar zochten, en wordt na "
+          "%(days)s dagen verwijderd; de cijfers gaan dus hooguit %(days)s dagen terug.")
+        % {"n": settings.SEARCH_STATS_MIN_VISITORS, "days": settings.SEARCH_STATS_KEEP_DAYS},
+    ]
+    if filters.wijk:
+        notes.append(_("Zoeken is niet per wijk bekend: dit geldt voor de hele stad."))
+
+    zero = map_selectors.search_zero_results(start=start, end_exclusive=end, limit=SEARCH_TOP)
+    counts = {}
+    for text, searches, nothing in zero:
+        counts[(text, "niets")] = nothing
+        counts[(text, "iets")] = searches - nothing
+    labels = {"niets": _("niets gevonden"), "iets": _("wel iets gevonden")}
+    figures = [Figure(
+        "zoeken-zonder-resultaat", "zoeken", _("Zoekopdrachten die niets vonden"),
+        _("De zoekopdrachten die het vaakst niets vonden in de sociale kaart (zonder filter), met hoe vaak ze "
+          "wel iets vonden; wat mensen zoeken en niet vinden, ontbreekt misschien op de kaart."),
+        _("Zoekopdracht"), _table(counts, [text for text, _n, _z in zero], list(labels), col_label=labels.__getitem__),
+        notes=tuple(notes),
+    )]
+
+    top = map_selectors.search_words(start=start, end_exclusive=end, limit=SEARCH_TOP)
+    word_counts = {(word, "n"): n for word, n in top}
+    figures.append(Figure(
+        "zoeken-woorden", "zoeken", _("Meest gezochte woorden"),
+        _("Hoe vaak een woord voorkwam in de zoekopdrachten; een zoekopdracht met meer woorden telt bij elk "
+          "woord mee."),
+        _("Woord"), _table(word_counts, [word for word, _n in top], ["n"], col_label=lambda _c: _("zoekopdrachten")),
+        notes=tuple(notes),
     ))
     return figures
 
@@ -540,7 +587,7 @@ def insight_figures(*, filters: Filters, scope: Scope) -> list[Figure]:
     if not scope.everything:
         return learning_figures(filters, scope)
     return [
-        *route_figures(filters), *wait_figures(filters), *learning_figures(filters, scope),
+        *route_figures(filters), *wait_figures(filters), *search_figures(filters), *learning_figures(filters, scope),
         *plan_figures(filters), *map_figures(filters),
     ]
 

@@ -18,7 +18,7 @@ from wegwijzer.audit.context import access_context
 
 from .charts import chart_svg
 from .figures import Figure, section_labels
-from .forms import filters_from
+from .forms import filters_from, wijk_choices
 from .reads import NotFound, insight_read, may_see_insight
 
 SUPPRESSED = "x"  # the mark of a hidden cell, as in CBS tables
@@ -43,7 +43,7 @@ def _page(request: HttpRequest, template: str) -> HttpResponse:
     figures = insight_read(actor=request.user, context=access_context(request), filters=filters)
     return render(request, template, {
         "form": form, "filters": filters, "sections": _sections(figures), "query": request.GET.urlencode(),
-        "suppressed": SUPPRESSED,
+        "suppressed": SUPPRESSED, "wijk_label": dict(wijk_choices()).get(filters.wijk, filters.wijk),
     })
 
 

@@ -489,3 +489,64 @@ class EditProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_name}: {self.get_status_display()}"
+
+
+# --- search figures (issue 14): privacy-safe, see socialmap/search_stats.py and docs/security.md ---------------
+
+
+class SearchPending(models.Model):
+    """A normalised query not (yet) seen from enough different visitors: no plaintext, only keyed hashes.
+
+    One row per query hash, visitor hash and day, with that visitor's searches that day; dropped after
+    SEARCH_STATS_KEEP_DAYS, and when the query is kept (its counts then move to SearchQueryDay)."""
+
+    query_hash = models.CharField(_("hash van de zoekopdracht"), max_length=64)
+    visitor_hash = models.CharField(_("hash van de bezoeker"), max_length=64)
+    day = models.DateField(_("dag"), db_index=True)
+    searches = models.PositiveIntegerField(_("zoekopdrachten"), default=0)
+    zero_results = models.PositiveIntegerField(_("zonder resultaat"), default=0)
+
+    class Meta:
+        verbose_name = _("zoekopdracht in afwachting")
+        verbose_name_plural = _("zoekopdrachten in afwachting")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["query_hash", "visitor_hash", "day"], name="search_pending_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.query_hash[:8]} {self.day}"
+
+
+class SearchQuery(models.Model):
+    """A normalised query kept in plain text: seen from at least SEARCH_STATS_MIN_VISITORS different visitors."""
+
+    query_hash = models.CharField(_("hash van de zoekopdracht"), max_length=64, unique=True)
+    text = models.CharField(_("zoekopdracht"), max_length=200)
+    kept_on = models.DateField(_("bewaard sinds"))
+
+    class Meta:
+        verbose_name = _("bewaarde zoekopdracht")
+        verbose_name_plural = _("bewaarde zoekopdrachten")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SearchQueryDay(models.Model):
+    """How often a kept query was searched on one day, and how often it found nothing."""
+
+    query = models.ForeignKey(SearchQuery, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(_("dag"), db_index=True)
+    searches = models.PositiveIntegerField(_("zoekopdrachten"), default=0)
+    zero_results = models.PositiveIntegerField(_("zonder resultaat"), default=0)
+
+    class Meta:
+        verbose_name = _("zoekopdracht per dag")
+        verbose_name_plural = _("zoekopdrachten per dag")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["query", "day"], name="search_query_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.query_id} {self.day}"

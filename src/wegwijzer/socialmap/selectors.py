@@ -8,6 +8,7 @@ the search, the search never imports this module.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import unicodedata
@@ -17,16 +18,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wegwijzer.core.health import Check
 
-from .models import Organization, Phone, Role, Service, Taxonomy, TaxonomyTerm, Wijk
+from .models import Organization, Phone, Role, SearchQueryDay, Service, Taxonomy, TaxonomyTerm, Wijk
 from .search import service as search_service
 from .search.documents import KINDS, TERM_FIELDS, detail_url, kind_of, term_codes  # noqa: F401  (re-exported)
+from .search.text import STOPWORDS
 from .snapshot import snapshot
 from .wait_times import (  # noqa: F401  (re-exported: the one read of a service's current waiting time)
     WaitTimeInfo,
@@ -962,3 +964,29 @@ def hsds_filter(
     if modified_after is not None:
         qs = qs.filter(**{f"{prefix}updated_at__gte": modified_after})
     return qs.distinct()
+
+
+# --- search figures (issue 14; recorded by search_stats.py, read by inzicht) -----------------------------
+
+
+def search_zero_results(*, start: dt.date, end_exclusive: dt.date, limit: int = 20) -> list[tuple[str, int, int]]:
+    """Kept queries that found nothing in the period, most often first: (query, searches, found nothing)."""
+    rows = (
+        SearchQueryDay.objects.filter(day__gte=start, day__lt=end_exclusive).values("query__text")
+        .annotate(n=Sum("searches"), z=Sum("zero_results")).filter(z__gt=0).order_by("-z", "query__text")[:limit]
+    )
+    return [(row["query__text"], int(row["n"]), int(row["z"])) for row in rows]
+
+
+def search_words(*, start: dt.date, end_exclusive: dt.date, limit: int = 20) -> list[tuple[str, int]]:
+    """The words of the kept queries by how often they were searched in the period (function words left out).
+    One GROUP BY per kept query (there are few: each took five visitors); the words are counted from those."""
+    per_query = (
+        SearchQueryDay.objects.filter(day__gte=start, day__lt=end_exclusive).values("query__text")
+        .annotate(n=Sum("searches")).order_by()
+    )
+    counts: dict[str, int] = {}
+    for row in per_query:
+        for word in set(row["query__text"].split()) - STOPWORDS:
+            counts[word] = counts.get(word, 0) + int(row["n"])
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]

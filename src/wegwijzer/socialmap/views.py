@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from . import corrections, selectors
+from . import corrections, search_stats, selectors
 from .models import Wijk
 from .views_editorial import correction_form_context
 
@@ -22,6 +22,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     context = selectors.search_page(request.GET)
+    req = context["search"]
+    if req.q and req.page == 1:  # the search figures count a search once, not each page of its results
+        search_stats.search_seen(
+            query=req.q, results=context["count"], filtered=req.has_filters,
+            visitor=search_stats.visitor_key(user=request.user, session_key=request.session.session_key),
+        )
     template = "socialmap/_results.html" if _is_htmx_partial(request) else "socialmap/search.html"
     context["partial"] = template == "socialmap/_results.html"
     response = render(request, template, context)
