@@ -14,6 +14,7 @@ from leren.factories import Net
 from wegwijzer.gezinsplan.models import Consent, Gezinsplan
 from wegwijzer.leren import services as leren_services
 from wegwijzer.routeguide.models import AdviceTally
+from wegwijzer.socialmap import search_stats
 from wegwijzer.socialmap.models import Correction
 
 SECRETS = ("Zonnebloem", "Pietje Puk", "0612345678", "GEHEIMTEKST", "Anna", "Visser", "Bram", "Kok",
@@ -69,5 +70,12 @@ def crafted(db) -> Crafted:
         )
     Correction.objects.create(record_kind="organisatie", record_slug="x", record_name="Een organisatie",
                               message="GEHEIMTEKST melding", reply_email="privé@example.org")
+    # Search: one kept query (six visitors, found nothing), one seen by four visitors and one that looks like
+    # personal data: neither of the last two may reach any output, not even as a number.
+    for i in range(6):
+        search_stats.search_seen(query="Zwangerschapsyoga", visitor=f"session:a{i}", results=0)
+        search_stats.search_seen(query="Pietje Puk 0612345678", visitor=f"session:b{i}", results=0)
+    for i in range(4):
+        search_stats.search_seen(query="Zonnebloem GEHEIMTEKST", visitor=f"session:c{i}", results=0)
     return Crafted(policy=make_policy_staff("beleid-1"), editor=make_content_editor("redacteur-1"),
                    professional=make_professional("prof-1", role="huisarts"), net=net)

@@ -151,3 +151,27 @@ def test_small_duration_cells_are_suppressed():
     published = figure.table.values()
     assert published and all(v >= 5 for v in published)
     assert _row(figure, "2026-01")["1 tot 2 weken"] is None
+
+
+def test_search_figure_counts_and_suppression(settings):
+    from wegwijzer.inzicht.figures import search_figures
+    from wegwijzer.socialmap import search_stats
+
+    search_stats.search_stats_discard()
+    for i in range(7):
+        search_stats.search_seen(query="kraamzorg nacht", visitor=f"session:a{i}", results=0)
+    for i in range(5):
+        search_stats.search_seen(query="kraamzorg nacht", visitor=f"session:b{i}", results=4)
+    for i in range(6):
+        search_stats.search_seen(query="huilbaby", visitor=f"session:c{i}", results=0)
+    today = timezone.localdate()
+    filters = Filters(Period(today.replace(day=1), today))
+    settings.INSIGHT_MIN_CELL = 0
+    zero, words = search_figures(filters)
+    assert _row(zero, "kraamzorg nacht") == {"niets gevonden": 7, "wel iets gevonden": 5}
+    assert _row(zero, "huilbaby") == {"niets gevonden": 6, "wel iets gevonden": 0}
+    assert dict((label, cells[0]) for label, cells in words.rows) == {"kraamzorg": 12, "nacht": 12, "huilbaby": 6}
+    settings.INSIGHT_MIN_CELL = 5
+    zero, _words = search_figures(filters)
+    assert _row(zero, "huilbaby")["wel iets gevonden"] is None  # zero: hidden
+    assert all(v >= 5 for v in zero.table.values())

@@ -152,3 +152,17 @@ def test_the_section_renders_in_english_under_en(client, crafted):
         assert dutch not in html, dutch
     dutch_csv = client.get(reverse("inzicht:figure-csv", args=["route-maand-fase"]), FILTER).content.decode()
     assert dutch_csv.lstrip("\ufeff").startswith("Maand;")  # the Dutch page is still Dutch afterwards
+
+
+def test_search_figures_show_kept_queries_only(client, crafted):
+    verified_client(client, crafted.policy)
+    page = client.get(reverse("inzicht:overview"), FILTER).content.decode()
+    assert 'id="c-zoeken-zonder-resultaat"' in page and 'id="c-zoeken-woorden"' in page
+    assert "zwangerschapsyoga" in page  # six visitors: kept
+    assert "zonnebloem" not in page.lower() and "pietje" not in page.lower()
+
+
+def test_print_view_names_the_wijk_by_its_label(client, crafted):
+    verified_client(client, crafted.policy)
+    page = client.get(reverse("inzicht:print"), FILTER).content.decode()
+    assert "Wijk: Overvecht." in page and "Wijk: overvecht." not in page
