@@ -182,3 +182,15 @@ def test_selectors_give_zero_result_queries_and_words():
     assert selectors.search_words(start=today, end_exclusive=end) == [
         ("kraamzorg", 11), ("huilbaby", 7), ("overvecht", 6),  # "de" is a function word
     ]
+
+
+def test_purge_command_reports_what_it_deleted():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    SearchPending.objects.create(query_hash="a" * 64, visitor_hash="b" * 64,
+                                 day=timezone.localdate() - timedelta(days=120), searches=1)
+    out = StringIO()
+    call_command("search_stats", "purge", stdout=out)
+    assert "1 hash(es)" in out.getvalue() and SearchPending.objects.count() == 0
