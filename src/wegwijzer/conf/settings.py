@@ -301,6 +301,9 @@ SEARCH_STATS_TYPING_SECONDS = float(env("SEARCH_STATS_TYPING_SECONDS", "10"))
 
 # Insight (inzicht): published counts under this are hidden, with complementary cells (inzicht/suppression.py).
 INSIGHT_MIN_CELL = int(env("INSIGHT_MIN_CELL", "5"))
+# The advice figures read a summary table; a read of the insight section queues its refresh (the Django Task
+# insight_refresh) when the last one is older than this many seconds (inzicht/summary.py).
+INSIGHT_REFRESH_SECONDS = float(env("INSIGHT_REFRESH_SECONDS", "900"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -586,8 +586,12 @@ def insight_figures(*, filters: Filters, scope: Scope) -> list[Figure]:
     """Every figure the scope may see (a network chair: only the learning cycle of their own networks)."""
     if not scope.everything:
         return learning_figures(filters, scope)
+    # advice.py builds on this module's helpers: imported here, not at the top, so neither imports the other first
+    from .advice import advice_route_figures, advice_wait_figures
+
     return [
-        *route_figures(filters), *wait_figures(filters), *search_figures(filters), *learning_figures(filters, scope),
+        *route_figures(filters), *advice_route_figures(filters), *wait_figures(filters),
+        *advice_wait_figures(filters), *search_figures(filters), *learning_figures(filters, scope),
         *plan_figures(filters), *map_figures(filters),
     ]
 

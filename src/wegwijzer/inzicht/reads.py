@@ -10,6 +10,7 @@ from wegwijzer.audit.service import access_log_write
 
 from .access import insight_scope
 from .figures import Figure, Filters, insight_figures
+from .summary import summary_refresh_if_stale
 
 
 class NotFound(LookupError):
@@ -23,6 +24,8 @@ def insight_read(
     scope = insight_scope(actor)
     if scope is None:
         raise NotFound()
+    if scope.everything:  # the advice figures read a periodically refreshed summary (inzicht/summary.py)
+        summary_refresh_if_stale()
     figures = insight_figures(filters=filters, scope=scope)
     if slug:
         figures = [f for f in figures if f.slug == slug]
