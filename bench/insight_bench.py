@@ -10,10 +10,16 @@ rounds, time
     <slug>      the queries of one figure (Python around them included), for 12 months and the whole city
     page        GET /inzicht/?maanden=12 as a two-factor policy officer, charts cached (the usual case)
     page_cold   the same with the chart cache cleared first (every chart rendered by vl-convert again)
+    advice_*    the six advice figures (inzicht/advice.py), read from the advice summary
+
+and, after the rounds, `--refresh-rounds` full refreshes of the advice summary (`insight_summary_refresh(full=True)`,
+the release rule-set cache cleared first: one GROUP BY of the tally, the engine once per distinct situation),
+with the number of distinct situations and engine runs. 90 % of the tally rows carry the content version of
+the loaded rules, 10 % an old version without a release (counted as "onbekende inhoudsversie").
 
 and report medians, ratios and the machine and load average.
 
-    python bench/insight_bench.py [--tally 100000] [--cases 5000] [--rounds 5] [--postgres URL]
+    python bench/insight_bench.py [--tally 100000] [--cases 5000] [--rounds 5] [--refresh-rounds 1] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -51,9 +57,11 @@ def _fill(n_tally: int, n_cases: int) -> None:
 
     from wegwijzer.core.vocabulary import vocabulary
     from wegwijzer.gezinsplan import models as plan
+    from wegwijzer.routeguide import service
     from wegwijzer.routeguide.models import AdviceTally
 
     rnd = random.Random(14)
+    current = service.ruleset().content_version
     voc = vocabulary()
     wijken, phases, concerns = list(voc.wijken), list(voc.phases), list(voc.concerns)
     reporters = list(voc.reporters)
@@ -63,7 +71,7 @@ def _fill(n_tally: int, n_cases: int) -> None:
         picked = sorted(rnd.sample(concerns, rnd.randint(1, 3)))
         rows.append(AdviceTally(
             date=today - timedelta(days=rnd.randrange(730)), phase=rnd.choice(phases), reporter=rnd.choice(reporters),
-            wijk=rnd.choice(wijken), concerns=picked, content_version=rnd.choice(("v1" * 20, "v2" * 20)),
+            wijk=rnd.choice(wijken), concerns=picked, content_version=current if rnd.random() < 0.9 else "v1" * 6,
         ))
     AdviceTally.objects.bulk_create(rows, batch_size=5000)
 
@@ -143,6 +151,7 @@ def main() -> None:
     ap.add_argument("--tally", type=int, default=100_000)
     ap.add_argument("--cases", type=int, default=5_000)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--refresh-rounds", type=int, default=1)
     ap.add_argument("--postgres", default="", help="PostgreSQL server URL without a database name")
     ap.add_argument("--tag", default="")
     ap.add_argument("--out", type=Path, default=RESULTS / "insight.json")
@@ -180,6 +189,7 @@ def main() -> None:
     print("| --- | --- | --- |")
     for name, r in report["results"].items():
         print(f"| {name} | {r['median_ms']} | {r['ratio']} |")
+    print(f"refresh: {report['refresh']}")
 
 
 def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
@@ -192,7 +202,8 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from wegwijzer.accounts.models import User
-    from wegwijzer.inzicht import charts
+    from wegwijzer.inzicht import charts, summary
+    from wegwijzer.inzicht.advice import advice_route_figures, advice_wait_figures
     from wegwijzer.inzicht.figures import Filters, Scope, last_months
     from wegwijzer.routeguide.models import AdviceTally
 
@@ -221,6 +232,7 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
         page()
 
     filters, scope = Filters(last_months(12)), Scope()
+    summary.insight_summary_refresh(full=True)  # the summary the advice figures read
     page()  # warm: imports, the chart engine's start, the connection
     load_before = os.getloadavg()[0]
     samples: dict[str, list[float]] = {}
@@ -228,11 +240,21 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
         samples.setdefault("count", []).append(_timed(lambda: AdviceTally.objects.count()))
         for slug, seconds in _figure_times(filters, scope).items():
             samples.setdefault(slug, []).append(seconds)
+        samples.setdefault("advice_route_5", []).append(_timed(lambda: advice_route_figures(filters)))
+        samples.setdefault("advice_wait_1", []).append(_timed(lambda: advice_wait_figures(filters)))
         samples.setdefault("count", []).append(_timed(lambda: AdviceTally.objects.count()))
         samples.setdefault("page", []).append(_timed(page))
         samples.setdefault("page_cold", []).append(_timed(page_cold))
+    refresh: dict[str, Any] = {"seconds": []}
+    for _ in range(args.refresh_rounds):
+        summary.reset_rulesets()
+        seconds = _timed(lambda: refresh.update(run=summary.insight_summary_refresh(full=True)))
+        refresh["seconds"].append(round(seconds, 2))
+    run = refresh.pop("run")
+    refresh.update(tally_rows=run.tally_rows, groups=run.groups, engine_runs=run.engine_runs, unknown=run.unknown)
     load_after = os.getloadavg()[0]
     unit = statistics.median(samples.pop("count"))
+    refresh["ratio"] = round(statistics.median(refresh["seconds"]) / unit, 1)
     results = {
         name: {"median_ms": round(statistics.median(s) * 1000, 2), "ratio": round(statistics.median(s) / unit, 1),
                "samples_ms": [round(x * 1000, 2) for x in s]}
@@ -242,7 +264,7 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
         "tag": args.tag, "database": database, "tally": args.tally, "cases": args.cases, "rounds": args.rounds,
         "fill_s": fill_s, "started": datetime.fromtimestamp(started).astimezone().isoformat(timespec="seconds"),
         "machine": machine(), "load_average_before": round(load_before, 2), "load_average_after": round(load_after, 2),
-        "count_ms": round(unit * 1000, 3), "results": results,
+        "count_ms": round(unit * 1000, 3), "results": results, "refresh": refresh,
     }
 
 

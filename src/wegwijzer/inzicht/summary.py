@@ -159,9 +159,12 @@ def _month(value: Any) -> date:
     return date(int(text[:4]), int(text[5:7]), 1)
 
 
-def _outcome(group: dict[str, Any], version: str, the_map: _Map) -> Outcome | None:
+def _outcome(group: dict[str, Any], version: str, the_map: _Map, missing: set[tuple[str, str]]) -> Outcome | None:
+    if (version, group["route"]) in missing:  # looked for once per run, not once per situation
+        return None
     rules = version_ruleset(version, group["route"])
     if rules is None:
+        missing.add((version, group["route"]))
         return None
     try:
         situation = validate_situation(situation_data(group), rules.vocabulary)
@@ -215,6 +218,7 @@ def insight_summary_refresh(*, actor: Any = None, full: bool = False) -> Summary
               .annotate(_n=Count("id")).order_by())
     the_map = _Map()
     outcomes: dict[str, Outcome | None] = {}
+    missing: set[tuple[str, str]] = set()
     cells: dict[tuple[date, str, str, str, str, str], int] = defaultdict(int)
     stats = {"rows": 0, "groups": 0, "runs": 0, "unknown": 0}
     for group in groups:  # one row per distinct (month, situation, version), not per tally row
@@ -222,7 +226,7 @@ def insight_summary_refresh(*, actor: Any = None, full: bool = False) -> Summary
         wijk = group["wijk"] or ""
         key = json.dumps([version, {k: group[k] for k in SITUATION_FIELDS}], sort_keys=True, default=str)
         if key not in outcomes:
-            outcomes[key] = _outcome(group, version, the_map)
+            outcomes[key] = _outcome(group, version, the_map, missing)
             stats["runs"] += 1
         outcome = outcomes[key]
         stats["rows"] += n
