@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .figures import Figure, Filters, _label, _months, _table
@@ -24,7 +24,7 @@ def _notes() -> tuple[str, ...]:
     at = summary_refreshed_at()
     if at is None:
         return (_("Deze cijfers zijn nog niet berekend; ze verschijnen na de eerste bijwerking."),)
-    return (_("Bijgewerkt op %(at)s.") % {"at": formats.date_format(at, "DATETIME_FORMAT")},)
+    return (_("Bijgewerkt op %(at)s.") % {"at": formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")},)
 
 
 def _ranked(counts: Mapping[tuple[str, str], int], unknown: int) -> tuple[dict[tuple[str, str], int], list[str]]:
