@@ -15,7 +15,9 @@ from django.utils import timezone
 from accounts.helpers import browser_log_in, confirmed_device, make_policy_staff, make_professional
 from wegwijzer.gezinsplan.models import Gezinsplan
 from wegwijzer.inzicht.figures import Filters, Scope, insight_figures, last_months
+from wegwijzer.inzicht.summary import insight_summary_refresh
 from wegwijzer.routeguide.models import AdviceTally
+from wegwijzer.routeguide.service import ruleset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +32,8 @@ def _month_ago(n: int) -> dt.date:
 
 def _tally(day: dt.date, phase: str, wijk: str, n: int) -> None:
     AdviceTally.objects.bulk_create([
-        AdviceTally(date=day, phase=phase, reporter="jgz", wijk=wijk, concerns=["armoede"], content_version="v1")
+        AdviceTally(date=day, phase=phase, reporter="jgz", wijk=wijk, concerns=["armoede"],
+                     content_version=ruleset().content_version)
         for _ in range(n)
     ])
 
@@ -43,6 +46,7 @@ def _data() -> None:
     _tally(_month_ago(0), "zwangerschap", "west", 30)  # another wijk
     for i in range(7):
         Gezinsplan.objects.create(label=f"Gezin {i}", wijk="overvecht", phase="zwangerschap")
+    insight_summary_refresh(full=True)  # the advice figures read the summary; the page would only queue this
 
 
 def _session(browser, live_server, user, path, width):
@@ -86,6 +90,8 @@ def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path
                 assert chart.locator("svg").count() == 1
             else:
                 assert section.get_by_text("Geen grafiek").is_visible()
+        first = page.locator("section[aria-labelledby='f-route-eerste-contact']")  # re-derived by the engine
+        assert first.get_by_role("rowheader", name="Verloskundige (eerstelijn)").is_visible()
         month_phase = page.locator("section[aria-labelledby='f-route-maand-fase']")
         cells = [c.strip() for c in month_phase.locator("tbody td, tfoot td").all_inner_texts()]
         assert "12" in cells and "x" in cells and "3" not in cells and "40" not in cells and "30" not in cells
