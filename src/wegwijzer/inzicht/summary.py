@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.tasks import task
 from django.utils import timezone
@@ -205,6 +205,9 @@ def _since(full: bool) -> date | None:
     return (timezone.localdate(last) - timedelta(days=1)).replace(day=1)
 
 
+_LOCK_KEY = 7_513_000_002  # pg_advisory_xact_lock key of the summary refresh (audit.seal uses ..._001)
+
+
 def insight_summary_refresh(*, actor: Any = None, full: bool = False) -> SummaryRefresh:
     """Recompute the advice summary (every month with `full`, else from the month of the previous run) and
     replace those months' rows in one transaction. Running it twice gives the same rows. `actor`: the user
@@ -238,6 +241,11 @@ def insight_summary_refresh(*, actor: Any = None, full: bool = False) -> Summary
     rows = [AdviceSummary(month=m, wijk=w, route=r, content_version=v, kind=k, code=c, count=n)
             for (m, w, r, v, k, c), n in cells.items()]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two refreshes at once: the second waits here, then replaces the first's rows. Without it, its
+            # DELETE would not see the rows the first just inserted, and its INSERT would break the unique key.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         old = AdviceSummary.objects.all()
         if since is not None:
             old = old.filter(month__gte=since)
