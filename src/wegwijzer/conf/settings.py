@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wegwijzer.core.context_processors.site",
+                "wegwijzer.core.context_processors.main_nav",
             ],
         },
     },
