@@ -21,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
@@ -31,7 +32,7 @@ from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.audit.service import access_log_write
 
-from . import content, live
+from . import content, live, rule_edit
 from .engine import RuleSet, SituationError, evaluate, validate_situation
 from .engine.vignettes import expectation_failures
 from .models import AdviceTally, ContentDraft, ContentPublication, ContentRelease
@@ -120,10 +121,23 @@ def _tree(files: dict[str, str]) -> Iterator[Path]:
         yield folder
 
 
+def changes(draft: ContentDraft) -> dict[str, str]:
+    """path → text of every file the draft changes: its own and the others (a vignette added beside it)."""
+    return {draft.path: draft.text, **{path: item["text"] for path, item in (draft.others or {}).items()}}
+
+
 def applied(draft: ContentDraft) -> dict[str, str]:
-    """The live files with the draft's file replaced."""
+    """The live files with the draft's files replaced."""
     _version, files = live.live_files()
-    return {**files, draft.path: draft.text}
+    return {**files, **changes(draft)}
+
+
+def _in_other_draft(path: str, exclude: int | None = None) -> ContentDraft | None:
+    """The open draft that changes `path` as one of its other files (one open draft per file)."""
+    for draft in ContentDraft.objects.filter(status__in=ContentDraft.OPEN).exclude(others={}):
+        if draft.pk != exclude and path in (draft.others or {}):
+            return draft
+    return None
 
 
 # ------------------------------------------------------------------ checking a draft
@@ -155,11 +169,16 @@ def _locate(problem: str, path: str, text: str) -> Problem:
     return Problem(problem, None, here)
 
 
-def check_text(path: str, text: str) -> list[str]:
-    """Every problem of the live content with `text` as the file `path`: `content check`'s own lines."""
+def check_text(path: str, text: str, others: dict[str, str] | None = None) -> list[str]:
+    """Every problem of the live content with `text` as the file `path` (and `others` as theirs): `content
+    check`'s own lines."""
     _version, files = live.live_files()
-    with _tree({**files, path: text}) as folder:
+    with _tree({**files, **(others or {}), path: text}) as folder:
         return content.check(folder)
+
+
+def _other_texts(draft: ContentDraft) -> dict[str, str]:
+    return {path: item["text"] for path, item in (draft.others or {}).items()}
 
 
 def draft_problems(draft: ContentDraft) -> list[Problem]:
@@ -197,13 +216,18 @@ def content_draft_save(
     if len(text) > MAX_TEXT:
         raise DraftError({"text": [_("De tekst is te lang (meer dan 200.000 tekens).")]})
     draft = ContentDraft.objects.select_for_update().filter(path=path, status__in=ContentDraft.OPEN).first()
+    holder = _in_other_draft(path, exclude=draft.pk if draft else None)
+    if holder is not None:
+        raise DraftConflict({"form": [_(
+            "Dit bestand wordt al gewijzigd in het concept van %(path)s; bewerk het daar of wacht tot dat is afgehandeld."
+        ) % {"path": holder.path}]})
     current = draft.version if draft is not None else 0
     if current != expected_version:
         raise DraftConflict({"form": [_(
             "Iemand anders heeft dit bestand intussen opgeslagen (versie %(now)d; u begon bij versie %(yours)d). "
             "Uw tekst is niet opgeslagen: open het concept opnieuw en breng uw wijziging daarin aan."
         ) % {"now": current, "yours": expected_version}]})
-    problems = check_text(path, text)
+    problems = check_text(path, text, _other_texts(draft) if draft is not None else None)
     now = timezone.now()
     if draft is None:
         version, _files = live.live_files()
@@ -246,7 +270,7 @@ def content_draft_approve(
                                    % {"s": draft.get_status_display()}]})
     if actor.pk in (draft.author_id, draft.edited_by_id):
         raise DraftError({"form": [_("U hebt dit concept zelf geschreven of bewerkt; een collega moet het goedkeuren.")]})
-    draft.problems = check_text(draft.path, draft.text)
+    draft.problems = check_text(draft.path, draft.text, _other_texts(draft))
     if draft.problems:
         raise DraftError({"form": [_("Dit concept heeft %(n)d probleem/problemen en kan niet worden goedgekeurd.")
                                    % {"n": len(draft.problems)}]})
@@ -335,12 +359,13 @@ def content_draft_publish(
     ContentPublication.objects.select_for_update().order_by("-id").first()  # publishers queue here (PostgreSQL)
     previous = _baseline(actor)
     _version, files = live.live_files()
-    if files.get(draft.path) != draft.base_text:
+    bases = {draft.path: draft.base_text, **{p: item["base"] for p, item in (draft.others or {}).items()}}
+    if any(files.get(p) != base for p, base in bases.items()):
         raise DraftConflict({"form": [_(
             "Dit bestand is gewijzigd gepubliceerd sinds dit concept begon; neem die wijziging over in een nieuw concept."
         )]})
-    new_files = {**files, draft.path: draft.text}
-    problems = check_text(draft.path, draft.text)
+    new_files = {**files, **changes(draft)}
+    problems = check_text(draft.path, draft.text, _other_texts(draft))
     if problems:
         raise DraftError({"form": [_("De inhoud met dit concept is niet meer in orde (%(n)d problemen); niet gepubliceerd.")
                                    % {"n": len(problems)}]})
@@ -368,6 +393,135 @@ def content_release_rollback(
     _version, files = live.live_files()
     return _make_live(actor=actor, release=release, previous=previous, kind=ContentPublication.Kind.ROLLBACK,
                       reason=reason, diff=files_diff(files, release.files), context=context)
+
+
+# ------------------------------------------------------------------ one rule in a form, a vignette added
+
+
+@dataclass(frozen=True)
+class EditableRule:
+    path: str
+    index: int
+    rule: dict[str, Any]
+    route: str
+    draft: ContentDraft | None  # the open draft of the rule's file, whose text the form starts from
+
+    @property
+    def version(self) -> int:
+        return self.draft.version if self.draft is not None else 0
+
+
+def _current_texts() -> dict[str, str]:
+    """The rule files as an editor sees them now: an open draft's text, else the live text."""
+    _version, files = live.live_files()
+    texts = {path: files[path] for path in files if _EDITABLE.match(path) and "/rules/" in path}
+    for draft in ContentDraft.objects.filter(status__in=ContentDraft.OPEN, path__in=list(texts)):
+        texts[draft.path] = draft.text
+    return texts
+
+
+def rule_get(rule_id: str) -> EditableRule:
+    """The rule with this id, from its file's open draft or the live content; DraftError when there is none."""
+    found = rule_edit.find_rule(_current_texts(), rule_id or "")
+    if found is None:
+        raise DraftError({"rule": [_("Deze regel bestaat niet (of het bestand is nu geen geldige YAML).")]})
+    return EditableRule(found.path, found.index, found.rule, route_of(found.path), open_draft(found.path))
+
+
+def rule_list() -> list[dict[str, Any]]:
+    """Per route, the rules of its files (id, description, file) as an editor sees them now, in file order."""
+    rows: list[dict[str, Any]] = []
+    for path, text in sorted(_current_texts().items()):
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            continue
+        for rule in (data.get("rules") or []) if isinstance(data, dict) else []:
+            if isinstance(rule, dict) and rule.get("id"):
+                rows.append({"id": rule["id"], "description": str(rule.get("description", "")), "path": path,
+                             "route": route_of(path)})
+    return rows
+
+
+def content_rule_save(
+    *, actor: Any, rule_id: str, rule: dict[str, Any], expected_version: int, context: AccessContext | None = None
+) -> ContentDraft:
+    """Save one rule edited in the form: a draft of its file with only that rule changed (rule_edit keeps the
+    rest of the text), checked and guarded against a concurrent save exactly like content_draft_save."""
+    _require_editor(actor)
+    current = rule_get(rule_id)
+    if current.version != expected_version:  # the file moved on since the form was opened
+        raise DraftConflict({"form": [_(
+            "Iemand anders heeft dit bestand intussen opgeslagen (versie %(now)d; u begon bij versie %(yours)d). "
+            "Uw wijziging is niet opgeslagen: open de regel opnieuw en breng uw wijziging daarin aan."
+        ) % {"now": current.version, "yours": expected_version}]})
+    if rule.get("id") != rule_id:
+        raise DraftError({"form": [_("Het id van een regel verandert niet in het formulier; een nieuwe betekenis krijgt een nieuwe regel.")]})
+    if rule == current.rule:
+        raise DraftError({"form": [_("Er is niets gewijzigd aan deze regel; er is geen concept opgeslagen.")]})
+    text = current.draft.text if current.draft is not None else file_text(current.path)
+    new_text = rule_edit.replace_rule(text, current.index, rule)
+    return content_draft_save(actor=actor, path=current.path, text=new_text, expected_version=expected_version,
+                              context=context)
+
+
+def vignette_files(route: str) -> list[str]:
+    """The vignette files of a route in the live content."""
+    return [row["path"] for row in editable_files() if row["kind"] == "vignetten" and row["route"] == route]
+
+
+def _vignette_block(vignette: dict[str, Any]) -> str:
+    text = yaml.safe_dump([vignette], allow_unicode=True, sort_keys=False, width=110, default_flow_style=None)
+    return "\n" + text
+
+
+@transaction.atomic
+def content_draft_vignette_add(
+    *, actor: Any, draft_id: int, expected_version: int, path: str, vignette: dict[str, Any],
+    context: AccessContext | None = None,
+) -> ContentDraft:
+    """Add a vignette to a vignette file of the draft's route, as part of the draft (the case that prompted the
+    change is checked, approved and published with it). The file's text is kept; the vignette is appended."""
+    _require_editor(actor)
+    draft = _locked(draft_id, expected_version)
+    if draft.status not in ContentDraft.OPEN:
+        raise DraftError({"form": [_("Dit concept is al afgehandeld.")]})
+    if path not in vignette_files(route_of(draft.path)):
+        raise DraftError({"path": [_("Kies een vignetbestand van de route van dit concept.")]})
+    holder = open_draft(path) if path != draft.path else None
+    holder = holder or _in_other_draft(path, exclude=draft.pk)
+    if holder is not None:
+        raise DraftConflict({"path": [_("Dit vignetbestand heeft al een eigen open concept; voeg het vignet daar toe.")]})
+    others = dict(draft.others or {})
+    base = draft.text if path == draft.path else others[path]["text"] if path in others else file_text(path)
+    if any(item.get("id") == vignette.get("id") for item in _vignette_items(applied(draft))):
+        raise DraftError({"vignette_id": [_("Er is al een vignet met dit id; kies een ander.")]})
+    text = _normalise(base) + _vignette_block(vignette)
+    if path == draft.path:
+        draft.text = text
+    else:
+        others[path] = {"base": others[path]["base"] if path in others else file_text(path), "text": text}
+        draft.others = others
+    draft.problems = check_text(draft.path, draft.text, _other_texts(draft))
+    draft.edited_by, draft.updated_at = actor, timezone.now()
+    draft.version += 1
+    draft.status, draft.approved_by, draft.approved_at = ContentDraft.Status.DRAFT, None, None
+    draft.save()
+    _log(actor, context, AccessLogEntry.Action.UPDATE, draft,
+         f"vignette={vignette.get('id')} path={path} version={draft.version} problems={len(draft.problems)}")
+    return draft
+
+
+def _vignette_items(files: dict[str, str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for path, text in files.items():
+        if "/vignettes/" in path and path.endswith(".yaml"):
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError:
+                continue
+            out += [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+    return out
 
 
 # ------------------------------------------------------------------ the effect of a draft

@@ -95,6 +95,9 @@ class ContentDraft(models.Model):
     base_version = models.CharField(_("uitgangsversie"), max_length=64)
     base_text = models.TextField(_("oorspronkelijke tekst"), blank=True, default="")
     text = models.TextField(_("tekst"))
+    # Further files changed with it (path → {"base": live text at the start, "text": the draft's}): a vignette
+    # added beside a rule change, so both are checked, approved and published together.
+    others = models.JSONField(_("andere bestanden"), default=dict, blank=True)
     problems = models.JSONField(_("problemen"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("versie"), default=1)
