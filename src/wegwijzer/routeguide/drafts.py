@@ -467,7 +467,7 @@ def content_rule_save(
 
 def vignette_files(route: str) -> list[str]:
     """The vignette files of a route in the live content."""
-    return [row["path"] for row in editable_files() if row["kind"] == "vignetten" and row["route"] == route]
+    return [row["path"] for row in editable_files() if row["kind"] == "vignettes" and row["route"] == route]
 
 
 def _vignette_block(vignette: dict[str, Any]) -> str:

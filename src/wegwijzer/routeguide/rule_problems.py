@@ -84,6 +84,9 @@ def place(problems: list[str], path: str, index: int, rule: dict[str, Any], form
             field = _schema_field(schema.group("rest") or "") or "description"
         elif f"{name}: {rid}:" in problem:
             field = _named_field(problem[problem.index(f"{name}: {rid}:"):], rule, form) or "description"
+        elif re.search(rf"(?<![\w-]){re.escape(rid)}(?![\w-])", problem) and not problem.lstrip().startswith("vignet") \
+                and "then.warnings" in problem:
+            field = "then_warnings"  # another rule's weight line naming this rule: the weight is this rule's
         else:
             elsewhere.append(problem)
             continue
