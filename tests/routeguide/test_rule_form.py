@@ -11,7 +11,7 @@ import yaml
 from django.http import QueryDict
 
 from accounts.helpers import make_policy_staff, make_professional, make_user, verified_client
-from wegwijzer.routeguide import drafts, rule_edit, rule_problems, service
+from wegwijzer.routeguide import drafts, rule_problems, service
 from wegwijzer.routeguide.forms_content import RuleForm, VignetteForm
 from wegwijzer.routeguide.labels import vocabulary
 from wegwijzer.routeguide.models import ContentDraft, ContentPublication
