@@ -61,6 +61,16 @@ def test_network_page_shows_members_next_meeting_and_open_agreements(client, net
     assert "Volgende ronde" in body and "Warme overdracht afspreken" in body and "te laat" in body
 
 
+def test_only_the_chair_finds_the_link_to_the_insight_figures_on_the_network_page(client, net):
+    url = reverse("leren:network", kwargs={"network_id": net.network.pk})
+    verified_client(client, net.member)
+    assert 'href="/inzicht/"' not in client.get(url).content.decode()
+    client.logout()
+    verified_client(client, net.chair)
+    assert 'href="/inzicht/"' in client.get(url).content.decode()
+    assert client.get("/inzicht/").status_code == 200  # and it opens (their networks' learning figures)
+
+
 def test_chair_plans_a_meeting_bad_date_is_400_and_keeps_input(client, net):
     verified_client(client, net.chair)
     url = reverse("leren:network", kwargs={"network_id": net.network.pk})

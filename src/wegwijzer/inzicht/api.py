@@ -29,7 +29,7 @@ class FilterIn(Schema):
 
 class RowOut(Schema):
     label: str
-    cells: list[int | None] = Field(description="Aantallen per kolom, null waar afgeschermd.")
+    cells: list[int | None] = Field(description="Per kolom: een aantal (null waar afgeschermd) of, bij measure=weeks, weken (null: geen melding).")
     total: int | None
 
 
@@ -39,6 +39,8 @@ class FigureOut(Schema):
     title: str
     description: str
     row_heading: str
+    measure: str = Field(description="count: aantallen (afgeschermd onder de drempel, met totalen); weeks: "
+                                     "wachttijd in weken van een aanbod (niet afgeschermd, geen totalen).")
     columns: list[str]
     rows: list[RowOut]
     column_totals: list[int | None]
@@ -64,7 +66,7 @@ def _figure(figure: Figure) -> dict[str, Any]:
     t = figure.table
     return {
         "slug": figure.slug, "section": figure.section, "title": figure.title, "description": figure.description,
-        "row_heading": figure.row_heading, "columns": list(t.col_labels),
+        "row_heading": figure.row_heading, "measure": figure.measure, "columns": list(t.col_labels),
         "rows": [{"label": label, "cells": list(cells[:-1]), "total": cells[-1]} for label, cells in figure.rows],
         "column_totals": list(t.col_totals), "total": t.total,
     }

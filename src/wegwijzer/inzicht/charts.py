@@ -32,18 +32,19 @@ def chart_spec(figure: Figure) -> dict | None:
     if not values:
         return None
     order = list(figure.table.row_labels)
+    y_title = _("Aantal") if figure.counts else _("Weken wachten")
     colour = alt.Color("kolom:N", title=None, sort=list(figure.table.col_labels),
                        scale=alt.Scale(range=list(PALETTE)), legend=alt.Legend(orient="bottom", columns=2))
     base = alt.Chart(alt.Data(values=values))
     if figure.kind == "line":
         chart = base.mark_line(point=True, strokeWidth=3).encode(
             x=alt.X("rij:O", title=figure.row_heading, sort=order),
-            y=alt.Y("aantal:Q", title=_("Aantal")), color=colour,
+            y=alt.Y("aantal:Q", title=y_title), color=colour,
         )
     else:
         chart = base.mark_bar().encode(
             y=alt.Y("rij:N", title=figure.row_heading, sort=order),
-            x=alt.X("aantal:Q", title=_("Aantal"), stack="zero"), color=colour,
+            x=alt.X("aantal:Q", title=y_title, stack="zero"), color=colour,
         )
     chart = chart.properties(width=WIDTH).configure(font=FONT).configure_axis(
         labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12, labelLimit=180

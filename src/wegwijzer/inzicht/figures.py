@@ -23,6 +23,7 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -79,6 +80,13 @@ class Figure:
     table: SuppressedTable
     kind: str = "bar"  # "bar" (stacked bars per row) or "line" (a row per month)
     notes: tuple[str, ...] = field(default=())
+    # "count": how many situations, cases, meetings… (suppressed, with totals); "weeks": a service's reported
+    # waiting time, a published fact about an offer and not about any person (no suppression, no totals).
+    measure: str = "count"
+
+    @property
+    def counts(self) -> bool:
+        return self.measure == "count"
 
     @property
     def rows(self) -> list[tuple[str, tuple[int | None, ...]]]:
@@ -307,7 +315,47 @@ def wait_figures(filters: Filters) -> list[Figure]:
                             row_label=lambda _r: _("Aanbod met een wachttijd"), col_label=state_labels.__getitem__),
         notes=(() if norm is not None else (_("De gemeente heeft (nog) geen norm voor de wachttijd ingesteld."),)),
     ))
+    figures.append(_contracted_wait_figure(filters, reports))
     return figures
+
+
+CONTRACTED_TOP = 12  # columns of the per-service figure: beyond a dozen lines a chart is no longer readable
+
+
+def _contracted_wait_figure(filters: Filters, reports: QuerySet[Any]) -> Figure:
+    """Per contracted service (a Funding row for the service or one of its providers, overlapping the period)
+    and month: the longest waiting time reported that month (whole service, or the filtered wijk). One GROUP BY.
+    Waiting times are facts about an offer, published on the social map already: not suppressed."""
+    start, end = filters.period.start.replace(day=1), filters.period.end_exclusive()
+    in_force = (Q(start_date__isnull=True) | Q(start_date__lt=end)) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    contracted = map_models.Funding.objects.filter(in_force).filter(
+        Q(service=OuterRef("service")) | Q(organization__services=OuterRef("service"))
+    )
+    grouped = (reports.filter(Exists(contracted)).annotate(_m=DateMonth("measured_on"))
+               .values("service__name", "_m").annotate(_w=Max("weeks")).order_by())
+    weeks: dict[tuple[str, str], int] = {}
+    for item in grouped:  # one row per (service, month)
+        weeks[(_month_key(item["_m"]), item["service__name"])] = int(item["_w"])
+    longest: dict[str, int] = {}
+    for (_m, name), w in weeks.items():
+        longest[name] = max(w, longest.get(name, 0))
+    names = sorted(longest, key=lambda n: (-longest[n], n))
+    shown, hidden = names[:CONTRACTED_TOP], names[CONTRACTED_TOP:]
+    months = _months(filters.period)
+    cells = tuple(tuple(weeks.get((m, name)) for name in shown or [""]) + (None,) for m in months)
+    table = SuppressedTable(
+        row_labels=tuple(months), col_labels=tuple(shown or [_("geen")]),
+        cells=(*cells, tuple(None for _c in range(len(shown or [""]) + 1))),
+    )
+    notes = [_("In weken: de langste wachttijd die in die maand voor het aanbod werd gemeld; leeg: geen melding.")]
+    if hidden:
+        notes.append(_("Alleen de %(n)s aanbiedingen met de langste wachttijd; %(rest)s andere staan in de sociale "
+                       "kaart.") % {"n": CONTRACTED_TOP, "rest": len(hidden)})
+    return Figure(
+        "wachttijd-gecontracteerd", "wachttijden", _("Wachttijd per gecontracteerd aanbod"),
+        _("Hoe de gemelde wachttijd van aanbod dat de gemeente heeft gecontracteerd zich per maand ontwikkelt."),
+        _("Maand"), table, kind="line", notes=tuple(notes), measure="weeks",
+    )
 
 
 # --- search ----------------------------------------------------------------------------------------------

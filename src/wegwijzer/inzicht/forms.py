@@ -47,5 +47,8 @@ class FilterForm(forms.Form):
 
 def filters_from(params: Any) -> tuple[FilterForm, Filters | None]:
     """The bound form and its filters (None with the form's Dutch errors when a field is wrong)."""
-    form = FilterForm(params)
+    data = params.copy()  # a QueryDict copy is mutable
+    if not data.get("maanden"):  # the select must show the period the page shows, not its first option
+        data["maanden"] = str(DEFAULT_MONTHS)
+    form = FilterForm(data)
     return form, (form.filters() if form.is_valid() else None)

@@ -68,6 +68,11 @@ def _csv_cell(value: Any) -> str:
 def figure_csv_text(figure: Figure) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
+    if not figure.counts:  # waiting times in weeks: no totals, an empty cell is "no figure reported"
+        writer.writerow([_csv_cell(v) for v in (figure.row_heading, *figure.table.col_labels)])
+        for label, cells in figure.rows:
+            writer.writerow([_csv_cell(label), *("" if v is None else str(v) for v in cells[:-1])])
+        return out.getvalue()
     writer.writerow([_csv_cell(v) for v in (figure.row_heading, *figure.table.col_labels, _("Totaal"))])
     for label, cells in figure.rows:
         writer.writerow([_csv_cell(label), *(_csv_cell(v) for v in cells)])
