@@ -40,7 +40,7 @@ from wegwijzer.core.health import Check
 from .. import changes
 from . import synonyms as synonyms_mod
 from .documents import search_documents
-from .index import SearchIndex
+from .index import INDEX_FORMAT, SearchIndex
 
 logger = logging.getLogger("wegwijzer.search")
 
@@ -151,7 +151,7 @@ def _build_generation(root: Path, counter: changes.Counter) -> Generation:
     state = {
         "counter": counter.value, "epoch": counter.epoch, "synonyms_mtime": synonyms_mtime,
         "built_at": time.time(), "build_seconds": round(time.perf_counter() - started, 3),
-        "documents": len(documents),
+        "documents": len(documents), "format": INDEX_FORMAT,
     }
     _write_state(path, state)
     _write_atomic(root / POINTER, name + "\n")
@@ -207,7 +207,11 @@ def follow_once(*, root: Path | None = None, rebuild: bool = False) -> str:
         _build_generation(root, counter)
         return "rebuilt"
     state = generation.state
-    if state.get("epoch") != counter.epoch or state.get("synonyms_mtime") != _synonyms_mtime():
+    if (
+        state.get("epoch") != counter.epoch
+        or state.get("synonyms_mtime") != _synonyms_mtime()
+        or state.get("format", 1) != INDEX_FORMAT  # written by an older version: its readers still work, slower
+    ):
         _build_generation(root, counter)
         return "rebuilt"
     applied = int(state.get("counter", -1))

@@ -41,11 +41,13 @@ class Outcome:
     filters: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _group_size(index: SearchIndex, searcher: tantivy.Searcher, group: str, cache: dict[str, int]) -> int:
-    if group not in cache:
-        q = tantivy.Query.term_query(index.schema, query_mod.FACET_FIELD, f"group:{group}", index_option="basic")
-        cache[group] = searcher.search(q, limit=1, count=True).count or 0  # type: ignore[attr-defined]  # missing in the stubs
-    return cache[group]
+@dataclass
+class _Hit:
+    not_exact: bool
+    score: float  # rounded
+    address: Any
+    group: int  # index.group_number of the record's group, 0 for none
+    row: dict[str, Any] | None = None  # the stored result, read only for hits that are shown or tie
 
 
 def _key(address: Any) -> tuple[int, int]:
@@ -54,11 +56,11 @@ def _key(address: Any) -> tuple[int, int]:
 
 def _hits(
     index: SearchIndex, searcher: tantivy.Searcher, built: tantivy.Query, kind: str | None, exact: set[tuple[int, int]]
-) -> list[tuple[bool, float, str, dict[str, Any]]]:
-    """(not an exact name, -score, slug, row) of the hits that pass the relative cut, best first: a record
-    whose name *is* the query leads. The cut is relative to the best score, whether or not that record is an
-    exact name, and is applied on the scores alone: only the hits that stay are read from the index (reading
-    and decoding all candidates was most of a search's time on a large map)."""
+) -> list[_Hit]:
+    """The hits that pass the relative cut, ordered by (not an exact name, -score): a record whose name *is*
+    the query leads. The cut is relative to the best score, whether or not that record is an exact name, and
+    is applied on the scores alone; the groups come from a fast field in one call. No stored document is
+    read here: `_rows` reads only those it shows (and orders ties by slug)."""
     if kind:
         kind_q = tantivy.Query.term_query(index.schema, "kind", kind, index_option="basic")
         built = tantivy.Query.boolean_query([(tantivy.Occur.Must, built), (tantivy.Occur.Must, kind_q)])
@@ -67,15 +69,64 @@ def _hits(
     if not scored:
         return []
     floor = max(score for score, _address in scored) * RELATIVE_CUT
-    out: list[tuple[bool, float, str, dict[str, Any]]] = []
-    for score, address in scored:
-        not_exact = _key(address) not in exact
-        if score < floor and not_exact:
-            continue
-        row = index._hit(searcher, address)
-        out.append((not_exact, -score, row["slug"], row))
-    out.sort(key=lambda t: t[:3])
+    kept = [(score, address, _key(address) not in exact) for score, address in scored]
+    kept = [(score, address, not_exact) for score, address, not_exact in kept if score >= floor or not not_exact]
+    groups = index.group_numbers(searcher, [address for _score, address, _n in kept])
+    out = [_Hit(not_exact, score, address, group) for (score, address, not_exact), group in zip(kept, groups, strict=True)]
+    out.sort(key=lambda h: (h.not_exact, -h.score))  # stable; ties are ordered by slug in _rows
     return out
+
+
+def _row(index: SearchIndex, searcher: tantivy.Searcher, hit: _Hit) -> dict[str, Any]:
+    if hit.row is None:
+        hit.row = index._hit(searcher, hit.address)
+    return hit.row
+
+
+def _rows(index: SearchIndex, searcher: tantivy.Searcher, hits: list[_Hit], limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` rows (a group of two as one row, the other under `also`) and the number of rows.
+
+    Equivalent to reading every hit, sorting by (not exact, -score, slug) and grouping, but it reads only
+    the shown rows, their `also`, and the hits of a score tie it reaches (to order them by slug): the count
+    follows from the group numbers alone."""
+    seen: dict[int, int] = {}
+    for hit in hits:
+        if hit.group:
+            seen[hit.group] = seen.get(hit.group, 0) + 1
+    # A group is one row when both its records are hits and it has exactly those two (a role filled by
+    # several organisations is no group of two).
+    paired = {g for g, n in seen.items() if n >= 2 and index.group_size(searcher, g) == GROUP_SIZE}
+    total = len(hits) - sum(seen[g] - 1 for g in paired)
+    rows: list[dict[str, Any]] = []
+    first_of: dict[int, dict[str, Any]] = {}
+    position = 0
+    while position < len(hits) and len(rows) < limit:
+        end = position + 1
+        while end < len(hits) and (hits[end].not_exact, hits[end].score) == (hits[position].not_exact, hits[position].score):
+            end += 1
+        run = hits[position:end]
+        if len(run) > 1:
+            run.sort(key=lambda h: str(_row(index, searcher, h)["slug"]))
+            hits[position:end] = run
+        for offset, hit in enumerate(run):
+            if len(rows) >= limit:
+                end = position + offset
+                break
+            row = dict(_row(index, searcher, hit))
+            row.pop("group", None)
+            if hit.group in paired and hit.group in first_of:
+                first_of[hit.group]["also"].append({k: row[k] for k in ("slug", "kind", "name", "url")})
+                continue
+            row["also"] = []
+            rows.append(row)
+            if hit.group in paired:
+                first_of[hit.group] = row
+        position = end
+    for hit in hits[position:]:  # the other record of a group shown above, further down the list
+        if hit.group in first_of:
+            row = _row(index, searcher, hit)
+            first_of[hit.group]["also"].append({k: row[k] for k in ("slug", "kind", "name", "url")})
+    return rows, total
 
 
 def _exact_names(index: SearchIndex, searcher: tantivy.Searcher, typed: Sequence[str]) -> set[tuple[int, int]]:
@@ -96,21 +147,8 @@ def search(index: SearchIndex, typed: Sequence[str], *, limit: int, kind: str | 
         relaxed = query_mod.build(index, typed, need=need)
         if relaxed.query is not None:
             hits = _hits(index, searcher, relaxed.query, kind, exact)
-    rows: list[dict[str, Any]] = []
-    if hits:
-        by_group: dict[str, dict[str, Any]] = {}
-        sizes: dict[str, int] = {}
-        for _not_exact, _neg, _slug, row in hits:
-            group = str(row.pop("group", "") or "")
-            row["also"] = []
-            if group and _group_size(index, searcher, group, sizes) == GROUP_SIZE:
-                first = by_group.get(group)
-                if first is not None:
-                    first["also"].append({k: row[k] for k in ("slug", "kind", "name", "url")})
-                    continue
-                by_group[group] = row
-            rows.append(row)
-    return Outcome(rows[:limit], len(rows), suggest(index, searcher, typed), plan.filters)
+    rows, total = _rows(index, searcher, hits, limit)
+    return Outcome(rows, total, suggest(index, searcher, typed), plan.filters)
 
 
 # ---------------------------------------------------------------------- "Bedoelde u …?"
