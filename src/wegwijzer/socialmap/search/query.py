@@ -61,6 +61,21 @@ def required(units: int) -> int:
     return units - units // 3
 
 
+def most_of(queries: Sequence[tantivy.Query], need: int) -> tantivy.Query:
+    """Records matching at least `need` of the queries, scored by the sum of those that match.
+
+    All of them: an intersection (tantivy leapfrogs from the rarest), several times cheaper than
+    `minimum_number_should_match`, which walks the union of every clause's postings (1.2 against 0.2 ms
+    for six common words at 20,000 services)."""
+    if len(queries) == 1:
+        return queries[0]
+    if need >= len(queries):
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, q) for q in queries], minimum_number_should_match=need
+    )
+
+
 def add_fields(builder: tantivy.SchemaBuilder) -> None:
     builder.add_text_field(FACET_FIELD, stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(EXACT_NAME_FIELD, stored=False, tokenizer_name="raw", index_option="basic")
@@ -172,14 +187,8 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
         # A several-word expansion ("jong ouderschap", "klein netwerk") needs most of its words in the
         # record, as typed words do (`required`): one by one ("jong", "ouderschap") they are in most records
         # and would let any of them satisfy the unit. (Body fields keep no positions, so co-occurrence, not
-        # a phrase.) The score stays that of the words; the co-occurrence clause only filters (weight 0).
-        clauses_sub = [(tantivy.Occur.Should, q) for q in sub]
-        if len(sub) > 1:
-            most = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, q) for q in sub], minimum_number_should_match=required(len(sub))
-            )
-            clauses_sub.append((tantivy.Occur.Must, tantivy.Query.boost_query(most, 0.0)))
-        group = tantivy.Query.boost_query(tantivy.Query.boolean_query(clauses_sub), SYNONYM_UNIT_WEIGHT)
+        # a phrase.) It scores the sum of the words that match.
+        group = tantivy.Query.boost_query(most_of(sub, required(len(sub))), SYNONYM_UNIT_WEIGHT)
         covered = {positions[p] for p in range(start, end)}
         for i in covered:
             if i in alternatives:
@@ -213,10 +222,7 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
     must = required(len(counted)) if need is None else max(1, min(need, len(counted)))
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
     if counted:
-        msm = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, q) for q in counted], minimum_number_should_match=must
-        ) if len(counted) > 1 else counted[0]
-        clauses.append((tantivy.Occur.Must, msm))
+        clauses.append((tantivy.Occur.Must, most_of(counted, must)))
     clauses.extend((tantivy.Occur.Should, q) for q in extra)
     clauses.extend(scoring)
     if len(sequence) >= 2:
