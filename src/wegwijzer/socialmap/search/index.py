@@ -64,8 +64,17 @@ RESULT_KEYS = ("slug", "kind", "name", "summary", "url")
 # The record's group (query.group_of) as a number in a fast field: ranking reads the groups of all candidate
 # hits in one call and decodes only the stored documents it shows (decoding every hit was ~40 % of a search).
 GROUP_FIELD = "group_no"
-# What a generation on disk holds; lifecycle rebuilds one written in another format (2: GROUP_FIELD).
+# The slug's first 8 bytes as a number: equal scores are ordered by slug, and this orders most of a tie
+# (thousands of equal fuzzy scores on a large map) without reading the stored documents.
+SLUG_KEY_FIELD = "slug_key"
+# What a generation on disk holds; lifecycle rebuilds one written in another format (2: the fast fields).
 INDEX_FORMAT = 2
+
+
+def slug_key(slug: str) -> int:
+    """A number that orders like the slug wherever the two differ in their first 8 bytes (UTF-8 byte order
+    is code point order, and zero padding puts a prefix first)."""
+    return int.from_bytes(slug.encode()[:8].ljust(8, b"\0"), "big")
 
 
 def group_number(group: str) -> int:
@@ -109,6 +118,7 @@ def _schema() -> tantivy.Schema:
     for name in PARTS_FIELDS:
         builder.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option="freq")
     builder.add_unsigned_field(GROUP_FIELD, indexed=True, fast=True)
+    builder.add_unsigned_field(SLUG_KEY_FIELD, fast=True)
     query_mod.add_fields(builder)  # facets (wijk/phase filters, groups), exact names, plain words
     # What a hit returns (RESULT_KEYS as JSON): stored in the index, so a worker needs nothing else in memory.
     builder.add_bytes_field("result", stored=True, indexed=False)
@@ -173,7 +183,7 @@ class SearchIndex:
         writer.wait_merging_threads()
         self.index.reload()
         self.has_group_field = True
-        self._group_names: dict[int, str] = {}  # format 1 only (see group_numbers)
+        self._group_names: dict[int, str] = {}  # format 1 only (see hit_keys)
         # Every stem that occurs anywhere: a typed word that is a known stem is not "corrected".
         self.known = _KnownTerms(self.index)
         self.build_seconds = time.perf_counter() - started
@@ -265,6 +275,7 @@ class SearchIndex:
         document.add_text("body_parts", self._parts_text(row["body_words"]))
         query_mod.document_fields(row["source"], document)
         document.add_unsigned(GROUP_FIELD, group_number(row["result"]["group"]))
+        document.add_unsigned(SLUG_KEY_FIELD, slug_key(row["slug"]))
         document.add_bytes("result", json.dumps(row["result"], ensure_ascii=False).encode())
         return document
 
@@ -315,19 +326,24 @@ class SearchIndex:
 
     def _hit(self, searcher: tantivy.Searcher, address: Any) -> dict[str, Any]:
         """The result row of one hit (a copy: ranking adds `also` and drops `group`)."""
-        return json.loads(searcher.doc(address).get_first("result") or b"{}")
+        return self.result_row(searcher.doc(address))
 
-    def group_numbers(self, searcher: tantivy.Searcher, addresses: list[Any]) -> list[int]:
-        """`group_number` of each hit: from the fast field, or (an index of format 1, until the indexer has
-        rebuilt it) from the stored documents."""
+    @staticmethod
+    def result_row(document: tantivy.Document) -> dict[str, Any]:
+        return json.loads(document.get_first("result") or b"{}")
+
+    def hit_keys(self, searcher: tantivy.Searcher, addresses: list[Any]) -> tuple[list[int], list[int]]:
+        """`group_number` and `slug_key` of each hit, from the fast fields in one call each (an index of
+        format 1, until the indexer has rebuilt it: groups from the stored documents, no slug keys)."""
         if self.has_group_field:
-            return [int(v or 0) for v in searcher.fast_field_values(GROUP_FIELD, addresses)]
-        numbers = []
+            groups = [int(v or 0) for v in searcher.fast_field_values(GROUP_FIELD, addresses)]
+            return groups, [int(v or 0) for v in searcher.fast_field_values(SLUG_KEY_FIELD, addresses)]
+        groups = []
         for address in addresses:
             group = query_mod.group_of(self._hit(searcher, address))
-            numbers.append(group_number(group))
-            self._group_names[numbers[-1]] = group
-        return numbers
+            groups.append(group_number(group))
+            self._group_names[groups[-1]] = group
+        return groups, [0] * len(addresses)
 
     def group_size(self, searcher: tantivy.Searcher, number: int) -> int:
         """Records in a group: one term count on the number (format 1: on the group's facet)."""

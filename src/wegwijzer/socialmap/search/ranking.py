@@ -47,7 +47,8 @@ class _Hit:
     score: float  # rounded
     address: Any
     group: int  # index.group_number of the record's group, 0 for none
-    row: dict[str, Any] | None = None  # the stored result, read only for hits that are shown or tie
+    slug_key: int  # index.slug_key: orders ties by slug as far as the slugs' first 8 bytes differ
+    document: tantivy.Document | None = None  # read only for hits that are shown or tie on all the above
 
 
 def _key(address: Any) -> tuple[int, int]:
@@ -71,16 +72,27 @@ def _hits(
     floor = max(score for score, _address in scored) * RELATIVE_CUT
     kept = [(score, address, _key(address) not in exact) for score, address in scored]
     kept = [(score, address, not_exact) for score, address, not_exact in kept if score >= floor or not not_exact]
-    groups = index.group_numbers(searcher, [address for _score, address, _n in kept])
-    out = [_Hit(not_exact, score, address, group) for (score, address, not_exact), group in zip(kept, groups, strict=True)]
-    out.sort(key=lambda h: (h.not_exact, -h.score))  # stable; ties are ordered by slug in _rows
+    groups, slug_keys = index.hit_keys(searcher, [address for _score, address, _n in kept])
+    out = [
+        _Hit(not_exact, score, address, group, key)
+        for (score, address, not_exact), group, key in zip(kept, groups, slug_keys, strict=True)
+    ]
+    out.sort(key=_order)  # the rest of a tie is ordered by slug in _rows
     return out
 
 
+def _order(hit: _Hit) -> tuple[bool, float, int]:
+    return (hit.not_exact, -hit.score, hit.slug_key)
+
+
+def _document(searcher: tantivy.Searcher, hit: _Hit) -> tantivy.Document:
+    if hit.document is None:
+        hit.document = searcher.doc(hit.address)
+    return hit.document
+
+
 def _row(index: SearchIndex, searcher: tantivy.Searcher, hit: _Hit) -> dict[str, Any]:
-    if hit.row is None:
-        hit.row = index._hit(searcher, hit.address)
-    return hit.row
+    return index.result_row(_document(searcher, hit))
 
 
 def _rows(index: SearchIndex, searcher: tantivy.Searcher, hits: list[_Hit], limit: int) -> tuple[list[dict[str, Any]], int]:
@@ -102,17 +114,17 @@ def _rows(index: SearchIndex, searcher: tantivy.Searcher, hits: list[_Hit], limi
     position = 0
     while position < len(hits) and len(rows) < limit:
         end = position + 1
-        while end < len(hits) and (hits[end].not_exact, hits[end].score) == (hits[position].not_exact, hits[position].score):
+        while end < len(hits) and _order(hits[end]) == _order(hits[position]):
             end += 1
         run = hits[position:end]
         if len(run) > 1:
-            run.sort(key=lambda h: str(_row(index, searcher, h)["slug"]))
+            run.sort(key=lambda h: str(_document(searcher, h).get_first("slug")))
             hits[position:end] = run
         for offset, hit in enumerate(run):
             if len(rows) >= limit:
                 end = position + offset
                 break
-            row = dict(_row(index, searcher, hit))
+            row = _row(index, searcher, hit)
             row.pop("group", None)
             if hit.group in paired and hit.group in first_of:
                 first_of[hit.group]["also"].append({k: row[k] for k in ("slug", "kind", "name", "url")})
