@@ -106,3 +106,19 @@ def browser_log_in(page, user, device) -> None:
     assert "/tweestapsverificatie/" in page.url
     page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
     page.get_by_role("button", name="Inloggen").click()
+
+
+def browser_session(browser, live_server, user, path: str, width: int = 1280, **context_options):
+    """A new browser context `width` px wide, logged in as `user` (two factors) on `path`: (context, page)."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}, **context_options)
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    browser_log_in(page, user, confirmed_device(user))
+    page.wait_for_url(f"**{path}")
+    return context, page
+
+
+def assert_page_fits(page, assert_accessible, width: int) -> None:
+    """axe-core finds nothing serious or critical, and nothing scrolls sideways at `width` px."""
+    assert_accessible(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width

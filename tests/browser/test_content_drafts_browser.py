@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.helpers import browser_log_in, confirmed_device, make_policy_staff, make_user
+from accounts.helpers import browser_log_in, browser_session, confirmed_device, make_policy_staff, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -20,21 +20,24 @@ P02 = {"phase": "kraamperiode", "weeks_since_birth": 2, "reporter": "kraamzorg",
        "concerns": ["borstvoeding", "herstel-bevalling"]}
 
 
-def test_edit_a_rule_see_the_effect_approve_and_publish(browser, live_server, assert_accessible, content_copy):
-    from wegwijzer.routeguide import service
-    from wegwijzer.routeguide.models import AdviceTally, ContentPublication
+def _past_situations(n: int) -> None:
+    """n tallied advices of P02's situation: the past situations a draft's effect counts."""
+    from wegwijzer.routeguide.models import AdviceTally
 
-    for _i in range(4):
+    for _i in range(n):
         AdviceTally.objects.create(phase="kraamperiode", reporter="kraamzorg", concerns=sorted(P02["concerns"]),
                                    flags={}, weeks_since_birth=2, content_version="x")
+
+
+def test_edit_a_rule_see_the_effect_approve_and_publish(browser, live_server, assert_accessible, content_copy):
+    from wegwijzer.routeguide import service
+    from wegwijzer.routeguide.models import ContentPublication
+
+    _past_situations(4)
     old_advice = service.advise(P02, tally=False)
     author, colleague = make_policy_staff("beleid1"), make_user("redacteur2", role="redacteur")
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    context, page = browser_session(browser, live_server, author, "/route/redactie/")
     try:
-        page.goto(f"{live_server.url}/route/redactie/")
-        browser_log_in(page, author, confirmed_device(author))
-        page.wait_for_url("**/route/redactie/")
         assert_accessible(page)
         page.get_by_role("link", name=RULE, exact=True).click()
         page.wait_for_url(f"**/redactie/bestand/{RULE}")
@@ -86,19 +89,13 @@ def test_the_done_when_flow_with_the_rule_form_a_vignette_and_rollback(browser, 
     """Issue 15 Done-when: change one rule IN THE FORM, see vignettes and past situations change, add a vignette,
     a colleague approves, publish, new advice names the new release, old advice replays, roll back."""
     from wegwijzer.routeguide import service
-    from wegwijzer.routeguide.models import AdviceTally, ContentPublication
+    from wegwijzer.routeguide.models import ContentPublication
 
-    for _i in range(3):
-        AdviceTally.objects.create(phase="kraamperiode", reporter="kraamzorg", concerns=sorted(P02["concerns"]),
-                                   flags={}, weeks_since_birth=2, content_version="x")
+    _past_situations(3)
     old_advice = service.advise(P02, tally=False)
     author, colleague = make_policy_staff("beleid1"), make_user("redacteur2", role="redacteur")
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    context, page = browser_session(browser, live_server, author, "/route/redactie/")
     try:
-        page.goto(f"{live_server.url}/route/redactie/")
-        browser_log_in(page, author, confirmed_device(author))
-        page.wait_for_url("**/route/redactie/")
         page.goto(f"{live_server.url}/")
         page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Route-inhoud").click()
         page.wait_for_url("**/route/redactie/")

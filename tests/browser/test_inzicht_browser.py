@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from accounts.helpers import browser_log_in, confirmed_device, make_policy_staff, make_professional
+from accounts.helpers import assert_page_fits, browser_session, make_policy_staff, make_professional
 from wegwijzer.gezinsplan.models import Gezinsplan
 from wegwijzer.inzicht.figures import Filters, Scope, insight_figures, last_months
 from wegwijzer.inzicht.summary import insight_summary_refresh
@@ -49,19 +49,6 @@ def _data() -> None:
     insight_summary_refresh(full=True)  # the advice figures read the summary; the page would only queue this
 
 
-def _session(browser, live_server, user, path, width):
-    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.goto(live_server.url + path)
-    browser_log_in(page, user, confirmed_device(user))
-    page.wait_for_url(f"**{path}")
-    return context, page
-
-
-def _check(page, assert_accessible, width):
-    assert_accessible(page)
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path: Path):
@@ -69,15 +56,15 @@ def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path
     policy = make_policy_staff("beleid-b")
     figures = insight_figures(filters=Filters(last_months(6), "overvecht"), scope=Scope())
 
-    context, page = _session(browser, live_server, policy, "/inzicht/", width)
+    context, page = browser_session(browser, live_server, policy, "/inzicht/", width, accept_downloads=True)
     try:
         assert page.get_by_role("heading", name="Inzicht: waar de zorg stokt", level=1).is_visible()
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Periode", exact=True).select_option("6")
         page.get_by_label("Wijk", exact=True).select_option(label="Overvecht")
         page.get_by_role("button", name="Tonen").click()
         page.wait_for_url("**/inzicht/?maanden=6&wijk=overvecht")
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
 
         for figure in figures:  # each figure: its heading, its table (with caption), a chart or the reason why not
             section = page.locator(f"section[aria-labelledby='f-{figure.slug}']")
@@ -111,13 +98,13 @@ def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path
         page.get_by_role("link", name="Afdrukversie").click()
         assert page.get_by_role("heading", name="Inzicht: waar de zorg stokt", level=1).is_visible()
         assert page.get_by_role("table").count() == len(figures)
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
     finally:
         context.close()
 
     # A professional cannot tell the section exists.
     professional = make_professional("prof-b", role="huisarts")
-    context, page = _session(browser, live_server, professional, "/gezinsplan/", width)
+    context, page = browser_session(browser, live_server, professional, "/gezinsplan/", width, accept_downloads=True)
     try:
         for path in ("/inzicht/?maanden=6&wijk=overvecht", "/inzicht/afdrukken/", "/inzicht/route-maand-fase.csv"):
             assert page.goto(live_server.url + path).status == 404, path

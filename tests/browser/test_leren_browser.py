@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.helpers import browser_log_in, confirmed_device
+from accounts.helpers import assert_page_fits, browser_session
 from leren.factories import Net
 from wegwijzer.gezinsplan import services as plan_services
 from wegwijzer.leren.models import Discussion, Improvement
@@ -19,19 +19,6 @@ from wegwijzer.leren.vision import vision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def _session(browser, live_server, user, path, width):
-    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(live_server.url + path)
-    browser_log_in(page, user, confirmed_device(user))
-    page.wait_for_url(f"**{path}")
-    return context, page
-
-
-def _check(page, assert_accessible, width):
-    assert_accessible(page)
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -41,22 +28,22 @@ def test_done_when_flow(browser, live_server, assert_accessible, width):
     network_path = f"/leren/netwerk/{net.network.pk}/"
 
     # The chair plans the next meeting.
-    context, page = _session(browser, live_server, net.chair, network_path, width)
+    context, page = browser_session(browser, live_server, net.chair, network_path, width)
     try:
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Titel").fill("Tweede ronde")
         page.get_by_label("Begint om").fill((timezone.localtime() + dt.timedelta(days=21)).strftime("%Y-%m-%dT%H:%M"))
         page.get_by_role("button", name="Bijeenkomst plannen").click()
         assert page.get_by_role("heading", name="Tweede ronde", level=1).is_visible()
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
     finally:
         context.close()
     later = net.network.meetings.get(title="Tweede ronde")
 
     # A member brings in a case from the gezinsplan, is stopped, removes the personal data, walks the steps.
-    context, page = _session(browser, live_server, net.member, f"/leren/bijeenkomst/{net.meeting.pk}/", width)
+    context, page = browser_session(browser, live_server, net.member, f"/leren/bijeenkomst/{net.meeting.pk}/", width)
     try:
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Uit een gezinsplan (vult de beschrijving voor)").select_option(str(plan.pk))
         page.get_by_role("button", name="Overnemen").click()
         assert page.get_by_label("Casusbeschrijving").input_value().startswith("Gezin Zonnebloem")
@@ -64,27 +51,27 @@ def test_done_when_flow(browser, live_server, assert_accessible, width):
         alert = page.get_by_role("alert")
         assert "Er is niets opgeslagen" in alert.inner_text() and "Zonnebloem" in alert.inner_text()
         assert not Discussion.objects.exists()
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Casusbeschrijving").fill("Een gezin met een eerste kind en weinig netwerk.")
         page.get_by_role("button", name="Casus inbrengen").click()
         assert page.get_by_role("heading", name="Stap 1: de casus presenteren").is_visible()
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Presentatie en vragen").fill("Hoe hadden we eerder kunnen samenwerken?")
         page.get_by_role("button", name="Opslaan en verder").click()
 
         theme = vision().themes[0]
         assert page.get_by_role("heading", name="Stap 2: toetsen aan de visie").is_visible()
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         page.locator(f"#j-{theme.code}").select_option("kon-beter")
         page.get_by_role("button", name="Opslaan en verder").click()
 
         assert page.get_by_role("heading", name="Stap 3: lessen").is_visible()
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Wat leren we hiervan?").fill("De JGZ eerder betrekken.")
         page.get_by_role("button", name="Opslaan en verder").click()
 
         assert page.get_by_role("heading", name="Stap 4: verbeterafspraken").is_visible()
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
         for what, days in (("Samen huisbezoek plannen", 30), ("Overdrachtsformulier afspreken", -5)):
             page.get_by_label("Afspraak").fill(what)
             page.get_by_label("Eigenaar").select_option(net.member.username)
@@ -96,25 +83,25 @@ def test_done_when_flow(browser, live_server, assert_accessible, width):
         page.get_by_role("listitem").filter(has_text="Samen huisbezoek plannen").get_by_role(
             "button", name="Markeer als gedaan").click()
         assert Improvement.objects.get(what="Samen huisbezoek plannen").status == "gedaan"
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
 
         # The overdue one is back on the next meeting's agenda.
         page.goto(f"{live_server.url}/leren/bijeenkomst/{later.pk}/")
         item = page.get_by_role("listitem").filter(has_text="Overdrachtsformulier afspreken")
         assert "te laat" in item.inner_text()
         assert page.get_by_text("Samen huisbezoek plannen").count() == 0
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
 
         page.goto(f"{live_server.url}/leren/netwerk/{net.network.pk}/reflectie/")
         for main in vision().main_themes:
             assert page.get_by_role("heading", name=main.label, level=2).is_visible()
         assert page.get_by_text("kon beter: 1").count() == 1
-        _check(page, assert_accessible, width)
+        assert_page_fits(page, assert_accessible, width)
     finally:
         context.close()
 
     # A non-member cannot tell the network exists.
-    context, page = _session(browser, live_server, net.outsider, "/gezinsplan/", width)
+    context, page = browser_session(browser, live_server, net.outsider, "/gezinsplan/", width)
     try:
         for path in (network_path, f"/leren/bijeenkomst/{later.pk}/", f"{network_path}reflectie/"):
             assert page.goto(live_server.url + path).status == 404
