@@ -6,6 +6,7 @@ a service's ValidationError back onto these forms' fields with `apply_errors`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -91,6 +92,20 @@ class UtrechtForm(forms.Form):
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
         self.mark_invalid()
+
+
+def write_with(
+    form: forms.Form, write: Callable[[dict[str, Any]], Any], aliases: dict[str, str] | None = None
+) -> tuple[bool, Any]:
+    """A bound form's submission: when it validates, `write(cleaned_data)` (one service call) runs; (True, its
+    result), or (False, None) with the form's own or the service's errors on the form (`apply_errors`)."""
+    if not form.is_valid():
+        return False, None
+    try:
+        return True, write(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc, aliases)
+        return False, None
 
 
 def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:

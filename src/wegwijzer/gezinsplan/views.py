@@ -409,27 +409,23 @@ def team_invite(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         gezinsplan = _check(request, gezinsplan_id)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                invitation, _token = services.colleague_invite(
-                    actor=request.user,
-                    context=access_context(request),
-                    gezinsplan=gezinsplan,
-                    name=data["name"],
-                    email=data["email"],
-                    organization_slug=data["organization_slug"],
-                    role=data["role"],
-                )
-            except ValidationError as exc:
-                forms.apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("De uitnodiging is verstuurd naar %(email)s. Na het aanmaken van een account is %(name)s lid van het team.")
-                    % {"email": invitation.email, "name": invitation.name},
-                )
-                return redirect("gezinsplan:team", gezinsplan_id=gezinsplan.pk)
+        done, sent = forms.write_with(form, lambda data: services.colleague_invite(
+            actor=request.user,
+            context=access_context(request),
+            gezinsplan=gezinsplan,
+            name=data["name"],
+            email=data["email"],
+            organization_slug=data["organization_slug"],
+            role=data["role"],
+        ))
+        if done:
+            invitation, _token = sent
+            messages.success(
+                request,
+                _("De uitnodiging is verstuurd naar %(email)s. Na het aanmaken van een account is %(name)s lid van het team.")
+                % {"email": invitation.email, "name": invitation.name},
+            )
+            return redirect("gezinsplan:team", gezinsplan_id=gezinsplan.pk)
         status = 400
     gezinsplan = _read(request, gezinsplan_id, "uitnodiging")
     return _render(
@@ -566,22 +562,17 @@ def agreements(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     form = forms.AgreementForm(request.POST or None, members=members)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.agreement_create(
-                    actor=request.user,
-                    context=access_context(request),
-                    gezinsplan=gezinsplan,
-                    what=data["what"],
-                    owner=data.get("owner") or None,
-                    due_date=data.get("due_date"),
-                )
-            except ValidationError as exc:
-                forms.apply_errors(form, exc)
-            else:
-                messages.success(request, _("De afspraak is toegevoegd."))
-                return redirect("gezinsplan:agreements", gezinsplan_id=gezinsplan.pk)
+        done, _agreement = forms.write_with(form, lambda data: services.agreement_create(
+            actor=request.user,
+            context=access_context(request),
+            gezinsplan=gezinsplan,
+            what=data["what"],
+            owner=data.get("owner") or None,
+            due_date=data.get("due_date"),
+        ))
+        if done:
+            messages.success(request, _("De afspraak is toegevoegd."))
+            return redirect("gezinsplan:agreements", gezinsplan_id=gezinsplan.pk)
         status = 400
         gezinsplan = _read(request, gezinsplan_id, "agreement")
     today = timezone.localdate()
@@ -750,23 +741,18 @@ def consent(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         gezinsplan = _check(request, gezinsplan_id)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.consent_record(
-                    actor=request.user,
-                    context=access_context(request),
-                    gezinsplan=gezinsplan,
-                    what=data["what"],
-                    with_whom=data["with_whom"],
-                    given_on=data["given_on"],
-                    given_by=data.get("given_by", ""),
-                )
-            except ValidationError as exc:
-                forms.apply_errors(form, exc)
-            else:
-                messages.success(request, _("De toestemming is vastgelegd."))
-                return redirect("gezinsplan:consent", gezinsplan_id=gezinsplan.pk)
+        done, _consent = forms.write_with(form, lambda data: services.consent_record(
+            actor=request.user,
+            context=access_context(request),
+            gezinsplan=gezinsplan,
+            what=data["what"],
+            with_whom=data["with_whom"],
+            given_on=data["given_on"],
+            given_by=data.get("given_by", ""),
+        ))
+        if done:
+            messages.success(request, _("De toestemming is vastgelegd."))
+            return redirect("gezinsplan:consent", gezinsplan_id=gezinsplan.pk)
         status = 400
     gezinsplan = _read(request, gezinsplan_id, "consent")
     consents = [
@@ -813,28 +799,22 @@ def meetings(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None, members=members, initial={"duration_minutes": 60})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            starts_at = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
-            try:
-                meeting = services.meeting_plan(
-                    actor=request.user,
-                    context=access_context(request),
-                    gezinsplan=gezinsplan,
-                    starts_at=starts_at,
-                    duration_minutes=data["duration_minutes"],
-                    location=data.get("location", ""),
-                    participants=data.get("participants") or [],
-                    family_participates=data.get("family_participates", False),
-                    other_participants=data.get("other_participants", ""),
-                    minutes=data.get("minutes", ""),
-                    decisions=data.get("decisions") or [],
-                )
-            except ValidationError as exc:
-                forms.apply_errors(form, exc, {"starts_at": "date"})
-            else:
-                messages.success(request, _("Het MDO is gepland."))
-                return redirect("gezinsplan:meeting", gezinsplan_id=gezinsplan.pk, meeting_id=meeting.pk)
+        done, meeting = forms.write_with(form, lambda data: services.meeting_plan(
+            actor=request.user,
+            context=access_context(request),
+            gezinsplan=gezinsplan,
+            starts_at=timezone.make_aware(dt.datetime.combine(data["date"], data["time"])),
+            duration_minutes=data["duration_minutes"],
+            location=data.get("location", ""),
+            participants=data.get("participants") or [],
+            family_participates=data.get("family_participates", False),
+            other_participants=data.get("other_participants", ""),
+            minutes=data.get("minutes", ""),
+            decisions=data.get("decisions") or [],
+        ), {"starts_at": "date"})
+        if done:
+            messages.success(request, _("Het MDO is gepland."))
+            return redirect("gezinsplan:meeting", gezinsplan_id=gezinsplan.pk, meeting_id=meeting.pk)
         status = 400
         gezinsplan = _read(request, gezinsplan_id, "meeting")
     return _render(
@@ -1007,23 +987,18 @@ def feedback(request: HttpRequest, gezinsplan_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         gezinsplan = _check(request, gezinsplan_id)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.feedback_send(
-                    actor=request.user,
-                    context=access_context(request),
-                    gezinsplan=gezinsplan,
-                    recipient_role=data["recipient_role"],
-                    recipient_email=data["recipient_email"],
-                    message=data["message"],
-                )
-            except ValidationError as exc:
-                forms.apply_errors(form, exc)
-            else:
-                # Stored; the mail went out (or failed) on commit. The list below shows which.
-                messages.success(request, _("De terugkoppeling is opgeslagen."))
-                return redirect("gezinsplan:feedback", gezinsplan_id=gezinsplan.pk)
+        done, _feedback = forms.write_with(form, lambda data: services.feedback_send(
+            actor=request.user,
+            context=access_context(request),
+            gezinsplan=gezinsplan,
+            recipient_role=data["recipient_role"],
+            recipient_email=data["recipient_email"],
+            message=data["message"],
+        ))
+        if done:
+            # Stored; the mail went out (or failed) on commit. The list below shows which.
+            messages.success(request, _("De terugkoppeling is opgeslagen."))
+            return redirect("gezinsplan:feedback", gezinsplan_id=gezinsplan.pk)
         status = 400
     gezinsplan = _read(request, gezinsplan_id, "feedback")
     return _render(
