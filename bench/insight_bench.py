@@ -228,6 +228,7 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
         assert response.status_code == 200, response.status_code
 
     def page_cold() -> None:
+        charts._svg.cache_clear()
         charts._render.cache_clear()
         page()
 

@@ -44,3 +44,24 @@ def test_concern_counts_match_on_both_databases():
     (concern,) = [f for f in figures if f.slug == "route-maand-zorg"]
     assert sorted(v for v in concern.table.col_totals if v is not None) == [12, 13]  # huilbaby 12, armoede 13
     assert concern.table.total == 25  # mentions, not situations (18)
+
+
+def test_a_chart_is_cached_on_what_it_shows_not_on_the_figure_object():
+    """Two figure objects with the same numbers share one SVG; other numbers or another language do not."""
+    from django.utils import translation
+
+    from wegwijzer.inzicht import charts
+    from wegwijzer.inzicht.figures import Figure
+    from wegwijzer.inzicht.suppression import suppress
+
+    def figure(n: int, slug: str) -> Figure:
+        table = suppress([[n, 9], [8, 7]], 5, row_labels=["2026-01", "2026-02"], col_labels=["a", "b"])
+        return Figure(slug, "route", slug, "", "Maand", table)
+
+    charts._svg.cache_clear()
+    first = charts.chart_svg(figure(6, "een"))
+    assert first.startswith("<svg") and charts.chart_svg(figure(6, "twee")) == first
+    assert charts._svg.cache_info().hits == 1
+    assert charts.chart_svg(figure(12, "drie")) != first
+    with translation.override("en"):
+        assert charts.chart_svg(figure(6, "een")) != first  # the axis title is English

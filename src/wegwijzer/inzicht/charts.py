@@ -10,9 +10,11 @@ import re
 
 import altair as alt
 import vl_convert as vlc
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .figures import Figure
+from .suppression import SuppressedTable
 
 # --voorbeeld-kleuren-*-400/500 of the theme in use (dark enough for 3:1 against white).
 PALETTE = ("#006fb3", "#157b31", "#ac501b", "#3b0fb0", "#7d6918", "#cd262d", "#586c88", "#003e65", "#105f26")
@@ -62,6 +64,20 @@ def _render(spec_json: str) -> str:
 
 
 def chart_svg(figure: Figure) -> str:
-    """The SVG markup of a figure ("" when there is nothing to draw). Same spec, same SVG: cached."""
-    spec = chart_spec(figure)
+    """The SVG markup of a figure ("" when there is nothing to draw). Cached on what the chart shows (the
+    suppressed table, kind, measure, headings, language): a cached page does not even build the spec."""
+    t = figure.table
+    return _svg(figure.kind, figure.measure, figure.row_heading, t.row_labels, t.col_labels, t.body,
+                get_language() or "")
+
+
+@functools.lru_cache(maxsize=512)
+def _svg(kind: str, measure: str, row_heading: str, row_labels: tuple[str, ...], col_labels: tuple[str, ...],
+         body: tuple[tuple[int | None, ...], ...], _language: str) -> str:
+    """The chart of these numbers: `chart_spec` reads only these fields of a figure (and the active language)."""
+    table = SuppressedTable(row_labels=row_labels, col_labels=col_labels,
+                            cells=(*(tuple(row) + (None,) for row in body), (None,) * (len(col_labels) + 1)))
+    shown = Figure(slug="", section="", title="", description="", row_heading=row_heading, table=table,
+                   kind=kind, measure=measure)
+    spec = chart_spec(shown)
     return _render(json.dumps(spec, sort_keys=True)) if spec else ""
