@@ -138,7 +138,10 @@ def _figure_times(filters: Any, scope: Any) -> dict[str, float]:
             marks.clear()
             start = time.perf_counter()
             built = section()
-            edges = [start, *marks]
+            end = time.perf_counter()
+            # A figure that is no table of counts (waiting weeks per service) makes no mark: it ends the section.
+            edges = [start, *marks[: len(built) - 1]]
+            edges += [end] * (len(built) + 1 - len(edges))
             for figure, (a, b) in zip(built, zip(edges, edges[1:], strict=False), strict=True):
                 out[figure.slug] = b - a
     finally:
