@@ -232,7 +232,6 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
 
     def page_cold() -> None:
         charts._svg.cache_clear()
-        charts._render.cache_clear()
         page()
 
     filters, scope = Filters(last_months(12)), Scope()

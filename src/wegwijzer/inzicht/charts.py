@@ -5,7 +5,6 @@ chart (the table beside it marks them). Colours are NL Design System tokens (voo
 from __future__ import annotations
 
 import functools
-import json
 import re
 
 import altair as alt
@@ -14,7 +13,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .figures import Figure
-from .suppression import SuppressedTable
 
 # --voorbeeld-kleuren-*-400/500 of the theme in use (dark enough for 3:1 against white).
 PALETTE = ("#006fb3", "#157b31", "#ac501b", "#3b0fb0", "#7d6918", "#cd262d", "#586c88", "#003e65", "#105f26")
@@ -23,29 +21,32 @@ FONT = "sans-serif"
 WIDTH = 520
 
 
-def chart_spec(figure: Figure) -> dict | None:
-    """The Vega-Lite spec of a figure, or None when every cell is suppressed or zero (nothing to draw)."""
+def chart_spec(
+    *, kind: str, measure: str, row_heading: str, row_labels: tuple[str, ...], col_labels: tuple[str, ...],
+    body: tuple[tuple[int | None, ...], ...],
+) -> dict | None:
+    """The Vega-Lite spec of a figure's table, or None when every cell is suppressed or zero (nothing to draw)."""
     values = [
         {"rij": row, "kolom": col, "aantal": n}
-        for row, cells in zip(figure.table.row_labels, figure.table.body, strict=True)
-        for col, n in zip(figure.table.col_labels, cells, strict=True)
+        for row, cells in zip(row_labels, body, strict=True)
+        for col, n in zip(col_labels, cells, strict=True)
         if n
     ]
     if not values:
         return None
-    order = list(figure.table.row_labels)
-    y_title = _("Aantal") if figure.counts else _("Weken wachten")
-    colour = alt.Color("kolom:N", title=None, sort=list(figure.table.col_labels),
+    order = list(row_labels)
+    y_title = _("Aantal") if measure == "count" else _("Weken wachten")
+    colour = alt.Color("kolom:N", title=None, sort=list(col_labels),
                        scale=alt.Scale(range=list(PALETTE)), legend=alt.Legend(orient="bottom", columns=2))
     base = alt.Chart(alt.Data(values=values))
-    if figure.kind == "line":
+    if kind == "line":
         chart = base.mark_line(point=True, strokeWidth=3).encode(
-            x=alt.X("rij:O", title=figure.row_heading, sort=order),
+            x=alt.X("rij:O", title=row_heading, sort=order),
             y=alt.Y("aantal:Q", title=y_title), color=colour,
         )
     else:
         chart = base.mark_bar().encode(
-            y=alt.Y("rij:N", title=figure.row_heading, sort=order),
+            y=alt.Y("rij:N", title=row_heading, sort=order),
             x=alt.X("aantal:Q", title=y_title, stack="zero"), color=colour,
         )
     chart = chart.properties(width=WIDTH).configure(font=FONT).configure_axis(
@@ -54,9 +55,8 @@ def chart_spec(figure: Figure) -> dict | None:
     return chart.to_dict()
 
 
-@functools.lru_cache(maxsize=512)
-def _render(spec_json: str) -> str:
-    svg = vlc.vegalite_to_svg(json.loads(spec_json))
+def _render(spec: dict) -> str:
+    svg = vlc.vegalite_to_svg(spec)
     # Scale with its box: keep the viewBox, drop the fixed size (the stylesheet sets width: 100%).
     head, rest = svg.split(">", 1)
     head = re.sub(r' (width|height|class)="[^"]*"', "", head)
@@ -74,10 +74,7 @@ def chart_svg(figure: Figure) -> str:
 @functools.lru_cache(maxsize=512)
 def _svg(kind: str, measure: str, row_heading: str, row_labels: tuple[str, ...], col_labels: tuple[str, ...],
          body: tuple[tuple[int | None, ...], ...], _language: str) -> str:
-    """The chart of these numbers: `chart_spec` reads only these fields of a figure (and the active language)."""
-    table = SuppressedTable(row_labels=row_labels, col_labels=col_labels,
-                            cells=(*(tuple(row) + (None,) for row in body), (None,) * (len(col_labels) + 1)))
-    shown = Figure(slug="", section="", title="", description="", row_heading=row_heading, table=table,
-                   kind=kind, measure=measure)
-    spec = chart_spec(shown)
-    return _render(json.dumps(spec, sort_keys=True)) if spec else ""
+    """The chart of these numbers (the axis titles are in `_language`, part of the cache key)."""
+    spec = chart_spec(kind=kind, measure=measure, row_heading=row_heading, row_labels=row_labels,
+                      col_labels=col_labels, body=body)
+    return _render(spec) if spec else ""
