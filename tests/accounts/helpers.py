@@ -108,13 +108,15 @@ def browser_log_in(page, user, device) -> None:
     page.get_by_role("button", name="Inloggen").click()
 
 
-def browser_session(browser, live_server, user, path: str, width: int = 1280, **context_options):
-    """A new browser context `width` px wide, logged in as `user` (two factors) on `path`: (context, page)."""
+def browser_session(browser, live_server, user, path: str, width: int = 1280, *, timeout: float = 30_000,
+                    **context_options):
+    """A new browser context `width` px wide, logged in as `user` (two factors) on `path`: (context, page).
+    `timeout` (ms) for the page after the login, for pages that work a while (a draft's effect)."""
     context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}, **context_options)
     page = context.new_page()
     page.goto(live_server.url + path)
     browser_log_in(page, user, confirmed_device(user))
-    page.wait_for_url(f"**{path}")
+    page.wait_for_url(f"**{path}", timeout=timeout)
     return context, page
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.helpers import browser_log_in, browser_session, confirmed_device, make_policy_staff, make_user
+from accounts.helpers import browser_session, make_policy_staff, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -58,12 +58,9 @@ def test_edit_a_rule_see_the_effect_approve_and_publish(browser, live_server, as
     finally:
         context.close()
 
-    context = browser.new_context(locale="nl-NL", viewport={"width": 360, "height": 800})
-    page = context.new_page()
+    context, page = browser_session(browser, live_server, colleague, draft_url.removeprefix(live_server.url), 360,
+                                    timeout=120_000)
     try:
-        page.goto(draft_url)
-        browser_log_in(page, colleague, confirmed_device(colleague))
-        page.wait_for_url(draft_url, timeout=120_000)
         assert_accessible(page)
         page.get_by_role("button", name="Goedkeuren").click()
         page.wait_for_load_state()
@@ -137,12 +134,9 @@ def test_the_done_when_flow_with_the_rule_form_a_vignette_and_rollback(browser, 
     finally:
         context.close()
 
-    context = browser.new_context(locale="nl-NL", viewport={"width": 360, "height": 800})
-    page = context.new_page()
+    context, page = browser_session(browser, live_server, colleague, draft_url.removeprefix(live_server.url), 360,
+                                    timeout=120_000)
     try:
-        page.goto(draft_url)
-        browser_log_in(page, colleague, confirmed_device(colleague))
-        page.wait_for_url(draft_url, timeout=120_000)
         page.get_by_role("button", name="Goedkeuren").click()
         page.get_by_label("Waarom deze publicatie?").wait_for(timeout=120_000)
         page.get_by_label("Waarom deze publicatie?").fill("Blijf betrokken bij extra kraamzorg, met vignet")
