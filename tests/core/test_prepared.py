@@ -82,3 +82,24 @@ def test_a_parameter_that_does_not_reach_the_sql_fails_loudly():
 def test_wrong_parameter_names_are_refused():
     with pytest.raises(TypeError):
         USERS.all(username="x")
+
+
+def _values_build(username, joined):
+    return _build(username, joined).values_list("pk", "username", "date_joined", "is_active")
+
+
+USER_VALUES = PreparedQuery(
+    _values_build, username=User._meta.get_field("username"), joined=User._meta.get_field("date_joined")
+)
+
+
+def test_rows_of_a_values_list_shape_equal_the_querysets_tuples():
+    now = timezone.now()
+    User.objects.create(username="eva", date_joined=now - dt.timedelta(days=2), is_active=False)
+    for username, joined in [("eva", now), ("eva", now - dt.timedelta(days=3)), ("nobody", now)]:
+        expected = list(_values_build(username, joined))
+        got = USER_VALUES.rows(username=username, joined=joined)
+        assert got == expected
+        assert all(isinstance(row, tuple) for row in got)
+    (row,) = USER_VALUES.rows(username="eva", joined=now)
+    assert row[2].tzinfo is not None and row[3] is False  # the datetime and boolean converters ran

@@ -132,7 +132,7 @@ WEB = {
     "step": 10,
 }
 API = {
-    "detail": 5,
+    "detail": 4,  # token, the member's case with its regie, the log row, the team
     "regie": 4,
     "meetings": 6,
     "meeting": 6,

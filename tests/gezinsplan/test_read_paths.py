@@ -90,3 +90,71 @@ def test_api_answers_are_the_schemas_json(team):
     assert listed.json() == GezinsplannenOut.model_validate({"count": len(models), "results": models}).model_dump(
         mode="json"
     )
+
+
+def _plain_detail(user, gezinsplan) -> dict:
+    return json.loads(GezinsplanDetailOut.json_of(selectors.gezinsplan_detail_read(context=None, user=user, gezinsplan_id=gezinsplan.pk)))
+
+
+def test_case_read_from_plain_values_equals_the_validated_one(team):
+    grow(team)
+    team.member.first_name, team.member.last_name = "Anna", "de Vries"
+    team.member.save()
+    Gezinsplan.objects.filter(pk=team.gezinsplan.pk).update(
+        advice_snapshot={"route": "buurtteam", "codes": ["a", "b"]}, involved=["jgz", "verloskundige"],
+        contact_name="Mevrouw X", contact_phone="030 000 00 00",
+    )
+    plain = _plain_detail(team.member, team.gezinsplan)
+    assert plain == _validated_detail(team.gezinsplan)
+    assert any(m["name"] == "Anna de Vries" for m in plain["members"])
+    assert any(not m["current"] for m in plain["members"])
+    assert plain["involved"] == ["jgz", "verloskundige"] and plain["advice_snapshot"]["route"] == "buurtteam"
+
+    bare = make_case(team.member, label="Gezin zonder regie")
+    Regie.objects.filter(gezinsplan=bare).delete()
+    assert _plain_detail(team.member, bare)["regie"] is None
+    assert _plain_detail(team.member, bare) == _validated_detail(bare)
+
+    closed = make_case(team.member, label="Gezin Gesloten")
+    services.gezinsplan_close(actor=team.member, gezinsplan=closed)
+    assert _plain_detail(team.member, closed) == _validated_detail(closed)
+
+
+def test_case_read_from_plain_values_names_a_regie_member_outside_the_team(team):
+    """A regie role held by a membership the team read does not contain (data from before a fix, say)
+    is still named, from one more query, as the model path does."""
+    other_case = make_case(team.colleague, label="Ander gezin")
+    stranger = Membership.objects.get(gezinsplan=other_case, user=team.colleague)
+    regie = Regie.objects.get(gezinsplan=team.gezinsplan)
+    Regie.objects.filter(pk=regie.pk).update(monitors_member=stranger)
+    try:
+        plain = _plain_detail(team.member, team.gezinsplan)
+        assert plain["regie"]["monitors_member"] == team.colleague.username
+        assert plain == _validated_detail(team.gezinsplan)
+    finally:
+        Regie.objects.filter(pk=regie.pk).update(monitors_member=regie.monitors_member_id)
+
+
+def test_case_read_from_plain_values_refuses_and_logs_like_the_model_path(team):
+    from wegwijzer.audit.context import AccessContext
+    from wegwijzer.audit.models import AccessLogEntry
+    from wegwijzer.gezinsplan import policy
+
+    context = AccessContext(client_address="127.0.0.1", method="GET")
+    for user in (team.other, team.former, team.admin, team.policy):
+        before = AccessLogEntry.objects.filter(gezinsplan_id=str(team.gezinsplan.pk), outcome="denied").count()
+        with pytest.raises(policy.NotAMember):
+            selectors.gezinsplan_detail_read(context=context, user=user, gezinsplan_id=team.gezinsplan.pk)
+        after = AccessLogEntry.objects.filter(gezinsplan_id=str(team.gezinsplan.pk), outcome="denied").count()
+        assert after == before + 1, user
+    for unknown in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        with pytest.raises(policy.NotAMember):
+            selectors.gezinsplan_detail_read(context=context, user=team.member, gezinsplan_id=unknown)
+    reads = AccessLogEntry.objects.filter(gezinsplan_id=str(team.gezinsplan.pk), outcome="success", action="read")
+    before = reads.count()
+    selectors.gezinsplan_detail_read(context=context, user=team.member, gezinsplan_id=team.gezinsplan.pk)
+    selectors.gezinsplan_detail_read(
+        context=AccessContext(client_address="127.0.0.1", method="HEAD"), user=team.member,
+        gezinsplan_id=team.gezinsplan.pk,
+    )
+    assert reads.count() == before + 1  # the GET is logged, the HEAD (no case data sent) is not

@@ -219,6 +219,25 @@ def access_log_write(
     return _entry(row, pk)
 
 
+def access_log_append(
+    *,
+    context: AccessContext | None,
+    user: Any,
+    action: AccessLogEntry.Action,
+    gezinsplan_id: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    detail: str = "",
+) -> None:
+    """`access_log_write` for a caller that needs no entry back (a case read): the same checked row, one
+    INSERT, without reading its id back or building a model instance."""
+    row = _row(
+        context=context, user=user, action=action, gezinsplan_id=gezinsplan_id, object_type=object_type,
+        object_id=object_id, detail=detail,
+    )
+    _write([row], returning=False)
+
+
 def _rows(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Every entry checked before anything is written; one timestamp for the batch (one read, one moment),
     and the user's fields computed once per user."""

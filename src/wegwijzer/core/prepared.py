@@ -85,7 +85,8 @@ class PreparedQuery:
             self._compiled[alias] = entry
         return entry
 
-    def all(self, **values: Any) -> list[Any]:
+    def _bound(self, values: dict[str, Any]) -> tuple[models.QuerySet, Any]:
+        """The queryset template and a compiler that answers the cached SQL with these values swapped in."""
         if values.keys() != self._fields.keys():
             raise TypeError(f"PreparedQuery needs exactly {sorted(self._fields)}")
         alias = DEFAULT_DB_ALIAS  # the project has no database routers
@@ -101,8 +102,18 @@ class PreparedQuery:
         compiler.connection = connection  # this thread's connection, not the one that compiled
         final = (sql, tuple(params))
         compiler.as_sql = lambda *args, **kwargs: final
+        return queryset, compiler
+
+    def all(self, **values: Any) -> list[Any]:
+        queryset, compiler = self._bound(values)
         return list(ModelIterable(_Shim(queryset, compiler)))  # type: ignore[arg-type]
 
     def first(self, **values: Any) -> Any:
         rows = self.all(**values)
         return rows[0] if rows else None
+
+    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+        """For a `values_list(...)` shape: its rows as tuples (the columns' converters applied), no model
+        instances — what `list(build(...))` gives for such a queryset."""
+        _queryset, compiler = self._bound(values)
+        return list(compiler.results_iter(tuple_expected=True))

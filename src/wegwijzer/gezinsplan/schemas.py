@@ -443,6 +443,10 @@ def _isoformat(value: dt.datetime) -> str:
     return value.isoformat()
 
 
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else _isoformat(value)
+
+
 Timestamp = Annotated[
     dt.datetime,
     PlainSerializer(_isoformat, return_type=str),
@@ -600,6 +604,14 @@ class GezinsplanOut(Schema):
             "content_version": obj.content_version,
         }
 
+    @classmethod
+    def _json_values(cls, obj: Any, phase_label: Callable[[str], str], wijk_label: Callable[[str], str]) -> dict[str, Any]:
+        """`_values` as the JSON answer has them (the id and the times as text)."""
+        values = cls._values(obj, phase_label, wijk_label)
+        values["id"] = str(values["id"])
+        values["created_at"], values["closed_at"] = _iso(values["created_at"]), _iso(values["closed_at"])
+        return values
+
 
 class GezinsplannenOut(Schema):
     count: int
@@ -620,14 +632,7 @@ class GezinsplannenOut(Schema):
         building, dumping and encoding 200 pydantic models cost more than the rest of the request.
         tests/gezinsplan/test_read_paths.py checks it equals the validated answer."""
         phase_label, wijk_label = vocab.labeller("phases"), vocab.labeller("wijken")
-        results = []
-        for g in gezinsplannen:
-            values = GezinsplanOut._values(g, phase_label, wijk_label)
-            values["id"] = str(values["id"])
-            for key in ("created_at", "closed_at"):
-                if values[key] is not None:
-                    values[key] = _isoformat(values[key])
-            results.append(values)
+        results = [GezinsplanOut._json_values(g, phase_label, wijk_label) for g in gezinsplannen]
         return json.dumps({"count": len(results), "results": results}, ensure_ascii=False).encode()
 
 
@@ -673,6 +678,51 @@ class GezinsplanDetailOut(GezinsplanOut):
             members=[TeamMemberOut.of(m, role_label) for m in members],
             regie=RegieOut.of(regie) if regie is not None else None,
         )
+
+
+    @classmethod
+    def json_of(cls, detail: selectors.GezinsplanDetail) -> bytes:
+        """The case read's answer as JSON text, straight from the plain values of
+        `selectors.gezinsplan_detail_read`: the same answer as `of(...)` of the model (test_read_paths)."""
+        case, now = detail.case, detail.now
+        role_label = vocab.labeller("roles")
+        usernames = selectors.member_usernames(detail)
+        members = [
+            {
+                "id": str(m["id"]),
+                "username": m["user__username"],
+                "name": f"{m['user__first_name']} {m['user__last_name']}".strip() or m["user__username"],
+                "role": m["role"],
+                "role_label": role_label(m["role"]),
+                "organization": m["organization_slug"],
+                "valid_from": _iso(m["valid_from"]),
+                "valid_to": _iso(m["valid_to"]),
+                "current": m["valid_from"] <= now and (m["valid_to"] is None or m["valid_to"] > now),
+            }
+            for m in detail.members
+        ]
+        regie = None
+        if detail.regie is not None:
+            r = detail.regie
+            regie = {
+                "lead": r["lead"],
+                **{name: usernames.get(r[f"{name}_id"]) for name in selectors.REGIE_MEMBERS},
+                "informs_text": r["informs_text"],
+                "notes": r["notes"],
+                "version": r["version"],
+                "updated_by": r["updated_by__username"],
+                "updated_at": _iso(r["updated_at"]),
+            }
+        answer = {
+            **cls._json_values(detail.summary, vocab.labeller("phases"), vocab.labeller("wijken")),
+            "contact": {"name": case["contact_name"], "phone": case["contact_phone"], "email": case["contact_email"]},
+            "advice_snapshot": case["advice_snapshot"],
+            "purged_at": _iso(case["purged_at"]),
+            "involved": list(case["involved"] or []),
+            "members": members,
+            "regie": regie,
+        }
+        return json.dumps(answer, ensure_ascii=False).encode()
 
 
 class SectionOut(Schema):

@@ -22,9 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wegwijzer.accounts.roles import is_professional
 from wegwijzer.audit.context import AccessContext
 from wegwijzer.audit.models import AccessLogEntry
-from wegwijzer.audit.service import access_log_append_reads, access_log_for_gezinsplan, access_log_write
+from wegwijzer.audit.service import (
+    access_log_append,
+    access_log_append_reads,
+    access_log_for_gezinsplan,
+    access_log_write,
+)
 from wegwijzer.core.prepared import PreparedQuery
 from wegwijzer.socialmap.models import Organization, Service
 from wegwijzer.socialmap.wait_times import current_wait_times_by_slug
@@ -250,6 +256,99 @@ def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Ge
             object_type="gezinsplan", detail="lijst",
         )
     return gezinsplannen
+
+
+# What a case read answers (the API's GET /gezinsplannen/{id}), read as plain values: no model instances.
+DETAIL_CASE_FIELDS = (
+    "id", "label", "phase", "wijk", "status", "created_at", "closed_at", "content_version",
+    "contact_name", "contact_phone", "contact_email", "advice_snapshot", "purged_at", "involved",
+)
+DETAIL_REGIE_FIELDS = (
+    "id", "lead", *(f"{name}_id" for name in ("lead_member", "support_member", "records_member",
+                                              "monitors_member", "informs_member")),
+    "informs_text", "notes", "version", "updated_by__username", "updated_at",
+)
+DETAIL_MEMBER_FIELDS = (
+    "id", "user__username", "user__first_name", "user__last_name", "role", "organization_slug", "valid_from",
+    "valid_to",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GezinsplanDetail:
+    """A case read as plain values: the case's columns, its whole team (oldest first, each a dict of
+    DETAIL_MEMBER_FIELDS) and its regie (None without one; its members as membership ids), read at `now`."""
+
+    case: dict[str, Any]
+    members: list[dict[str, Any]]
+    regie: dict[str, Any] | None
+    now: datetime
+
+    @property
+    def summary(self) -> GezinsplanSummary:
+        """The case's columns that its row in the case list shows."""
+        return GezinsplanSummary(*(self.case[name] for name in _SUMMARY_FIELDS))
+
+
+# The member's case with its regie, in one query; the same filter as `policy.current_membership` (a
+# current membership of this user), so no row means no access. Compiled once per process (core.prepared).
+_MEMBER_CASE_VALUES = PreparedQuery(
+    lambda gezinsplan_id, user_id, now: Membership.objects.current(now)
+    .filter(gezinsplan_id=gezinsplan_id, user_id=user_id)
+    .order_by("-valid_from", "pk")
+    .values_list(
+        *(f"gezinsplan__{name}" for name in DETAIL_CASE_FIELDS),
+        *(f"gezinsplan__regie__{name}" for name in DETAIL_REGIE_FIELDS),
+    )[:1],
+    gezinsplan_id=Membership._meta.get_field("gezinsplan").target_field,
+    user_id=Membership._meta.get_field("user").target_field,
+    now=Membership._meta.get_field("valid_from"),
+)
+_TEAM_VALUES = PreparedQuery(
+    lambda gezinsplan_id: Membership.objects.filter(gezinsplan_id=gezinsplan_id)
+    .order_by("valid_from")
+    .values_list(*DETAIL_MEMBER_FIELDS),
+    gezinsplan_id=Membership._meta.get_field("gezinsplan").target_field,
+)
+
+
+def gezinsplan_detail_read(*, context: AccessContext | None, user: Any, gezinsplan_id: Any) -> GezinsplanDetail:
+    """`gezinsplan_read` for the case read itself, answered as plain values (`GezinsplanDetail`).
+
+    The same need-to-know (a current membership of an active professional; everyone else is refused and,
+    for an existing case, logged as denied), the same "read" row, but two queries of plain values instead of
+    model instances for the case, its creator, its team and its regie: the case read is the API's most
+    frequent call (issue 9). `tests/gezinsplan/test_read_paths.py` checks the answer equals the validated one.
+    """
+    pk = _uuid(gezinsplan_id)
+    now = timezone.now()
+    row = None
+    if pk is not None and is_professional(user):
+        found = _MEMBER_CASE_VALUES.rows(gezinsplan_id=pk, user_id=user.pk, now=now)
+        row = found[0] if found else None
+    if row is None:
+        existing = Gezinsplan.objects.filter(pk=pk).only("pk").first() if pk is not None else None
+        raise _refuse(user, existing, context)
+    split = len(DETAIL_CASE_FIELDS)
+    case = dict(zip(DETAIL_CASE_FIELDS, row[:split], strict=True))
+    if not _is_head(context):
+        access_log_append(
+            context=context, user=user, action=Action.READ, gezinsplan_id=str(pk), object_type="gezinsplan"
+        )
+    members = [dict(zip(DETAIL_MEMBER_FIELDS, m, strict=True)) for m in _TEAM_VALUES.rows(gezinsplan_id=pk)]
+    regie = dict(zip(DETAIL_REGIE_FIELDS, row[split:], strict=True))
+    return GezinsplanDetail(case=case, members=members, regie=regie if regie["id"] is not None else None, now=now)
+
+
+def member_usernames(detail: GezinsplanDetail) -> dict[Any, str]:
+    """Membership id → username for the case's team, and for a regie member outside it (one more query)."""
+    known = {m["id"]: m["user__username"] for m in detail.members}
+    wanted = set()
+    if detail.regie is not None:
+        wanted = {detail.regie[f"{name}_id"] for name in REGIE_MEMBERS} - {None} - known.keys()
+    if wanted:
+        known.update(Membership.objects.filter(pk__in=wanted).values_list("pk", "user__username"))
+    return known
 
 
 # ---- parts of one case (the caller has already passed gezinsplan_read / gezinsplan_get_for_user) ----
