@@ -19,6 +19,13 @@ from .test_query_counts import grow
 pytestmark = pytest.mark.django_db
 
 
+def _paged(models: list, page: int = 1, per_page: int = 25) -> dict:
+    """The list answer for one page as the validated schema sees it (the model objects of that page)."""
+    shown = models[(page - 1) * per_page : page * per_page]
+    return {"count": len(models), "page": page, "per_page": per_page, "total_pages": max(1, -(-len(models) // per_page)),
+            "results": shown}
+
+
 def _validated_detail(gezinsplan: Gezinsplan) -> dict:
     fresh = Gezinsplan.objects.get(pk=gezinsplan.pk)
     return GezinsplanDetailOut.model_validate(fresh).model_dump(mode="json")
@@ -70,10 +77,12 @@ def test_case_list_answer_equals_the_validated_one(team):
     models = list(selectors.gezinsplan_list_for_user(user))
     assert [s.pk for s in summaries] == [m.pk for m in models]
     assert [s.is_open for s in summaries] == [m.is_open for m in models]
-    validated = GezinsplannenOut.model_validate({"count": len(models), "results": models}).model_dump(mode="json")
-    fast = GezinsplannenOut.of(summaries).model_dump(mode="json")
+    page = selectors.gezinsplan_page_read(context=None, user=user, page=1, per_page=25)
+    assert [s.pk for s in page.results] == [m.pk for m in models]
+    validated = GezinsplannenOut.model_validate(_paged(models)).model_dump(mode="json")
+    fast = GezinsplannenOut.of(page).model_dump(mode="json")
     assert fast == validated
-    assert json.loads(GezinsplannenOut.json_of(summaries)) == validated
+    assert json.loads(GezinsplannenOut.json_of(page)) == validated
     assert {r["phase_label"] for r in fast["results"]} >= {"onbekend"}
     assert {r["status"] for r in fast["results"]} == {"open", "closed"}
 
@@ -87,9 +96,7 @@ def test_api_answers_are_the_schemas_json(team):
     assert detail.json() == _validated_detail(team.gezinsplan)
     listed = client.get("/api/v1/gezinsplannen", **auth)
     models = list(selectors.gezinsplan_list_for_user(team.member))
-    assert listed.json() == GezinsplannenOut.model_validate({"count": len(models), "results": models}).model_dump(
-        mode="json"
-    )
+    assert listed.json() == GezinsplannenOut.model_validate(_paged(models)).model_dump(mode="json")
 
 
 def _plain_detail(user, gezinsplan) -> dict:
@@ -158,3 +165,43 @@ def test_case_read_from_plain_values_refuses_and_logs_like_the_model_path(team):
         gezinsplan_id=team.gezinsplan.pk,
     )
     assert reads.count() == before + 1  # the GET is logged, the HEAD (no case data sent) is not
+
+
+def test_the_case_list_comes_in_pages_and_logs_only_the_shown_cases(client):
+    from wegwijzer.audit.models import AccessLogEntry
+
+    from .factories import professional
+
+    user = professional("veel")
+    for i in range(7):
+        make_case(user, label=f"Gezin {i}")
+    api, auth = Client(), bearer(user)
+    models = list(selectors.gezinsplan_list_for_user(user))
+    listed = AccessLogEntry.objects.filter(action="read", detail="lijst", user_id=user.pk)
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        before = set(listed.values_list("id", flat=True))
+        response = api.get(f"/api/v1/gezinsplannen?page={page}&per_page=3", **auth)
+        assert response.status_code == 200
+        body = response.json()
+        assert body == GezinsplannenOut.model_validate(_paged(models, page, 3)).model_dump(mode="json")
+        assert (body["count"], body["total_pages"], len(body["results"])) == (7, 3, 3 if page < 3 else 1)
+        new_rows = listed.exclude(id__in=before)
+        assert sorted(new_rows.values_list("gezinsplan_id", flat=True)) == sorted(r["id"] for r in body["results"])
+        seen += [r["id"] for r in body["results"]]
+    assert sorted(seen) == sorted(str(m.pk) for m in models)  # every case once, none twice
+    before = listed.count()
+    past = api.get("/api/v1/gezinsplannen?page=9&per_page=3", **auth).json()
+    assert (past["count"], past["results"], past["page"]) == (7, [], 9)
+    assert listed.count() == before  # nothing shown, nothing logged
+    assert api.get("/api/v1/gezinsplannen", **auth).json()["per_page"] == 25
+
+
+@pytest.mark.parametrize("query", ["page=0", "per_page=0", "per_page=101", "page=abc", "per_page=-1"])
+def test_a_bad_page_of_the_case_list_is_a_clear_422(client, query):
+    from .factories import professional
+
+    api, auth = Client(), bearer(professional("pagina"))
+    response = api.get(f"/api/v1/gezinsplannen?{query}", **auth)
+    assert response.status_code == 422
+    assert response.json()["detail"]

@@ -85,8 +85,9 @@ class PreparedQuery:
             self._compiled[alias] = entry
         return entry
 
-    def _bound(self, values: dict[str, Any]) -> tuple[models.QuerySet, Any]:
-        """The queryset template and a compiler that answers the cached SQL with these values swapped in."""
+    def _bound(self, values: dict[str, Any], window: tuple[int, int] | None = None) -> tuple[models.QuerySet, Any]:
+        """The queryset template and a compiler that answers the cached SQL with these values swapped in
+        (and, with `window` = (limit, offset), only that slice of the rows, as parameters)."""
         if values.keys() != self._fields.keys():
             raise TypeError(f"PreparedQuery needs exactly {sorted(self._fields)}")
         alias = DEFAULT_DB_ALIAS  # the project has no database routers
@@ -100,6 +101,10 @@ class PreparedQuery:
                 params[i] = prepped
         compiler = copy.copy(compiler_template)
         compiler.connection = connection  # this thread's connection, not the one that compiled
+        if window is not None:
+            # Django inlines a slice's numbers into the SQL; as parameters one compiled query serves every page.
+            sql = f"{sql} LIMIT %s OFFSET %s"
+            params.extend(window)
         final = (sql, tuple(params))
         compiler.as_sql = lambda *args, **kwargs: final
         return queryset, compiler
@@ -112,8 +117,9 @@ class PreparedQuery:
         rows = self.all(**values)
         return rows[0] if rows else None
 
-    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+    def rows(self, *, window: tuple[int, int] | None = None, **values: Any) -> list[tuple[Any, ...]]:
         """For a `values_list(...)` shape: its rows as tuples (the columns' converters applied), no model
-        instances — what `list(build(...))` gives for such a queryset."""
-        _queryset, compiler = self._bound(values)
+        instances — what `list(build(...))` gives for such a queryset, or with `window=(limit, offset)`
+        what `list(build(...)[offset:offset + limit])` gives (the shape itself must not be sliced)."""
+        _queryset, compiler = self._bound(values, window)
         return list(compiler.results_iter(tuple_expected=True))

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Body, Router
+from ninja import Body, Query, Router
 from ninja.responses import Status
 
 from wegwijzer.accounts.auth import API_AUTH
@@ -53,6 +53,7 @@ from .schemas import (
     GezinsplanDetailOut,
     GezinsplanIn,
     GezinsplannenOut,
+    GezinsplannenQueryIn,
     GezinsplanPatch,
     HandoverIn,
     HandoverOut,
@@ -244,12 +245,15 @@ def _audit_entries(gezinsplan: Gezinsplan) -> Any:
 # ---- cases ----
 
 
-@router.get("/gezinsplannen", response=GezinsplannenOut, url_name="api-gezinsplannen", summary="Mijn gezinsplannen")
+@router.get("/gezinsplannen", response={200: GezinsplannenOut, **errors(422)}, url_name="api-gezinsplannen", summary="Mijn gezinsplannen")
 @gezinsplan_operation
-def gezinsplannen_get(request: HttpRequest) -> HttpResponse:
-    # Rendered straight to JSON (`json_of`): the answer is exactly the response schema's (test_read_paths).
-    summaries = selectors.gezinsplan_list_read(context=access_context(request), user=request.user)
-    return HttpResponse(GezinsplannenOut.json_of(summaries), content_type="application/json; charset=utf-8")
+def gezinsplannen_get(request: HttpRequest, query: Query[GezinsplannenQueryIn]) -> HttpResponse:
+    # One page at a time (25 by default): every shown case is an access-log row (issue 9). Rendered straight
+    # to JSON (`json_of`): the answer is exactly the response schema's (test_read_paths).
+    page = selectors.gezinsplan_page_read(
+        context=access_context(request), user=request.user, page=query.page, per_page=query.per_page
+    )
+    return HttpResponse(GezinsplannenOut.json_of(page), content_type="application/json; charset=utf-8")
 
 
 @_operation(

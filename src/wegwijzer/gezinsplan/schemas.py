@@ -613,27 +613,45 @@ class GezinsplanOut(Schema):
         return values
 
 
+CASES_PER_PAGE = 25
+MAX_CASES_PER_PAGE = 100
+
+
+class GezinsplannenQueryIn(Schema):
+    page: Annotated[int, pydantic.Field(ge=1, le=10**6, description="Paginanummer (vanaf 1)")] = 1
+    per_page: Annotated[
+        int, pydantic.Field(ge=1, le=MAX_CASES_PER_PAGE, description=f"Aantal per pagina (hoogstens {MAX_CASES_PER_PAGE})")
+    ] = CASES_PER_PAGE
+
+
 class GezinsplannenOut(Schema):
-    count: int
+    count: int = pydantic.Field(description="Aantal gezinsplannen in totaal (over alle pagina's).")
+    page: int
+    per_page: int
+    total_pages: int
     results: list[GezinsplanOut]
 
     @classmethod
-    def of(cls, gezinsplannen: list[selectors.GezinsplanSummary]) -> Self:
-        """The list answer built without validating each row (`model_construct`; for 200 cases validation
+    def of(cls, page: selectors.GezinsplanPage) -> Self:
+        """The list answer built without validating each row (`model_construct`; for many cases validation
         through ninja's attribute getter cost more than reading them). tests/gezinsplan/test_read_paths.py
         checks it equals the validated answer."""
         phase_label, wijk_label = vocab.labeller("phases"), vocab.labeller("wijken")
-        results = [GezinsplanOut.model_construct(**GezinsplanOut._values(g, phase_label, wijk_label)) for g in gezinsplannen]
-        return cls.model_construct(count=len(results), results=results)
+        results = [GezinsplanOut.model_construct(**GezinsplanOut._values(g, phase_label, wijk_label)) for g in page.results]
+        return cls.model_construct(None, **cls._paging(page), results=results)
 
     @classmethod
-    def json_of(cls, gezinsplannen: list[selectors.GezinsplanSummary]) -> bytes:
-        """The same answer as `of(...)` rendered, straight from the summaries to JSON text: for 200 cases
-        building, dumping and encoding 200 pydantic models cost more than the rest of the request.
+    def json_of(cls, page: selectors.GezinsplanPage) -> bytes:
+        """The same answer as `of(...)` rendered, straight from the summaries to JSON text: building, dumping
+        and encoding a pydantic model per case cost more than the rest of the request.
         tests/gezinsplan/test_read_paths.py checks it equals the validated answer."""
         phase_label, wijk_label = vocab.labeller("phases"), vocab.labeller("wijken")
-        results = [GezinsplanOut._json_values(g, phase_label, wijk_label) for g in gezinsplannen]
-        return json.dumps({"count": len(results), "results": results}, ensure_ascii=False).encode()
+        results = [GezinsplanOut._json_values(g, phase_label, wijk_label) for g in page.results]
+        return json.dumps({**cls._paging(page), "results": results}, ensure_ascii=False).encode()
+
+    @staticmethod
+    def _paging(page: selectors.GezinsplanPage) -> dict[str, int]:
+        return {"count": page.count, "page": page.page, "per_page": page.per_page, "total_pages": page.total_pages}
 
 
 class GezinsplanContactOut(Schema):
