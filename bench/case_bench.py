@@ -6,7 +6,8 @@ same server. One professional is a member of `--cases` cases and reads them with
 
     trivial    GET /api/v1/health
     case read  GET /api/v1/gezinsplannen/<id>      (need-to-know check, one access-log row)
-    case list  GET /api/v1/gezinsplannen           (every listed case logged: --cases rows per request)
+    case list  GET /api/v1/gezinsplannen           (its first page: 25 of the --cases cases, each shown case logged)
+    case list  GET /api/v1/gezinsplannen?per_page=100   (the largest page: 100 rows logged per request)
 
 Two loads per endpoint: `--connections` concurrent clients (throughput ratio = endpoint req/s ÷ trivial
 req/s) and one client (median latency ratio = endpoint p50 ÷ trivial p50). SQLite by default; with
@@ -131,6 +132,7 @@ def main() -> None:
             "trivial": (f"{base}/health", ""),
             "case_read": (f"{base}/gezinsplannen/{data['case']}", auth),
             "case_list": (f"{base}/gezinsplannen", auth),
+            "case_list_100": (f"{base}/gezinsplannen?per_page=100", auth),
         }
         for url, lua in targets.values():  # warm every worker (imports, connections, token cache)
             run_wrk(url, connections=args.connections, duration=2, lua_extra=lua)

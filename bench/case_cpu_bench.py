@@ -49,7 +49,7 @@ cases = [services.gezinsplan_create(actor=user, label=f"Gezin {i}", phase="zwang
 _token, raw = api_token_issue(user=user, name="bench", days=1)
 client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {raw}")
 targets = {"trivial": "/api/v1/health", "case_read": f"/api/v1/gezinsplannen/{cases[0].pk}",
-           "case_list": "/api/v1/gezinsplannen"}
+           "case_list": "/api/v1/gezinsplannen", "case_list_100": "/api/v1/gezinsplannen?per_page=100"}
 backend = None
 if connection.vendor == "postgresql":
     with connection.cursor() as cur:

@@ -636,7 +636,7 @@ class GezinsplannenOut(Schema):
         """The list answer built without validating each row (`model_construct`; for many cases validation
         through ninja's attribute getter cost more than reading them). tests/gezinsplan/test_read_paths.py
         checks it equals the validated answer."""
-        phase_label, wijk_label = vocab.labeller("phases"), vocab.labeller("wijken")
+        phase_label, wijk_label = vocab.labellers("phases", "wijken")
         results = [GezinsplanOut.model_construct(**GezinsplanOut._values(g, phase_label, wijk_label)) for g in page.results]
         return cls.model_construct(None, **cls._paging(page), results=results)
 
@@ -645,7 +645,7 @@ class GezinsplannenOut(Schema):
         """The same answer as `of(...)` rendered, straight from the summaries to JSON text: building, dumping
         and encoding a pydantic model per case cost more than the rest of the request.
         tests/gezinsplan/test_read_paths.py checks it equals the validated answer."""
-        phase_label, wijk_label = vocab.labeller("phases"), vocab.labeller("wijken")
+        phase_label, wijk_label = vocab.labellers("phases", "wijken")
         results = [GezinsplanOut._json_values(g, phase_label, wijk_label) for g in page.results]
         return json.dumps({**cls._paging(page), "results": results}, ensure_ascii=False).encode()
 
@@ -703,7 +703,7 @@ class GezinsplanDetailOut(GezinsplanOut):
         """The case read's answer as JSON text, straight from the plain values of
         `selectors.gezinsplan_detail_read`: the same answer as `of(...)` of the model (test_read_paths)."""
         case, now = detail.case, detail.now
-        role_label = vocab.labeller("roles")
+        role_label, phase_label, wijk_label = vocab.labellers("roles", "phases", "wijken")
         usernames = selectors.member_usernames(detail)
         members = [
             {
@@ -732,7 +732,7 @@ class GezinsplanDetailOut(GezinsplanOut):
                 "updated_at": _iso(r["updated_at"]),
             }
         answer = {
-            **cls._json_values(detail.summary, vocab.labeller("phases"), vocab.labeller("wijken")),
+            **cls._json_values(detail.summary, phase_label, wijk_label),
             "contact": {"name": case["contact_name"], "phone": case["contact_phone"], "email": case["contact_email"]},
             "advice_snapshot": case["advice_snapshot"],
             "purged_at": _iso(case["purged_at"]),

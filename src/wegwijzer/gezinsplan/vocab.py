@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from wegwijzer.core.vocabulary import vocabulary
 
@@ -30,5 +31,14 @@ def label(section: str, code: str) -> str:
 
 def labeller(section: str) -> Callable[[str], str]:
     """`label` for many codes of one section: the vocabulary looked up once (each lookup stats its file)."""
-    labels = getattr(vocabulary(), section)
+    return _labeller_of(getattr(vocabulary(), section))
+
+
+def labellers(*sections: str) -> tuple[Callable[[str], str], ...]:
+    """`labeller` for several sections from one lookup of the vocabulary (a case read labels three)."""
+    current = vocabulary()
+    return tuple(_labeller_of(getattr(current, section)) for section in sections)
+
+
+def _labeller_of(labels: Any) -> Callable[[str], str]:
     return lambda code: labels.get(code, code) if code else "onbekend"
