@@ -6,7 +6,7 @@ same server. One professional is a member of `--cases` cases and reads them with
 
     trivial    GET /api/v1/health
     case read  GET /api/v1/gezinsplannen/<id>      (need-to-know check, one access-log row)
-    case list  GET /api/v1/gezinsplannen           (its first page: 25 of the --cases cases, each shown case logged)
+    case list  GET /api/v1/gezinsplannen           (its first page: 20 of the --cases cases, each shown case logged)
     case list  GET /api/v1/gezinsplannen?per_page=100   (the largest page: 100 rows logged per request)
 
 Two loads per endpoint: `--connections` concurrent clients (throughput ratio = endpoint req/s ÷ trivial

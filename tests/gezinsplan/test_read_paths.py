@@ -11,7 +11,7 @@ from django.test import Client
 from accounts.helpers import bearer
 from wegwijzer.gezinsplan import selectors, services
 from wegwijzer.gezinsplan.models import Gezinsplan, Membership, Regie
-from wegwijzer.gezinsplan.schemas import GezinsplanDetailOut, GezinsplannenOut
+from wegwijzer.gezinsplan.schemas import CASES_PER_PAGE, GezinsplanDetailOut, GezinsplannenOut
 
 from .factories import make_case, membership
 from .test_query_counts import grow
@@ -19,7 +19,7 @@ from .test_query_counts import grow
 pytestmark = pytest.mark.django_db
 
 
-def _paged(models: list, page: int = 1, per_page: int = 25) -> dict:
+def _paged(models: list, page: int = 1, per_page: int = CASES_PER_PAGE) -> dict:
     """The list answer for one page as the validated schema sees it (the model objects of that page)."""
     shown = models[(page - 1) * per_page : page * per_page]
     return {"count": len(models), "page": page, "per_page": per_page, "total_pages": max(1, -(-len(models) // per_page)),
@@ -77,7 +77,7 @@ def test_case_list_answer_equals_the_validated_one(team):
     models = list(selectors.gezinsplan_list_for_user(user))
     assert [s.pk for s in summaries] == [m.pk for m in models]
     assert [s.is_open for s in summaries] == [m.is_open for m in models]
-    page = selectors.gezinsplan_page_read(context=None, user=user, page=1, per_page=25)
+    page = selectors.gezinsplan_page_read(context=None, user=user, page=1, per_page=CASES_PER_PAGE)
     assert [s.pk for s in page.results] == [m.pk for m in models]
     validated = GezinsplannenOut.model_validate(_paged(models)).model_dump(mode="json")
     fast = GezinsplannenOut.of(page).model_dump(mode="json")
@@ -194,7 +194,7 @@ def test_the_case_list_comes_in_pages_and_logs_only_the_shown_cases(client):
     past = api.get("/api/v1/gezinsplannen?page=9&per_page=3", **auth).json()
     assert (past["count"], past["results"], past["page"]) == (7, [], 9)
     assert listed.count() == before  # nothing shown, nothing logged
-    assert api.get("/api/v1/gezinsplannen", **auth).json()["per_page"] == 25
+    assert api.get("/api/v1/gezinsplannen", **auth).json()["per_page"] == CASES_PER_PAGE == 20
 
 
 @pytest.mark.parametrize("query", ["page=0", "per_page=0", "per_page=101", "page=abc", "per_page=-1"])

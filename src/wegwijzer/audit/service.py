@@ -14,7 +14,7 @@ SIEM); the database row is the record of truth.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import structlog
@@ -60,6 +60,8 @@ _ATTNAMES = tuple(f.attname for f in _FIELDS)
 # Columns whose Python value the backend stores differently (UUID as hex on SQLite, an aware datetime as text,
 # the address through the backend's adapter); every other column is a str or int already.
 _CONVERTED = frozenset({"event_id", "occurred_at", "client_address"})
+_EVENT = _ATTNAMES.index("event_id")
+_CASE = _ATTNAMES.index("gezinsplan_id")
 _ROWS_PER_STATEMENT = 500  # × 13 parameters: far below SQLite's 32,766 and PostgreSQL's 65,535
 
 
@@ -101,20 +103,20 @@ def _row(
     }
 
 
-def _insert(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
-    """Append the rows with one multi-row INSERT per 500 (the ids, in row order, if `returning`).
-
-    Not `bulk_create`: for the case list's 200 rows its per-value field conversion (2,600 calls) cost more
-    than the database's work. Here the three converted columns go through their field once per distinct
-    value (one timestamp, one address per request), the rest are passed as they are.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    quote = connection.ops.quote_name
+def _prepared(connection: Any) -> tuple[Callable[[dict[str, Any]], list[Any]], Callable[[Any], Any]]:
+    """The database values of a row, and of an event id: the converted columns go through their field
+    once per distinct value (one timestamp, one address per request); an event id, new in every row,
+    straight through its field."""
     memo: dict[tuple[str, Any], Any] = {}
-    converted = [(i, f) for i, f in enumerate(_FIELDS) if f.attname in _CONVERTED]
+    converted = [(i, f) for i, f in enumerate(_FIELDS) if f.attname in _CONVERTED and f.attname != "event_id"]
+    event_field = _FIELDS[_EVENT]
+
+    def event_value(value: Any) -> Any:
+        return event_field.get_db_prep_save(value, connection)
 
     def values_of(row: dict[str, Any]) -> list[Any]:
         values = [row[a] for a in _ATTNAMES]
+        values[_EVENT] = event_value(values[_EVENT])
         for i, field in converted:
             value = values[i]
             if value is not None:
@@ -124,6 +126,18 @@ def _insert(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
                 values[i] = memo[key]
         return values
 
+    return values_of, event_value
+
+
+def _insert(rows: list[list[Any]], *, returning: bool) -> list[int]:
+    """Append rows of database values (`_prepared`) with one multi-row INSERT per 500 (the ids, in row
+    order, if `returning`).
+
+    Not `bulk_create`: for the case list's 200 rows its per-value field conversion (2,600 calls) cost more
+    than the database's work.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
     table = quote(AccessLogEntry._meta.db_table)
     columns = ", ".join(quote(str(f.column)) for f in _FIELDS)
     placeholders = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
@@ -132,7 +146,7 @@ def _insert(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
-            params = [value for row in chunk for value in values_of(row)]
+            params = [value for row in chunk for value in row]
             values = ", ".join([placeholders] * len(chunk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{tail}", params)  # noqa: S608 - names from the model
             if returning:
@@ -140,16 +154,23 @@ def _insert(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
     return ids
 
 
-def _write(rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
+def _write(
+    rows: list[dict[str, Any]], *, returning: bool, values: list[list[Any]] | None = None
+) -> list[int]:
     """The rows in one statement, or (beyond 500) several in one transaction: all or nothing either way.
-    Inside the caller's transaction no savepoint (an error rolls the caller back anyway)."""
+    Inside the caller's transaction no savepoint (an error rolls the caller back anyway). `values`: the
+    rows' database values when the caller has them already (`access_log_append_reads`)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if values is None:
+        values_of, _event_value = _prepared(connection)
+        values = [values_of(row) for row in rows]
     if len(rows) <= _ROWS_PER_STATEMENT:
         # One (autocommitted) statement: on SQLite the host's writers take turns (audit.sqlite_turn).
-        with write_turn(connections[DEFAULT_DB_ALIAS]):
-            ids = _insert(rows, returning=returning)
+        with write_turn(connection):
+            ids = _insert(values, returning=returning)
     else:
         with transaction.atomic(savepoint=False):
-            ids = _insert(rows, returning=returning)
+            ids = _insert(values, returning=returning)
     if logger_enabled():
         for row in rows:
             _emit(row)
@@ -284,8 +305,18 @@ def access_log_append_reads(
     Same rows, same one INSERT; returns the count."""
     base = _row(context=context, user=user, action=AccessLogEntry.Action.READ, object_type=object_type, detail=detail)
     rows = [{**base, "event_id": new_event_id(), "gezinsplan_id": str(pk)[:64]} for pk in gezinsplan_ids]
-    if rows:
-        _write(rows, returning=False)
+    if not rows:
+        return 0
+    # Every row is the base row with its own event id and case: convert the base once, copy it per row.
+    values_of, event_value = _prepared(connections[DEFAULT_DB_ALIAS])
+    template = values_of(base)
+    values = []
+    for row in rows:
+        row_values = template.copy()
+        row_values[_EVENT] = event_value(row["event_id"])
+        row_values[_CASE] = row["gezinsplan_id"]
+        values.append(row_values)
+    _write(rows, returning=False, values=values)
     return len(rows)
 
 

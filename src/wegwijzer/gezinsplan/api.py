@@ -248,7 +248,7 @@ def _audit_entries(gezinsplan: Gezinsplan) -> Any:
 @router.get("/gezinsplannen", response={200: GezinsplannenOut, **errors(422)}, url_name="api-gezinsplannen", summary="Mijn gezinsplannen")
 @gezinsplan_operation
 def gezinsplannen_get(request: HttpRequest, query: Query[GezinsplannenQueryIn]) -> HttpResponse:
-    # One page at a time (25 by default): every shown case is an access-log row (issue 9). Rendered straight
+    # One page at a time (20 by default, as the social map pages): every shown case is an access-log row (issue 9). Rendered straight
     # to JSON (`json_of`): the answer is exactly the response schema's (test_read_paths).
     page = selectors.gezinsplan_page_read(
         context=access_context(request), user=request.user, page=query.page, per_page=query.per_page

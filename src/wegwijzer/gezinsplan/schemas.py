@@ -613,7 +613,7 @@ class GezinsplanOut(Schema):
         return values
 
 
-CASES_PER_PAGE = 25
+CASES_PER_PAGE = 20  # as the social map's API pages
 MAX_CASES_PER_PAGE = 100
 
 

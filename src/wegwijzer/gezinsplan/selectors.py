@@ -17,7 +17,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -272,14 +272,26 @@ class GezinsplanPage:
         return max(1, -(-self.count // self.per_page))
 
 
+def _current_cases_of(user_id: Any, now: Any) -> QuerySet[Membership]:
+    return Membership.objects.current(now).filter(user_id=user_id)
+
+
 # The user's cases newest first (the id breaks ties, so pages never overlap), with their number in all
-# (a window count: one query for the page and the total), compiled once per process (core.prepared).
+# from a subquery evaluated once: one query for the page and the total (a window count made SQLite sort
+# every case instead of keeping the page's). Compiled once per process (core.prepared).
 _CASE_PAGE = PreparedQuery(
-    lambda user_id, now: Gezinsplan.objects.filter(
-        pk__in=Membership.objects.current(now).filter(user_id=user_id).values("gezinsplan_id")
-    )
+    lambda user_id, now: Gezinsplan.objects.filter(pk__in=_current_cases_of(user_id, now).values("gezinsplan_id"))
     .order_by("-created_at", "pk")
-    .values_list(*_SUMMARY_FIELDS, Window(Count("pk"))),
+    .values_list(
+        *_SUMMARY_FIELDS,
+        Subquery(
+            _current_cases_of(user_id, now)
+            .order_by()
+            .values("user_id")
+            .annotate(cases=Count("gezinsplan_id", distinct=True))
+            .values("cases")
+        ),
+    ),
     user_id=Membership._meta.get_field("user").target_field,
     now=Membership._meta.get_field("valid_from"),
 )
@@ -290,14 +302,14 @@ def gezinsplan_page_read(*, context: AccessContext | None, user: Any, page: int,
     read as in `gezinsplan_list_read`: one "read" row per case on this page, in one INSERT.
 
     A page, not the whole list, because the log row per listed case is most of a list's cost: a
-    professional in 200 cases gets them 25 at a time (issue 9, docs/performance.md).
+    professional in 200 cases gets them 20 at a time (issue 9, docs/performance.md).
     """
     if not policy.may_list_gezinsplannen(user):
         return GezinsplanPage(results=[], count=0, page=page, per_page=per_page)
     window = (per_page, (page - 1) * per_page)
     rows = _CASE_PAGE.rows(user_id=user.pk, now=timezone.now(), window=window)
     results = [GezinsplanSummary(*row[:-1]) for row in rows]
-    # Past the last page the window count has no row to ride on: count on its own.
+    # Past the last page the count has no row to ride on: count on its own.
     count = rows[0][-1] if rows else (gezinsplan_list_for_user(user).count() if page > 1 else 0)
     if not _is_head(context):
         access_log_append_reads(
