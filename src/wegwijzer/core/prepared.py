@@ -85,32 +85,33 @@ class PreparedQuery:
             self._compiled[alias] = entry
         return entry
 
-    def _bound(self, values: dict[str, Any], window: tuple[int, int] | None = None) -> tuple[models.QuerySet, Any]:
-        """The queryset template and a compiler that answers the cached SQL with these values swapped in
-        (and, with `window` = (limit, offset), only that slice of the rows, as parameters)."""
+    def _sql(self, values: dict[str, Any], window: tuple[int, int] | None) -> tuple[Any, str, list[Any]]:
+        """The compiled entry, its SQL and the parameters with these values swapped in (and, with `window` =
+        (limit, offset), only that slice of the rows, as parameters)."""
         if values.keys() != self._fields.keys():
             raise TypeError(f"PreparedQuery needs exactly {sorted(self._fields)}")
         alias = DEFAULT_DB_ALIAS  # the project has no database routers
         entry = self._compiled.get(alias) or self._compile(alias)
-        queryset, compiler_template, sql, base_params, slots = entry
+        _queryset, _compiler, sql, base_params, slots = entry
         connection = connections[alias]
         params = list(base_params)
         for name, positions in slots.items():
             prepped = self._fields[name].get_db_prep_value(values[name], connection, prepared=False)
             for i in positions:
                 params[i] = prepped
-        compiler = copy.copy(compiler_template)
-        compiler.connection = connection  # this thread's connection, not the one that compiled
         if window is not None:
             # Django inlines a slice's numbers into the SQL; as parameters one compiled query serves every page.
             sql = f"{sql} LIMIT %s OFFSET %s"
             params.extend(window)
-        final = (sql, tuple(params))
-        compiler.as_sql = lambda *args, **kwargs: final
-        return queryset, compiler
+        return entry, sql, params
 
     def all(self, **values: Any) -> list[Any]:
-        queryset, compiler = self._bound(values)
+        entry, sql, params = self._sql(values, None)
+        queryset, compiler_template = entry[0], entry[1]
+        compiler = copy.copy(compiler_template)
+        compiler.connection = connections[DEFAULT_DB_ALIAS]  # this thread's connection, not the one that compiled
+        final = (sql, tuple(params))
+        compiler.as_sql = lambda *args, **kwargs: final
         return list(ModelIterable(_Shim(queryset, compiler)))  # type: ignore[arg-type]
 
     def first(self, **values: Any) -> Any:
@@ -120,6 +121,26 @@ class PreparedQuery:
     def rows(self, *, window: tuple[int, int] | None = None, **values: Any) -> list[tuple[Any, ...]]:
         """For a `values_list(...)` shape: its rows as tuples (the columns' converters applied), no model
         instances — what `list(build(...))` gives for such a queryset, or with `window=(limit, offset)`
-        what `list(build(...)[offset:offset + limit])` gives (the shape itself must not be sliced)."""
-        _queryset, compiler = self._bound(values, window)
-        return list(compiler.results_iter(tuple_expected=True))
+        what `list(build(...)[offset:offset + limit])` gives (the shape itself must not be sliced).
+
+        Run on a plain cursor (still Django's: counted, logged, wrapped), its rows converted as Django's
+        `SQLCompiler.apply_converters` does, without a compiler per call."""
+        entry, sql, params = self._sql(values, window)
+        converters = entry[1].get_converters(())  # fixed at compile time (see _compile)
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if not converters:
+            return [tuple(row) for row in fetched]
+        steps = list(converters.items())
+        result = []
+        for raw in fetched:
+            row = list(raw)
+            for position, (functions, expression) in steps:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            result.append(tuple(row))
+        return result

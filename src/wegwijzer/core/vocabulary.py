@@ -58,8 +58,21 @@ def register_loader(loader: Loader) -> None:
         _cache.update(key=None, value=None)
 
 
+_paths: dict[str, str] = {}
+
+
 def vocabulary_path() -> Path:
     return Path(settings.CONTENT_DIR) / FILENAME
+
+
+def _path_text() -> str:
+    """`str(vocabulary_path())`, built once per content folder: every vocabulary lookup (several per case
+    read) stats the file, and building the Path cost more than the stat."""
+    folder = str(settings.CONTENT_DIR)
+    text = _paths.get(folder)
+    if text is None:
+        text = _paths[folder] = str(Path(folder) / FILENAME)
+    return text
 
 
 def vocabulary() -> Vocabulary:
@@ -67,12 +80,12 @@ def vocabulary() -> Vocabulary:
 
     Raises the loader's error (the engine's VocabularyError) when the file is missing or malformed.
     """
-    path = vocabulary_path()
+    path = _path_text()
     try:
         stat = os.stat(path)
-        key: tuple[Any, ...] = (str(path), stat.st_mtime_ns, stat.st_size)
+        key: tuple[Any, ...] = (path, stat.st_mtime_ns, stat.st_size)
     except OSError:
-        key = (str(path), None, None)  # let the loader raise its own clear error
+        key = (path, None, None)  # let the loader raise its own clear error
     if _cache["key"] == key:
         return _cache["value"]
     with _lock:
@@ -80,7 +93,7 @@ def vocabulary() -> Vocabulary:
             return _cache["value"]
         if not _loader:
             raise RuntimeError("No vocabulary loader registered: is wegwijzer.routeguide in INSTALLED_APPS?")
-        value = _loader[0](path)
+        value = _loader[0](Path(path))
         _cache.update(key=key, value=value)
         return value
 
