@@ -164,8 +164,10 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
     if not content:  # only filter words ("Overvecht", "zwanger") or function words: search them as words
         recognised = {}
         content = [i for i, w in enumerate(typed) if w not in STOPWORDS]
-    # Each typed word's alternatives; synonyms and joined forms added to every word they cover.
+    # Each typed word's own alternatives; a synonym expansion or joined form covering several typed words is
+    # kept once, with the words it covers (`shared`), and placed after the units are known.
     alternatives: dict[int, list[tantivy.Query]] = {}
+    shared: list[tuple[tantivy.Query, list[int]]] = []
     scoring: list[tuple[tantivy.Occur, tantivy.Query]] = []
     positions: list[int] = []  # stem sequence position -> typed word
     sequence: list[str] = []
@@ -189,36 +191,53 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
         # and would let any of them satisfy the unit. (Body fields keep no positions, so co-occurrence, not
         # a phrase.) It scores the sum of the words that match.
         group = tantivy.Query.boost_query(most_of(sub, required(len(sub))), SYNONYM_UNIT_WEIGHT)
-        covered = {positions[p] for p in range(start, end)}
-        for i in covered:
-            if i in alternatives:
-                alternatives[i].append(group)
+        shared.append((group, sorted({positions[p] for p in range(start, end)})))
     flat = [(i, p) for i, w in enumerate(typed) for p in _unit_pieces(w)]
     for (i, left), (j, right) in zip(flat, flat[1:], strict=False):
         if i != j and (left + right) and index._stem(left + right) in index.known:
             joined = index._word_query(index.term(left + right, index.joined_weight, fuzzy=False))
             if joined is not None:
-                for k in (i, j):
-                    if k in alternatives:
-                        alternatives[k].append(joined)
-    unit_words = [i for i in content if alternatives.get(i)]
-    units = [
-        tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in qs]) if len(qs) > 1 else qs[0]
-        for i in unit_words
-        if (qs := alternatives[i])
-    ]
-    if len(units) > 1:
+                shared.append((joined, [i, j]))
+    unit_words = [i for i in content if i in alternatives and (alternatives[i] or any(i in c for _q, c in shared))]
+    counted_words = unit_words
+    score_words: list[int] = []
+    if len(unit_words) > 1:
         searcher = index.index.searcher()
         limit = COMMON_SHARE * searcher.num_docs
         # How common a word is, from its stem's document frequencies (O(1) per field), not by counting
         # every record its whole unit (typos, parts, synonyms) matches: that count cost as much as the search.
-        rare = [q for i, q in zip(unit_words, units, strict=True) if _records_with(index, searcher, typed[i]) <= limit]
-        if rare and len(rare) < len(units):
-            scoring.extend((tantivy.Occur.Should, q) for q in units if q not in rare)
-            units = rare
+        rare = [i for i in unit_words if _records_with(index, searcher, typed[i]) <= limit]
+        if rare and len(rare) < len(unit_words):
+            counted_words = rare
+            score_words = [i for i in unit_words if i not in rare]
+    counted_words, extra_words = counted_words[:MSM_MAX_UNITS], counted_words[MSM_MAX_UNITS:]
+    # A shared query used to be an alternative of every unit it covers, so it was evaluated (and scored) once
+    # per unit. Where at most one of those units is counted it is now evaluated once, in that unit (or in a
+    # scoring one), boosted by the number of units it covers: the same records match with the same scores.
+    units_of: dict[int, list[tantivy.Query]] = {i: list(alternatives.get(i) or []) for i in unit_words}
+    for q, covered in shared:
+        present = [i for i in covered if i in units_of]
+        if not present:
+            continue
+        in_counted = [i for i in present if i in counted_words]
+        if len(in_counted) <= 1:
+            home = in_counted[0] if in_counted else present[0]
+            units_of[home].append(tantivy.Query.boost_query(q, float(len(present))) if len(present) > 1 else q)
+        else:
+            rest = len(present) - len(in_counted)
+            for n, i in enumerate(in_counted):
+                units_of[i].append(tantivy.Query.boost_query(q, float(1 + rest)) if n == 0 and rest else q)
+
+    def unit(i: int) -> tantivy.Query:
+        qs = units_of[i]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in qs]) if len(qs) > 1 else qs[0]
+
+    units = [unit(i) for i in counted_words]
+    extra = [unit(i) for i in extra_words]
+    scoring.extend((tantivy.Occur.Should, unit(i)) for i in score_words if units_of[i])
     if not units and not scoring:
         return Plan(None)
-    counted, extra = units[:MSM_MAX_UNITS], units[MSM_MAX_UNITS:]
+    counted = units
     must = required(len(counted)) if need is None else max(1, min(need, len(counted)))
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
     if counted:
