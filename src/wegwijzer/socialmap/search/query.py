@@ -182,19 +182,26 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
             alternatives[i] = queries
         else:  # function words: score a little (their weight is in the term), never required
             scoring.extend((tantivy.Occur.Should, q) for q in queries)
+    searcher: tantivy.Searcher | None = None
     for start, end, expansion in index.synonyms.expansions_for(sequence):
-        # Every meaningful word of a several-word expansion ("extra uren kraamzorg", "infant mental health")
-        # must be in the record: the expansion names a thing, and "most of its words" walked the union of
-        # their posting lists, the longest of the index (2-4 ms of a search at 50,000 services). Its function
-        # words ("buurtteam jeugd *en* gezin") only score, as typed ones do. (Body fields keep no positions,
-        # so co-occurrence, not a phrase.) It scores the sum of the words that match.
+        # A several-word expansion ("jong ouderschap", "klein netwerk") needs most of its words in the
+        # record, as typed words do (`required`): one by one ("jong", "ouderschap") they are in most records
+        # and would let any of them satisfy the unit. As for typed words, its function words ("buurtteam
+        # jeugd *en* gezin") and its common words (in more than COMMON_SHARE of the records) do not count
+        # and only score: requiring most of them walked the union of the longest posting lists of the index
+        # (2-4 ms of a search at 50,000 services). (Body fields keep no positions, so co-occurrence, not a
+        # phrase.) It scores the sum of the words that match.
+        if searcher is None:
+            searcher = index.index.searcher()
         meaningful = [w for w in expansion if w not in STOPWORDS] or list(expansion)
-        function = [w for w in expansion if w not in meaningful]
-        sub = [q for w in meaningful if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
+        rare = [w for w in meaningful if _records_with(index, searcher, w) <= COMMON_SHARE * searcher.num_docs]
+        counted_expansion = rare or meaningful
+        sub = [q for w in counted_expansion if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
         if not sub:
             continue
         matched: tantivy.Query = most_of(sub, required(len(sub)))
-        also = [q for w in function if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
+        only_score = [w for w in expansion if w not in counted_expansion]
+        also = [q for w in only_score if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
         if also:
             matched = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, matched)] + [(tantivy.Occur.Should, q) for q in also]
@@ -211,7 +218,7 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
     counted_words = unit_words
     score_words: list[int] = []
     if len(unit_words) > 1:
-        searcher = index.index.searcher()
+        searcher = searcher or index.index.searcher()
         limit = COMMON_SHARE * searcher.num_docs
         # How common a word is, from its stem's document frequencies (O(1) per field), not by counting
         # every record its whole unit (typos, parts, synonyms) matches: that count cost as much as the search.
