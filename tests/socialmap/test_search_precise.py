@@ -122,6 +122,36 @@ def test_wijk_word_filters(index):
     assert "bt-west" not in matched and {"bt-overvecht", "bt-stad", "buurtteam-jg"} <= matched
 
 
+def test_a_generation_without_the_no_code_field_filters_the_same(index, monkeypatch):
+    """Index format 2 had no `no_code` field: its filter passes citywide records as every record minus a regex."""
+    from wegwijzer.socialmap.search import query as query_mod
+
+    fill = query_mod.document_fields
+
+    class WithoutNoCode:  # a document as format 2 wrote it
+        def __init__(self, document):
+            self.document = document
+
+        def add_text(self, name, value):
+            if name != query_mod.NO_CODE_FIELD:
+                self.document.add_text(name, value)
+
+    monkeypatch.setattr(query_mod, "document_fields", lambda doc, document: fill(doc, WithoutNoCode(document)))
+    old = SearchIndex(DOCS, SYNONYMS)
+    monkeypatch.undo()
+    old.index_format = 2
+
+    def matched(ix: SearchIndex, query: str) -> set[str]:
+        searcher = ix.index.searcher()
+        plan = build(ix, query.split())
+        return {ix._hit(searcher, a)["slug"] for _s, a in searcher.search(plan.query, limit=50).hits}
+
+    assert "bt-stad" in matched(old, "buurtteam overvecht") and "bt-west" not in matched(old, "buurtteam overvecht")
+    for q in ("buurtteam overvecht", "voorlichting zwangere", "nu niet zwanger", "buurtteam west"):
+        assert matched(old, q) == matched(index, q)
+        assert search_outcome_of(old, q) == search_outcome_of(index, q)
+
+
 def test_phase_word_filters_but_never_a_name(index):
     found = slugs(index, "voorlichting zwangere")
     assert found[0] == "voorlichting" and "peutergroep" not in found

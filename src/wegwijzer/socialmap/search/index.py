@@ -67,8 +67,9 @@ GROUP_FIELD = "group_no"
 # The slug's first 8 bytes as a number: equal scores are ordered by slug, and this orders most of a tie
 # (thousands of equal fuzzy scores on a large map) without reading the stored documents.
 SLUG_KEY_FIELD = "slug_key"
-# What a generation on disk holds; lifecycle rebuilds one written in another format (2: the fast fields).
-INDEX_FORMAT = 2
+# What a generation on disk holds; lifecycle rebuilds one written in another format (2: the fast fields;
+# 3: query.NO_CODE_FIELD, "no wijk / no phase").
+INDEX_FORMAT = 3
 
 
 def slug_key(slug: str) -> int:
@@ -183,6 +184,7 @@ class SearchIndex:
         writer.wait_merging_threads()
         self.index.reload()
         self.has_group_field = True
+        self.index_format = INDEX_FORMAT
         self._group_names: dict[int, str] = {}  # format 1 only (see hit_keys)
         # Every stem that occurs anywhere: a typed word that is a known stem is not "corrected".
         self.known = _KnownTerms(self.index)
@@ -190,9 +192,15 @@ class SearchIndex:
 
     @classmethod
     def open(
-        cls, path: Path, vocabulary: Iterable[str], synonyms: synonyms_mod.Synonyms | None = None
+        cls,
+        path: Path,
+        vocabulary: Iterable[str],
+        synonyms: synonyms_mod.Synonyms | None = None,
+        *,
+        index_format: int = INDEX_FORMAT,
     ) -> SearchIndex:
-        """Open an index another process built (read-only use: searches and `reload`)."""
+        """Open an index another process built (read-only use: searches and `reload`); `index_format` is
+        the format its generation's state names (an older one is read the older way)."""
         started = time.perf_counter()
         self = cls.__new__(cls)
         self.synonyms = synonyms or synonyms_mod.Synonyms()
@@ -206,6 +214,7 @@ class SearchIndex:
         self.index.config_reader(reload_policy="Manual", num_warmers=0)  # we reload when the state file says so
         self.schema = self.index.schema
         self.has_group_field = _has_fast_field(self.index, GROUP_FIELD)
+        self.index_format = index_format
         self._group_names = {}
         self.known = _KnownTerms(self.index)
         self.build_seconds = time.perf_counter() - started

@@ -185,7 +185,10 @@ def _open(generation: Generation) -> SearchIndex:
     if index is None or _opened["path"] != tantivy_path:
         words, _end = _read_vocabulary(generation.path / VOCABULARY)
         extra, offset = _read_vocabulary(generation.path / VOCABULARY_EXTRA)
-        index = SearchIndex.open(tantivy_path, [*words, *extra], synonyms_mod.load(synonyms_path()))
+        index = SearchIndex.open(
+            tantivy_path, [*words, *extra], synonyms_mod.load(synonyms_path()),
+            index_format=int(generation.state.get("format", 1)),
+        )
         _opened.update(index=index, key=generation.key, path=tantivy_path, extra_offset=offset)
     elif _opened["key"] != generation.key:
         extra, offset = _read_vocabulary(generation.path / VOCABULARY_EXTRA, _opened["extra_offset"])

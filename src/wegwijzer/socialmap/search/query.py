@@ -45,6 +45,11 @@ PLAIN_ANALYZER = (
 # ("wijkteam volwassenen", "wijkteams").
 EXACT_NAME_FIELD = "exact_name"
 FILTER_FAMILIES = {"wijk": "wijken", "fase": "phases"}  # facet prefix -> document key
+# A record with no code of a family (citywide, every phase) has the family's prefix ("wijk") in this field
+# (index format 3): a filter passes those with one term instead of every record minus a regex over the
+# family's codes (0.5 ms of a filtered search at 50,000). A field of its own: the facet field's lengths,
+# which its boost's BM25 scores use, stay as they were.
+NO_CODE_FIELD = "no_code"
 SYNONYM_UNIT_WEIGHT = 0.6  # a synonym expansion inside a unit: below the word as typed
 FILTER_WORD_WEIGHT = 0.5  # a recognised filter word still scores a little (its own records first)
 FACET_BOOST = 1.5  # records explicitly in the wijk/phase asked for, above citywide ones
@@ -78,6 +83,7 @@ def most_of(queries: Sequence[tantivy.Query], need: int) -> tantivy.Query:
 
 def add_fields(builder: tantivy.SchemaBuilder) -> None:
     builder.add_text_field(FACET_FIELD, stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(NO_CODE_FIELD, stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(EXACT_NAME_FIELD, stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(PLAIN_FIELD, stored=False, tokenizer_name=PLAIN_ANALYZER_NAME, index_option="basic")
 
@@ -105,9 +111,11 @@ def document_fields(doc: dict[str, Any], document: tantivy.Document) -> None:
     """Fill the extra fields of one search document (a dict from documents.search_documents)."""
     for prefix, key in FILTER_FAMILIES.items():
         values = doc.get(key) or []
-        for value in [values] if isinstance(values, str) else values:
-            if value:
-                document.add_text(FACET_FIELD, f"{prefix}:{value}")
+        codes = [v for v in ([values] if isinstance(values, str) else values) if v]
+        for value in codes:
+            document.add_text(FACET_FIELD, f"{prefix}:{value}")
+        if not codes:  # citywide / every phase: passes every filter of the family (one term, see _filter_query)
+            document.add_text(NO_CODE_FIELD, prefix)
     if group := group_of(doc):
         document.add_text(FACET_FIELD, f"group:{group}")
     names = [str(doc.get("name") or ""), *str(doc.get("alternate_name") or "").split(",")]
@@ -132,10 +140,13 @@ def _facet(index: SearchIndex, value: str) -> tantivy.Query:
 def _filter_query(index: SearchIndex, family: str, codes: list[str], words: list[str]) -> tantivy.Query:
     """Passes records for one of `codes`, records with no code of the family at all, and records with
     the typed word in their name ("Nu Niet Zwanger" is not filtered away by the phase word "zwanger")."""
-    any_of_family = tantivy.Query.regex_query(index.schema, FACET_FIELD, f"{family}:.*")
-    none_of_family = tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, any_of_family)]
-    )
+    if index.index_format >= 3:
+        none_of_family = tantivy.Query.term_query(index.schema, NO_CODE_FIELD, family, index_option="basic")
+    else:  # a generation written before the marker: every record minus those with a code (walks them all)
+        any_of_family = tantivy.Query.regex_query(index.schema, FACET_FIELD, f"{family}:.*")
+        none_of_family = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, any_of_family)]
+        )
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
         (tantivy.Occur.Should, _facet(index, f"{family}:{c}")) for c in codes
     ]
@@ -194,8 +205,8 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
         if searcher is None:
             searcher = index.index.searcher()
         meaningful = [w for w in expansion if w not in STOPWORDS] or list(expansion)
-        rare = [w for w in meaningful if _records_with(index, searcher, w) <= COMMON_SHARE * searcher.num_docs]
-        counted_expansion = rare or meaningful
+        uncommon = [w for w in meaningful if _records_with(index, searcher, w) <= COMMON_SHARE * searcher.num_docs]
+        counted_expansion = uncommon or meaningful
         sub = [q for w in counted_expansion if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
         if not sub:
             continue
