@@ -106,6 +106,7 @@ class _Term:
     stem: str
     weight: float
     fuzzy: bool
+    parts: bool = True  # also as the parts of a compound ("moedergroepen" -> moeder + groep)
 
 
 def _schema() -> tantivy.Schema:
@@ -330,8 +331,8 @@ class SearchIndex:
     exact_fields = EXACT_FIELDS
     joined_weight = JOINED_WEIGHT
 
-    def term(self, word: str, weight: float, *, fuzzy: bool) -> _Term:
-        return _Term(word, self._stem(word), weight, fuzzy)
+    def term(self, word: str, weight: float, *, fuzzy: bool, parts: bool = True) -> _Term:
+        return _Term(word, self._stem(word), weight, fuzzy, parts)
 
     def _hit(self, searcher: tantivy.Searcher, address: Any) -> dict[str, Any]:
         """The result row of one hit (a copy: ranking adds `also` and drops `group`)."""
@@ -375,7 +376,7 @@ class SearchIndex:
             [self._term_query(f, term.stem, b) for f, b in EXACT_FIELDS.items()], tie_breaker=0.2
         )
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Should, exact)]
-        parts = self.decompounder.split(term.word)
+        parts = self.decompounder.split(term.word) if term.parts else []
         if len(parts) > 1:
             # Each part may occur on its own (exact fields, lower) or as part of a compound (parts fields).
             share = 1.0 / len(parts)

@@ -222,7 +222,7 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
     flat = [(i, p) for i, w in enumerate(typed) for p in _unit_pieces(w)]
     for (i, left), (j, right) in zip(flat, flat[1:], strict=False):
         if i != j and (left + right) and index._stem(left + right) in index.known:
-            joined = index._word_query(index.term(left + right, index.joined_weight, fuzzy=False))
+            joined = index._word_query(index.term(left + right, index.joined_weight, fuzzy=False, parts=False))
             if joined is not None:
                 shared.append((joined, [i, j]))
     unit_words = [i for i in content if i in alternatives and (alternatives[i] or any(i in c for _q, c in shared))]
