@@ -201,18 +201,20 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
         # jeugd *en* gezin") and its common words (in more than COMMON_SHARE of the records) do not count
         # and only score: requiring most of them walked the union of the longest posting lists of the index
         # (2-4 ms of a search at 50,000 services). (Body fields keep no positions, so co-occurrence, not a
-        # phrase.) It scores the sum of the words that match.
+        # phrase.) It scores the sum of the words that match. Its words match as written, not also as the
+        # parts of a compound ("buurt" + "team"): an editor wrote the expansion to name what is meant, and the
+        # parts matched any record with another compound of "team" (and walked the parts fields, the longest).
         if searcher is None:
             searcher = index.index.searcher()
         meaningful = [w for w in expansion if w not in STOPWORDS] or list(expansion)
         uncommon = [w for w in meaningful if _records_with(index, searcher, w) <= COMMON_SHARE * searcher.num_docs]
         counted_expansion = uncommon or meaningful
-        sub = [q for w in counted_expansion if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
+        sub = [q for w in counted_expansion if (q := index._word_query(index.term(w, 1.0, fuzzy=False, parts=False))) is not None]
         if not sub:
             continue
         matched: tantivy.Query = most_of(sub, required(len(sub)))
         only_score = [w for w in expansion if w not in counted_expansion]
-        also = [q for w in only_score if (q := index._word_query(index.term(w, 1.0, fuzzy=False))) is not None]
+        also = [q for w in only_score if (q := index._word_query(index.term(w, 1.0, fuzzy=False, parts=False))) is not None]
         if also:
             matched = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, matched)] + [(tantivy.Occur.Should, q) for q in also]
