@@ -131,6 +131,16 @@ class Plan:
     units: int = 0  # content words that count toward minimum-should-match
     required: int = 0
     filters: dict[str, list[str]] = field(default_factory=dict)  # recognised: {"wijk": [...], "fase": [...]}
+    # The counted units and every other clause: `with_need` assembles the query for another `required`
+    # (ranking relaxes one word at a time) without building the units again.
+    counted: list[tantivy.Query] = field(default_factory=list, repr=False)
+    rest: list[tuple[tantivy.Occur, tantivy.Query]] = field(default_factory=list, repr=False)
+
+    def with_need(self, need: int) -> Plan:
+        """The same plan with `need` of the counted units required (at least 1, at most all of them)."""
+        must = max(1, min(need, len(self.counted))) if self.counted else 0
+        query = _assemble(self.counted, must, self.rest)
+        return Plan(query, self.units, must, self.filters, self.counted, self.rest)
 
 
 def _facet(index: SearchIndex, value: str) -> tantivy.Query:
@@ -253,9 +263,9 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
             home = in_counted[0] if in_counted else present[0]
             units_of[home].append(tantivy.Query.boost_query(q, float(len(present))) if len(present) > 1 else q)
         else:
-            rest = len(present) - len(in_counted)
+            others = len(present) - len(in_counted)
             for n, i in enumerate(in_counted):
-                units_of[i].append(tantivy.Query.boost_query(q, float(1 + rest)) if n == 0 and rest else q)
+                units_of[i].append(tantivy.Query.boost_query(q, float(1 + others)) if n == 0 and others else q)
 
     def unit(i: int) -> tantivy.Query:
         qs = units_of[i]
@@ -266,29 +276,33 @@ def build(index: SearchIndex, typed: Sequence[str], *, need: int | None = None) 
     scoring.extend((tantivy.Occur.Should, unit(i)) for i in score_words if units_of[i])
     if not units and not scoring:
         return Plan(None)
-    counted = units
-    must = required(len(counted)) if need is None else max(1, min(need, len(counted)))
-    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    if counted:
-        clauses.append((tantivy.Occur.Must, most_of(counted, must)))
-    clauses.extend((tantivy.Occur.Should, q) for q in extra)
-    clauses.extend(scoring)
+    rest: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Should, q) for q in extra]
+    rest.extend(scoring)
     if len(sequence) >= 2:
         for f, b in index.phrase_fields.items():
             phrase = tantivy.Query.phrase_query(index.schema, f, list[str | tuple[int, str]](sequence), slop=2)
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, b)))
+            rest.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, b)))
     filters: dict[str, list[str]] = {}
     for family, code in recognised.values():
         if code not in filters.setdefault(family, []):
             filters[family].append(code)
     for family, codes in filters.items():
         words = [typed[i] for i, (fam, _c) in recognised.items() if fam == family]
-        clauses.append((tantivy.Occur.Must, _filter_query(index, family, codes, words)))
+        rest.append((tantivy.Occur.Must, _filter_query(index, family, codes, words)))
         for code in codes:  # explicitly in that wijk/phase: above citywide records
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(_facet(index, f"{family}:{code}"), FACET_BOOST)))
+            rest.append((tantivy.Occur.Should, tantivy.Query.boost_query(_facet(index, f"{family}:{code}"), FACET_BOOST)))
+    plan = Plan(None, len(units), 0, filters, units, rest)
+    return plan.with_need(required(len(units)) if need is None else need)
+
+
+def _assemble(counted: list[tantivy.Query], must: int, rest: list[tuple[tantivy.Occur, tantivy.Query]]) -> tantivy.Query:
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if counted:
+        clauses.append((tantivy.Occur.Must, most_of(counted, must)))
+    clauses.extend(rest)
     if not any(occur == tantivy.Occur.Must for occur, _q in clauses):
         clauses = [(tantivy.Occur.Should, q) for _o, q in clauses]
-    return Plan(tantivy.Query.boolean_query(clauses), len(counted), must if counted else 0, filters)
+    return tantivy.Query.boolean_query(clauses)
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def search(index: SearchIndex, typed: Sequence[str], *, limit: int, kind: str | 
     need = plan.required
     while not hits and need > 1:  # nothing matches enough words: accept one fewer
         need -= 1
-        relaxed = query_mod.build(index, typed, need=need)
+        relaxed = plan.with_need(need)
         if relaxed.query is not None:
             hits = _hits(index, searcher, relaxed.query, kind, exact)
     rows, total = _rows(index, searcher, hits, limit)
