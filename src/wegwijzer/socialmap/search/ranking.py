@@ -41,7 +41,7 @@ class Outcome:
     filters: dict[str, list[str]] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     not_exact: bool
     score: float  # rounded
@@ -66,12 +66,15 @@ def _hits(
         kind_q = tantivy.Query.term_query(index.schema, "kind", kind, index_option="basic")
         built = tantivy.Query.boolean_query([(tantivy.Occur.Must, built), (tantivy.Occur.Must, kind_q)])
     # Rounded: near-equal float sums (added in another order) agree, for the cut and for ties by slug.
-    scored = [(round(float(score), 5), address) for score, address in searcher.search(built, limit=CANDIDATES, count=False).hits]
+    scored = [(round(score, 5), address) for score, address in searcher.search(built, limit=CANDIDATES, count=False).hits]
     if not scored:
         return []
     floor = max(score for score, _address in scored) * RELATIVE_CUT
-    kept = [(score, address, _key(address) not in exact) for score, address in scored]
-    kept = [(score, address, not_exact) for score, address, not_exact in kept if score >= floor or not not_exact]
+    if exact:
+        kept = [(score, address, _key(address) not in exact) for score, address in scored]
+        kept = [(score, address, not_exact) for score, address, not_exact in kept if score >= floor or not not_exact]
+    else:  # the common case: no record is named as typed (no address to compare per hit)
+        kept = [(score, address, True) for score, address in scored if score >= floor]
     groups, slug_keys = index.hit_keys(searcher, [address for _score, address, _n in kept])
     out = [
         _Hit(not_exact, score, address, group, key)
