@@ -72,6 +72,7 @@ GROUP_FIELD = "group_no"
 # The slug's first 8 bytes as a number: equal scores are ordered by slug, and this orders most of a tie
 # (thousands of equal fuzzy scores on a large map) without reading the stored documents.
 SLUG_KEY_FIELD = "slug_key"
+WORD_QUERY_CACHE = 2_000  # word queries kept per index (see _word_query): a few MB
 # What a generation on disk holds; lifecycle rebuilds one written in another format (2: the fast fields;
 # 3: query.NO_CODE_FIELD, "no wijk / no phase").
 INDEX_FORMAT = 3
@@ -236,6 +237,8 @@ class SearchIndex:
 
     def _set_decompounder(self) -> None:
         self.decompounder = Decompounder(self.corpus_vocabulary | self._vocabulary(self.synonyms.vocabulary()))
+        # The word queries depend on the compound splits: built again after the vocabulary grew.
+        self._word_queries: dict[tuple[_Term, bool], tantivy.Query | None] = {}
 
     def add_vocabulary(self, words: Iterable[str]) -> set[str]:
         """Add corpus words (already filtered and stemmed); returns the ones that were new."""
@@ -374,7 +377,21 @@ class SearchIndex:
         return tantivy.Query.boost_query(q, boost) if boost != 1.0 else q
 
     def _word_query(self, term: _Term) -> tantivy.Query | None:
-        """All the ways one typed word may match: exactly, as compound parts, with a typo."""
+        """All the ways one typed word may match: exactly, as compound parts, with a typo.
+
+        Cached per term (and whether its typo alternative applies, which the index's words decide): a query
+        object is only a description, and building the 20-40 of a word was a tenth of a search's CPU."""
+        fuzzy = bool(term.fuzzy and term.stem and fuzzy_distance(term.word) and term.stem not in self.known)
+        key = (term, fuzzy)
+        if key in self._word_queries:
+            return self._word_queries[key]
+        query = self._build_word_query(term, fuzzy)
+        if len(self._word_queries) >= WORD_QUERY_CACHE:
+            self._word_queries.clear()
+        self._word_queries[key] = query
+        return query
+
+    def _build_word_query(self, term: _Term, fuzzy_too: bool) -> tantivy.Query | None:
         if not term.stem:
             return None
         exact = tantivy.Query.disjunction_max_query(
@@ -395,7 +412,7 @@ class SearchIndex:
                         (tantivy.Occur.Should, tantivy.Query.disjunction_max_query(options, tie_breaker=0.1))
                     )
         distance = fuzzy_distance(term.word)
-        if term.fuzzy and distance and term.stem not in self.known:
+        if fuzzy_too:
             fuzzy = [
                 tantivy.Query.boost_query(
                     tantivy.Query.fuzzy_term_query(self.schema, f, term.stem, distance=distance), b
