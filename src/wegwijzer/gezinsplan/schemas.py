@@ -493,22 +493,6 @@ class TeamMemberOut(Schema):
     def resolve_current(obj: Membership) -> bool:
         return obj.is_current()
 
-    @classmethod
-    def of(cls, member: Membership, role_label: Callable[[str], str]) -> Self:
-        """The answer for a member whose user is loaded, built from the resolvers without validating
-        (`model_construct`): what `model_validate(member)` gives, at a fraction of the cost."""
-        return cls.model_construct(
-            id=member.pk,
-            username=cls.resolve_username(member),
-            name=cls.resolve_name(member),
-            role=member.role,
-            role_label=role_label(member.role),
-            organization=cls.resolve_organization(member),
-            valid_from=member.valid_from,
-            valid_to=member.valid_to,
-            current=cls.resolve_current(member),
-        )
-
 
 class TeamOut(Schema):
     results: list[TeamMemberOut]
@@ -550,23 +534,6 @@ class RegieOut(Schema):
     @staticmethod
     def resolve_updated_by(obj: Any) -> str | None:
         return _username(obj.updated_by)
-
-    @classmethod
-    def of(cls, regie: Any) -> Self:
-        """The answer for a regie whose members and users are loaded, without validating (see TeamMemberOut.of)."""
-        return cls.model_construct(
-            lead=regie.lead,
-            lead_member=cls.resolve_lead_member(regie),
-            support_member=cls.resolve_support_member(regie),
-            records_member=cls.resolve_records_member(regie),
-            monitors_member=cls.resolve_monitors_member(regie),
-            informs_member=cls.resolve_informs_member(regie),
-            informs_text=regie.informs_text,
-            notes=regie.notes,
-            version=regie.version,
-            updated_by=cls.resolve_updated_by(regie),
-            updated_at=regie.updated_at,
-        )
 
 
 class GezinsplanOut(Schema):
@@ -632,18 +599,9 @@ class GezinsplannenOut(Schema):
     results: list[GezinsplanOut]
 
     @classmethod
-    def of(cls, page: selectors.GezinsplanPage) -> Self:
-        """The list answer built without validating each row (`model_construct`; for many cases validation
-        through ninja's attribute getter cost more than reading them). tests/gezinsplan/test_read_paths.py
-        checks it equals the validated answer."""
-        phase_label, wijk_label = vocab.labellers("phases", "wijken")
-        results = [GezinsplanOut.model_construct(**GezinsplanOut._values(g, phase_label, wijk_label)) for g in page.results]
-        return cls.model_construct(None, **cls._paging(page), results=results)
-
-    @classmethod
     def json_of(cls, page: selectors.GezinsplanPage) -> bytes:
-        """The same answer as `of(...)` rendered, straight from the summaries to JSON text: building, dumping
-        and encoding a pydantic model per case cost more than the rest of the request.
+        """The list answer, straight from the summaries to JSON text: building, dumping and encoding (or
+        validating) a pydantic model per case cost more than the rest of the request.
         tests/gezinsplan/test_read_paths.py checks it equals the validated answer."""
         phase_label, wijk_label = vocab.labellers("phases", "wijken")
         results = [GezinsplanOut._json_values(g, phase_label, wijk_label) for g in page.results]
@@ -681,27 +639,10 @@ class GezinsplanDetailOut(GezinsplanOut):
         return selectors.regie_for_gezinsplan(obj)
 
     @classmethod
-    def of(cls, gezinsplan: Gezinsplan) -> Self:
-        """The answer of a case read: its team in one query (users, not who added them), the regie's members
-        taken from it, and everything built without validating (see GezinsplannenOut.of)."""
-        members = selectors.members_all_list(gezinsplan)
-        regie = selectors.regie_for_gezinsplan(gezinsplan, members)
-        role_label = vocab.labeller("roles")
-        return cls.model_construct(
-            **cls._values(gezinsplan, vocab.labeller("phases"), vocab.labeller("wijken")),
-            contact=GezinsplanContactOut.model_construct(None, **cls.resolve_contact(gezinsplan)),
-            advice_snapshot=gezinsplan.advice_snapshot,
-            purged_at=gezinsplan.purged_at,
-            involved=list(gezinsplan.involved or []),
-            members=[TeamMemberOut.of(m, role_label) for m in members],
-            regie=RegieOut.of(regie) if regie is not None else None,
-        )
-
-
-    @classmethod
     def json_of(cls, detail: selectors.GezinsplanDetail) -> bytes:
         """The case read's answer as JSON text, straight from the plain values of
-        `selectors.gezinsplan_detail_read`: the same answer as `of(...)` of the model (test_read_paths)."""
+        `selectors.gezinsplan_detail_read`: the answer validating the model gives (test_read_paths), without
+        building model instances or pydantic models."""
         case, now = detail.case, detail.now
         role_label, phase_label, wijk_label = vocab.labellers("roles", "phases", "wijken")
         usernames = selectors.member_usernames(detail)

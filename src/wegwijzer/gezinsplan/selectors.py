@@ -449,27 +449,11 @@ def regie_for_gezinsplan(gezinsplan: Gezinsplan, members: Iterable[Membership] |
     return regie
 
 
-# The two reads of every case read (schemas.GezinsplanDetailOut.of), compiled once per process (core.prepared).
+# The regie's read when its members are given (the FHIR export), compiled once per process (core.prepared).
 _REGIE_OF_CASE = PreparedQuery(
     lambda gezinsplan_id: Regie.objects.filter(gezinsplan_id=gezinsplan_id).select_related("updated_by")[:1],
     gezinsplan_id=Regie._meta.get_field("gezinsplan").target_field,
 )
-_TEAM_OF_CASE = PreparedQuery(
-    lambda gezinsplan_id: Membership.objects.filter(gezinsplan_id=gezinsplan_id)
-    .select_related("user")
-    .order_by("valid_from"),
-    gezinsplan_id=Membership._meta.get_field("gezinsplan").target_field,
-)
-
-
-def members_all_list(gezinsplan: Gezinsplan) -> list[Membership]:
-    """`list(members_all(gezinsplan, added_by=False))` from the prepared query (each with the case set)."""
-    members = _TEAM_OF_CASE.all(gezinsplan_id=gezinsplan.pk)
-    for member in members:
-        member.gezinsplan = gezinsplan
-    return members
-
-
 def members_current(gezinsplan: Gezinsplan) -> QuerySet[Membership]:
     return Membership.objects.current().filter(gezinsplan=gezinsplan).select_related("user").order_by("valid_from")
 
