@@ -206,8 +206,12 @@ class Membership(models.Model):
             raise ValidationError({"valid_to": _("De einddatum ligt vóór de begindatum.")})
 
     def is_current(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.valid_from <= now and (self.valid_to is None or self.valid_to > now)
+        return self.covers(self.valid_from, self.valid_to, now or timezone.now())
+
+    @staticmethod
+    def covers(valid_from, valid_to, now) -> bool:
+        """Whether a membership period (valid_to None: still open) includes `now`; also for plain values."""
+        return valid_from <= now and (valid_to is None or valid_to > now)
 
 
 class Regie(models.Model):

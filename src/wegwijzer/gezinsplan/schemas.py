@@ -656,7 +656,7 @@ class GezinsplanDetailOut(GezinsplanOut):
                 "organization": m["organization_slug"],
                 "valid_from": _iso(m["valid_from"]),
                 "valid_to": _iso(m["valid_to"]),
-                "current": m["valid_from"] <= now and (m["valid_to"] is None or m["valid_to"] > now),
+                "current": Membership.covers(m["valid_from"], m["valid_to"], now),
             }
             for m in detail.members
         ]

@@ -354,8 +354,8 @@ class GezinsplanDetail:
 # The member's case with its regie, in one query; the same filter as `policy.current_membership` (a
 # current membership of this user), so no row means no access. Compiled once per process (core.prepared).
 _MEMBER_CASE_VALUES = PreparedQuery(
-    lambda gezinsplan_id, user_id, now: Membership.objects.current(now)
-    .filter(gezinsplan_id=gezinsplan_id, user_id=user_id)
+    lambda gezinsplan_id, user_id, now: _current_cases_of(user_id, now)
+    .filter(gezinsplan_id=gezinsplan_id)
     .order_by("-valid_from", "pk")
     .values_list(
         *(f"gezinsplan__{name}" for name in DETAIL_CASE_FIELDS),
