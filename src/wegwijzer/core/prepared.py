@@ -52,6 +52,10 @@ class _Shim:
         return self._compiler
 
 
+# queryset, compiler, SQL, parameters, each name's parameter positions, the columns' converters
+_Entry = tuple[models.QuerySet, Any, str, tuple[Any, ...], dict[str, list[int]], list[tuple[int, Any]]]
+
+
 class PreparedQuery:
     """`PreparedQuery(build, name=field, ...)`; `.all(name=value, ...)` is `list(build(name=value, ...))`.
 
@@ -62,10 +66,10 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., models.QuerySet], **fields: models.Field) -> None:
         self._build = build
         self._fields = fields
-        self._compiled: dict[str, tuple[models.QuerySet, Any, str, tuple[Any, ...], dict[str, list[int]]]] = {}
+        self._compiled: dict[str, _Entry] = {}
         self._lock = threading.Lock()
 
-    def _compile(self, alias: str) -> tuple[models.QuerySet, Any, str, tuple[Any, ...], dict[str, list[int]]]:
+    def _compile(self, alias: str) -> _Entry:
         connection = connections[alias]
         sentinels = {name: _sentinel(field, i) for i, (name, field) in enumerate(self._fields.items())}
         queryset = self._build(**sentinels).using(alias)
@@ -80,19 +84,19 @@ class PreparedQuery:
         # The row converters depend on the selected columns only; Django works them out per execution.
         converters = compiler.get_converters([s[0] for s in compiler.select[0 : compiler.col_count]])
         compiler.get_converters = lambda expressions: converters
-        entry = (queryset, compiler, sql, tuple(params), slots)
+        entry = (queryset, compiler, sql, tuple(params), slots, list(converters.items()))
         with self._lock:
             self._compiled[alias] = entry
         return entry
 
-    def _sql(self, values: dict[str, Any], window: tuple[int, int] | None) -> tuple[Any, str, list[Any]]:
+    def _sql(self, values: dict[str, Any], window: tuple[int, int] | None) -> tuple[_Entry, str, list[Any]]:
         """The compiled entry, its SQL and the parameters with these values swapped in (and, with `window` =
         (limit, offset), only that slice of the rows, as parameters)."""
         if values.keys() != self._fields.keys():
             raise TypeError(f"PreparedQuery needs exactly {sorted(self._fields)}")
         alias = DEFAULT_DB_ALIAS  # the project has no database routers
         entry = self._compiled.get(alias) or self._compile(alias)
-        _queryset, _compiler, sql, base_params, slots = entry
+        _queryset, _compiler, sql, base_params, slots, _converters = entry
         connection = connections[alias]
         params = list(base_params)
         for name, positions in slots.items():
@@ -126,14 +130,13 @@ class PreparedQuery:
         Run on a plain cursor (still Django's: counted, logged, wrapped), its rows converted as Django's
         `SQLCompiler.apply_converters` does, without a compiler per call."""
         entry, sql, params = self._sql(values, window)
-        converters = entry[1].get_converters(())  # fixed at compile time (see _compile)
+        steps = entry[5]  # the columns' converters, worked out at compile time
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        if not converters:
+        if not steps:
             return [tuple(row) for row in fetched]
-        steps = list(converters.items())
         result = []
         for raw in fetched:
             row = list(raw)
