@@ -5,6 +5,7 @@ button copies and announces it (with JavaScript), and the page still works witho
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,9 +64,9 @@ def test_disclosure_and_copy_link_with_javascript(browser, live_server, assert_a
     query = REPORTERS[0][1]
     page.goto(f"{live_server.url}/route/advies/?{query}")
     details = page.locator(".ww-involve-first details.ww-why-details").first
-    assert not details.locator("ul").is_visible()
+    expect(details.locator("ul")).to_be_hidden()
     details.locator("summary").click()
-    assert details.locator("ul").is_visible()
+    expect(details.locator("ul")).to_be_visible()
     assert details.get_attribute("open") is not None
     assert "Wegwijzer" in details.inner_text() and "R-" in details.inner_text()
 
@@ -73,7 +74,8 @@ def test_disclosure_and_copy_link_with_javascript(browser, live_server, assert_a
     assert page.locator(".ww-warnings .utrecht-alert__content > ul > li").count() == 3
     assert page.locator(".ww-warnings-other > ul > li").count() >= 1
     copy = page.locator(".ww-copy-link")
-    assert copy.is_visible() and page.locator(".ww-print").is_visible()
+    expect(copy).to_be_visible()
+    expect(page.locator(".ww-print")).to_be_visible()
     copy.click()
     page.wait_for_function("() => document.querySelector('.ww-copy-status').textContent.length > 0")
     assert page.locator(".ww-copy-status").inner_text() == "De link is gekopieerd."
@@ -95,15 +97,15 @@ def test_advice_without_javascript(browser, live_server):
     line = _first_contact_on_first_screen(page, PHONE["height"])
     assert "Ziekenhuis" not in line
     # the JavaScript-only buttons stay hidden; the plain link and the family-plan start remain
-    assert not page.locator(".ww-copy-link").is_visible()
-    assert not page.locator(".ww-print").is_visible()
+    expect(page.locator(".ww-copy-link")).to_be_hidden()
+    expect(page.locator(".ww-print")).to_be_hidden()
     assert "/route/advies/?phase=zwangerschap" in (page.locator("a.ww-advice-link").get_attribute("href") or "")
     start = page.locator("a.ww-start-plan").get_attribute("href") or ""
     assert start.startswith("/gezinsplan/nieuw/?phase=zwangerschap") and "reporter=gynaecoloog" in start
     # native disclosure
     details = page.locator(".ww-involve-first details.ww-why-details").first
     details.locator("summary").click()
-    assert details.locator("ul").is_visible()
+    expect(details.locator("ul")).to_be_visible()
     context.close()
 
 

@@ -4,6 +4,7 @@ plain-language timeline and access log; axe-core on each (0 serious/critical).""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.helpers import browser_log_in, confirmed_device, make_professional
 from wegwijzer.gezinsplan import services
@@ -29,7 +30,7 @@ def test_log_out_from_a_case_page(page, live_server, case, assert_accessible):
     nurse, gezinsplan = case
     log_in(page, live_server.url, nurse)
     page.goto(f"{live_server.url}/gezinsplan/{gezinsplan.pk}/")
-    assert page.get_by_text("Ingelogd als jgz-els").is_visible()
+    expect(page.get_by_text("Ingelogd als jgz-els")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Uitloggen").click()
     assert page.get_by_role("button", name="Uitloggen").count() == 0
@@ -67,10 +68,10 @@ def test_timeline_and_log_in_plain_language(page, live_server, case, assert_acce
     nurse, gezinsplan = case
     log_in(page, live_server.url, nurse)
     page.goto(f"{live_server.url}/gezinsplan/{gezinsplan.pk}/tijdlijn/")
-    assert page.get_by_text("Afspraak gemaakt: Huisbezoek plannen").is_visible()
-    assert page.get_by_text("komt in het team").first.is_visible()
+    expect(page.get_by_text("Afspraak gemaakt: Huisbezoek plannen")).to_be_visible()
+    expect(page.get_by_text("komt in het team").first).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/gezinsplan/{gezinsplan.pk}/logboek/")
-    assert page.get_by_role("cell", name="een afspraak").first.is_visible()
+    expect(page.get_by_role("cell", name="een afspraak").first).to_be_visible()
     assert page.get_by_role("cell", name="agreement").count() == 0
     assert_accessible(page)

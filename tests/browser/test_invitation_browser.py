@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from accounts.helpers import PASSWORD, browser_log_in, confirmed_device, make_professional, totp_code
 from wegwijzer.gezinsplan import services
@@ -38,18 +39,18 @@ def test_invite_a_colleague_who_enrols_and_joins_the_case(browser, live_server, 
     browser_log_in(inviter, worker, confirmed_device(worker))
     inviter.goto(f"{base}/gezinsplan/{gezinsplan.pk}/team/")
     inviter.get_by_role("link", name="Collega nog niet geregistreerd? Nodig uit per e-mail").click()
-    assert inviter.get_by_role("heading", name="Collega uitnodigen").is_visible()
+    expect(inviter.get_by_role("heading", name="Collega uitnodigen")).to_be_visible()
     assert_accessible(inviter)
     inviter.get_by_label("Naam van de collega").fill("Noor Bakker")
     inviter.get_by_label("E-mailadres van de collega").fill("geen-adres")
     inviter.get_by_label("Organisatie").select_option(label="Kraamzorg Browsertest")
     inviter.get_by_label("Rol in dit team").select_option("kraamzorg")
     inviter.get_by_role("button", name="Uitnodiging versturen").click()
-    assert inviter.get_by_text("Voer een geldig e-mailadres in.").is_visible()
+    expect(inviter.get_by_text("Voer een geldig e-mailadres in.")).to_be_visible()
     assert_accessible(inviter)
     inviter.get_by_label("E-mailadres van de collega").fill("noor@example.org")
     inviter.get_by_role("button", name="Uitnodiging versturen").click()
-    assert inviter.get_by_text("De uitnodiging is verstuurd naar noor@example.org.").is_visible()
+    expect(inviter.get_by_text("De uitnodiging is verstuurd naar noor@example.org.")).to_be_visible()
     inviter_context.close()
 
     link = re.search(r"http\S+/uitnodiging/\S+/", mail.outbox[-1].body).group(0)
@@ -57,29 +58,29 @@ def test_invite_a_colleague_who_enrols_and_joins_the_case(browser, live_server, 
     context = browser.new_context(locale="nl-NL", viewport=viewport)
     page = context.new_page()
     page.goto(link)
-    assert page.get_by_role("heading", name="Account aanmaken").is_visible()
-    assert page.get_by_text("Welkom, Noor Bakker.").is_visible()
+    expect(page.get_by_role("heading", name="Account aanmaken")).to_be_visible()
+    expect(page.get_by_text("Welkom, Noor Bakker.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Kies een gebruikersnaam").fill("noor")
     page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
     page.get_by_label("Herhaal het wachtwoord").fill(PASSWORD + "!")
     page.get_by_role("button", name="Account aanmaken").click()
-    assert page.get_by_text("De twee wachtwoorden zijn niet gelijk.").is_visible()
+    expect(page.get_by_text("De twee wachtwoorden zijn niet gelijk.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
     page.get_by_label("Herhaal het wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
 
     # The enrolment code came along: straight to the QR code of the authenticator app.
-    assert "/tweestapsverificatie/instellen/" in page.url
-    assert page.get_by_role("img", name="QR-code").is_visible()
+    expect(page).to_have_url(re.compile("/tweestapsverificatie/instellen/"))
+    expect(page.get_by_role("img", name="QR-code")).to_be_visible()
     assert_accessible(page)
     device = TOTPDevice.objects.get(user__username="noor", confirmed=False)
     page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
     page.get_by_role("button", name="Bevestigen").click()
-    assert page.get_by_role("heading", name="Tweestapsverificatie is ingesteld").is_visible()
+    expect(page.get_by_role("heading", name="Tweestapsverificatie is ingesteld")).to_be_visible()
     page.get_by_role("link", name="Ik heb de codes bewaard: verder").click()
-    assert page.get_by_role("heading", name="Gezinsplan Gezin Mees").is_visible()
+    expect(page.get_by_role("heading", name="Gezinsplan Gezin Mees")).to_be_visible()
     assert_accessible(page)
     assert Membership.objects.current().filter(gezinsplan=gezinsplan, user__username="noor").exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.helpers import assert_page_fits, browser_session, make_policy_staff, make_professional
 from wegwijzer.gezinsplan.models import Gezinsplan
@@ -58,7 +59,7 @@ def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path
 
     context, page = browser_session(browser, live_server, policy, "/inzicht/", width, accept_downloads=True)
     try:
-        assert page.get_by_role("heading", name="Inzicht: waar de zorg stokt", level=1).is_visible()
+        expect(page.get_by_role("heading", name="Inzicht: waar de zorg stokt", level=1)).to_be_visible()
         assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Periode", exact=True).select_option("6")
         page.get_by_label("Wijk", exact=True).select_option(label="Overvecht")
@@ -68,7 +69,7 @@ def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path
 
         for figure in figures:  # each figure: its heading, its table (with caption), a chart or the reason why not
             section = page.locator(f"section[aria-labelledby='f-{figure.slug}']")
-            assert section.get_by_role("heading", name=figure.title, level=3).is_visible()
+            expect(section.get_by_role("heading", name=figure.title, level=3)).to_be_visible()
             table = section.get_by_role("table", name=figure.title)
             assert table.count() == 1
             assert table.locator("tbody tr").count() == len(figure.rows)
@@ -76,9 +77,9 @@ def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path
                 chart = section.get_by_role("img", name=f"Grafiek: {figure.title}. De cijfers staan in de tabel.")
                 assert chart.locator("svg").count() == 1
             else:
-                assert section.get_by_text("Geen grafiek").is_visible()
+                expect(section.get_by_text("Geen grafiek")).to_be_visible()
         first = page.locator("section[aria-labelledby='f-route-eerste-contact']")  # re-derived by the engine
-        assert first.get_by_role("rowheader", name="Verloskundige (eerstelijn)").is_visible()
+        expect(first.get_by_role("rowheader", name="Verloskundige (eerstelijn)")).to_be_visible()
         month_phase = page.locator("section[aria-labelledby='f-route-maand-fase']")
         cells = [c.strip() for c in month_phase.locator("tbody td, tfoot td").all_inner_texts()]
         assert "12" in cells and "x" in cells and "3" not in cells and "40" not in cells and "30" not in cells
@@ -96,7 +97,7 @@ def test_done_when_flow(browser, live_server, assert_accessible, width, tmp_path
         assert any(v == "x" for row in rows[1:] for v in row[1:])
 
         page.get_by_role("link", name="Afdrukversie").click()
-        assert page.get_by_role("heading", name="Inzicht: waar de zorg stokt", level=1).is_visible()
+        expect(page.get_by_role("heading", name="Inzicht: waar de zorg stokt", level=1)).to_be_visible()
         assert page.get_by_role("table").count() == len(figures)
         assert_page_fits(page, assert_accessible, width)
     finally:

@@ -34,7 +34,7 @@ def test_done_when_flow(browser, live_server, assert_accessible, width):
         page.get_by_label("Titel").fill("Tweede ronde")
         page.get_by_label("Begint om").fill((timezone.localtime() + dt.timedelta(days=21)).strftime("%Y-%m-%dT%H:%M"))
         page.get_by_role("button", name="Bijeenkomst plannen").click()
-        assert page.get_by_role("heading", name="Tweede ronde", level=1).is_visible()
+        expect(page.get_by_role("heading", name="Tweede ronde", level=1)).to_be_visible()
         assert_page_fits(page, assert_accessible, width)
     finally:
         context.close()
@@ -54,23 +54,23 @@ def test_done_when_flow(browser, live_server, assert_accessible, width):
         assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Casusbeschrijving").fill("Een gezin met een eerste kind en weinig netwerk.")
         page.get_by_role("button", name="Casus inbrengen").click()
-        assert page.get_by_role("heading", name="Stap 1: de casus presenteren").is_visible()
+        expect(page.get_by_role("heading", name="Stap 1: de casus presenteren")).to_be_visible()
         assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Presentatie en vragen").fill("Hoe hadden we eerder kunnen samenwerken?")
         page.get_by_role("button", name="Opslaan en verder").click()
 
         theme = vision().themes[0]
-        assert page.get_by_role("heading", name="Stap 2: toetsen aan de visie").is_visible()
+        expect(page.get_by_role("heading", name="Stap 2: toetsen aan de visie")).to_be_visible()
         assert_page_fits(page, assert_accessible, width)
         page.locator(f"#j-{theme.code}").select_option("kon-beter")
         page.get_by_role("button", name="Opslaan en verder").click()
 
-        assert page.get_by_role("heading", name="Stap 3: lessen").is_visible()
+        expect(page.get_by_role("heading", name="Stap 3: lessen")).to_be_visible()
         assert_page_fits(page, assert_accessible, width)
         page.get_by_label("Wat leren we hiervan?").fill("De JGZ eerder betrekken.")
         page.get_by_role("button", name="Opslaan en verder").click()
 
-        assert page.get_by_role("heading", name="Stap 4: verbeterafspraken").is_visible()
+        expect(page.get_by_role("heading", name="Stap 4: verbeterafspraken")).to_be_visible()
         assert_page_fits(page, assert_accessible, width)
         for what, days in (("Samen huisbezoek plannen", 30), ("Overdrachtsformulier afspreken", -5)):
             page.get_by_label("Afspraak").fill(what)
@@ -94,7 +94,7 @@ def test_done_when_flow(browser, live_server, assert_accessible, width):
 
         page.goto(f"{live_server.url}/leren/netwerk/{net.network.pk}/reflectie/")
         for main in vision().main_themes:
-            assert page.get_by_role("heading", name=main.label, level=2).is_visible()
+            expect(page.get_by_role("heading", name=main.label, level=2)).to_be_visible()
         assert page.get_by_text("kon beter: 1").count() == 1
         assert_page_fits(page, assert_accessible, width)
     finally:

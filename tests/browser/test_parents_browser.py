@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.helpers import browser_log_in, confirmed_device, make_professional
 from wegwijzer.gezinsplan import services
@@ -55,7 +56,7 @@ def test_invite_a_parent_who_logs_in_with_a_code(browser, live_server, case, ass
     lead.goto(f"{base}/gezinsplan/{gezinsplan.pk}/stap/2/")
     lead.get_by_label("Deze stap delen met de ouders").check()
     lead.get_by_role("button", name="Delen met ouders opslaan").click()
-    assert lead.get_by_text("De ouders zien deze stap in hun inzage").is_visible()
+    expect(lead.get_by_text("De ouders zien deze stap in hun inzage")).to_be_visible()
     assert lead.get_by_label("Deze stap delen met de ouders").is_checked()
     assert_accessible(lead)
     lead.goto(f"{base}/gezinsplan/{gezinsplan.pk}/")
@@ -64,7 +65,7 @@ def test_invite_a_parent_who_logs_in_with_a_code(browser, live_server, case, ass
     lead.get_by_label("Naam van de ouder").fill("Sanne")
     lead.get_by_label("E-mailadres van de ouder").fill("sanne@example.org")
     lead.get_by_role("button", name="Uitnodiging versturen").click()
-    assert lead.get_by_text("De uitnodiging is verstuurd.").is_visible()
+    expect(lead.get_by_text("De uitnodiging is verstuurd.")).to_be_visible()
     assert_accessible(lead)
     link = re.search(r"http\S+/ouders/uitnodiging/\S+/", mail.outbox[-1].body).group(0)
     link = base + link[link.index("/ouders/") :]  # the mailed SITE_URL is not the test server's
@@ -78,23 +79,23 @@ def test_invite_a_parent_who_logs_in_with_a_code(browser, live_server, case, ass
     code = re.search(r"Uw code is: (\d{6})", mail.outbox[-1].body).group(1)
     parent.get_by_label("Code").fill(code)
     parent.get_by_role("button", name="Inloggen").click()
-    assert parent.get_by_role("heading", name="Uw gezinsplan", exact=True).is_visible()
-    assert parent.get_by_text("Huisbezoek plannen").is_visible()
+    expect(parent.get_by_role("heading", name="Uw gezinsplan", exact=True)).to_be_visible()
+    expect(parent.get_by_text("Huisbezoek plannen")).to_be_visible()
     assert parent.get_by_text("Interne afweging").count() == 0
-    assert parent.get_by_role("heading", name="Wat het team met u deelt").is_visible()
-    assert parent.get_by_text("Slaaptekort bij moeder").is_visible()
-    assert parent.get_by_text("Met de ouders besproken").is_visible()
+    expect(parent.get_by_role("heading", name="Wat het team met u deelt")).to_be_visible()
+    expect(parent.get_by_text("Slaaptekort bij moeder")).to_be_visible()
+    expect(parent.get_by_text("Met de ouders besproken")).to_be_visible()
     # the parents-only menu: their plan and log out, nothing of the professionals' menu
     menu = parent.get_by_role("navigation", name="Menu voor ouders")
     assert menu.get_by_role("link").all_inner_texts() == ["Uw gezinsplan"]
     assert parent.get_by_role("link", name="Mijn gezinsplannen").count() == 0
-    assert parent.get_by_role("button", name="Uitloggen").is_visible()
+    expect(parent.get_by_role("button", name="Uitloggen")).to_be_visible()
     assert parent.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_accessible(parent)
 
     # The lead revokes; the parent's next request is refused.
     lead.get_by_role("button", name="Inzage van Sanne intrekken").click()
-    assert lead.get_by_text("De inzage is ingetrokken.").is_visible()
+    expect(lead.get_by_text("De inzage is ingetrokken.")).to_be_visible()
     parent.reload()
     assert "/ouders/inloggen/" in parent.url
     assert_accessible(parent)

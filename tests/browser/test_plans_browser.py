@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.helpers import browser_log_in, confirmed_device, make_professional
 from wegwijzer.audit.models import AccessLogEntry
@@ -55,7 +56,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     page.get_by_role("link", name="Start een gezinsplan").click()
     browser_log_in(page, midwife, midwife_device)
     assert "/gezinsplan/nieuw/" in page.url and "concerns=geen-netwerk" in page.url
-    assert page.get_by_role("heading", name="Start een gezinsplan").is_visible()
+    expect(page.get_by_role("heading", name="Start een gezinsplan")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Label voor dit gezin").fill("Gezin Vlinder")
     page.get_by_role("button", name="Gezinsplan aanmaken").click()
@@ -63,26 +64,26 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     gezinsplan = Gezinsplan.objects.get(label="Gezin Vlinder")
     assert gezinsplan.phase == "zwangerschap" and gezinsplan.wijk == "overvecht"
     assert gezinsplan.advice_snapshot["situation"]["reporter"] == "verloskundige"
-    assert page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
+    expect(page.get_by_role("heading", name="Gezinsplan Gezin Vlinder")).to_be_visible()
     assert_accessible(page)
 
     # Add the JGZ nurse (another organisation); an unknown username first shows an error next to the field.
     nav(page, "Team")
     page.get_by_label("Gebruikersnaam").fill("bestaat-niet")
     page.get_by_role("button", name="Toevoegen").click()
-    assert page.get_by_text("Er is geen professional met deze gebruikersnaam.").is_visible()
+    expect(page.get_by_text("Er is geen professional met deze gebruikersnaam.")).to_be_visible()
     assert_accessible(page)
     # Found by organisation, case-insensitively; no consent names JGZ yet, so a warning comes first.
     page.get_by_label("Zoek een collega op naam, organisatie of rol").fill("JGZ-Utrecht")
     page.get_by_role("button", name="Zoeken").click()
-    assert page.get_by_text("1 collega gevonden.").is_visible()
+    expect(page.get_by_text("1 collega gevonden.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name=f"{nurse.username} toevoegen").click()
-    assert page.get_by_text("Er is geen toestemming van de ouders vastgelegd").is_visible()
+    expect(page.get_by_text("Er is geen toestemming van de ouders vastgelegd")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Ik voeg deze professional toch toe").check()
     page.get_by_role("button", name="Toevoegen", exact=True).click()
-    assert page.get_by_role("cell", name="jgz-utrecht").is_visible()
+    expect(page.get_by_role("cell", name="jgz-utrecht")).to_be_visible()
     assert_accessible(page)
 
     # Consent of the parents.
@@ -91,7 +92,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     page.get_by_label("Met wie?").fill("JGZ en huisarts")
     page.get_by_label("Gegeven op").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Toestemming vastleggen").click()
-    assert page.get_by_text("De toestemming is vastgelegd.").is_visible()
+    expect(page.get_by_text("De toestemming is vastgelegd.")).to_be_visible()
     assert_accessible(page)
     assert Consent.objects.filter(gezinsplan=gezinsplan).count() == 1
 
@@ -101,7 +102,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
         page.get_by_label("Wat is er vastgesteld?").fill(content)
         page.get_by_label("Afwegingen").fill(considerations)
         page.get_by_role("button", name="Stap opslaan").click()
-        assert page.get_by_text(content).first.is_visible()
+        expect(page.get_by_text(content).first).to_be_visible()
         if number == 1:
             assert_accessible(page)
     assert list(PlanSection.objects.filter(gezinsplan=gezinsplan).values_list("version", flat=True)) == [1] * 5
@@ -117,17 +118,17 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     page.get_by_label("Besluiten (niet verplicht)").fill("JGZ doet een prenataal huisbezoek")
     assert_accessible(page)
     page.get_by_role("button", name="MDO plannen").click()
-    assert page.get_by_role("heading", name="MDO op").is_visible()
+    expect(page.get_by_role("heading", name="MDO op")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Agenda-uitnodiging downloaden (.ics)").click()
     assert "BEGIN:VCALENDAR" in Path(download.value.path()).read_text(encoding="utf-8")
     page.get_by_role("button", name="Afspraak maken").click()
-    assert page.get_by_text("Het besluit is een afspraak geworden.").is_visible()
+    expect(page.get_by_text("Het besluit is een afspraak geworden.")).to_be_visible()
     assert Meeting.objects.get(gezinsplan=gezinsplan).decisions.get().agreement is not None
 
     nav(page, "Afspraken")
-    assert page.get_by_role("cell", name="JGZ doet een prenataal huisbezoek (uit MDO").is_visible()
+    expect(page.get_by_role("cell", name="JGZ doet een prenataal huisbezoek (uit MDO")).to_be_visible()
     assert_accessible(page)
 
     # Exports: FHIR download and the printable plan for the family.
@@ -136,15 +137,15 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     bundle = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert {e["resource"]["resourceType"] for e in bundle["entry"]} >= {"CarePlan", "CareTeam", "Consent"}
     nav(page, "Afdrukken voor het gezin")
-    assert page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
-    assert page.get_by_text(STEPS[4][0]).is_visible()
+    expect(page.get_by_role("heading", name="Gezinsplan Gezin Vlinder")).to_be_visible()
+    expect(page.get_by_text(STEPS[4][0])).to_be_visible()
     assert_accessible(page)
     page.go_back()
 
     nav(page, "Tijdlijn")
     assert_accessible(page)
     nav(page, "Logboek")
-    assert page.get_by_role("cell", name="geëxporteerd").first.is_visible()
+    expect(page.get_by_role("cell", name="geëxporteerd").first).to_be_visible()
     assert_accessible(page)
 
     # Warm handover to the nurse: the midwife's access ends.
@@ -157,7 +158,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     assert_accessible(page)
     page.get_by_role("button", name="Overdracht vastleggen").click()
     assert page.url.rstrip("/").endswith("/gezinsplan")
-    assert page.get_by_text("U bent geen lid meer van dit team").is_visible()
+    expect(page.get_by_text("U bent geen lid meer van dit team")).to_be_visible()
     assert_accessible(page)
     response = page.goto(f"{live_server.url}/gezinsplan/{gezinsplan.pk}/")
     assert response.status == 404
@@ -168,7 +169,7 @@ def test_from_route_advice_to_warm_handover(page, browser, live_server, assert_a
     nurse_page.goto(f"{live_server.url}/gezinsplan/")
     browser_log_in(nurse_page, nurse, nurse_device)
     nurse_page.get_by_role("link", name="Gezin Vlinder").click()
-    assert nurse_page.get_by_role("heading", name="Gezinsplan Gezin Vlinder").is_visible()
+    expect(nurse_page.get_by_role("heading", name="Gezinsplan Gezin Vlinder")).to_be_visible()
     context.close()
     outsider_context = browser.new_context(locale="nl-NL")
     other = outsider_context.new_page()
@@ -197,7 +198,7 @@ def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_se
 
     page.goto(step_url)
     browser_log_in(page, anna, confirmed_device(anna))
-    assert page.get_by_role("heading", name=PlanSection(step=1).title).is_visible()
+    expect(page.get_by_role("heading", name=PlanSection(step=1).title)).to_be_visible()
     page.get_by_label("Wat is er vastgesteld?").fill("Tekst van Anna")
 
     # Meanwhile Bram saves the same step.
@@ -207,22 +208,20 @@ def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_se
     browser_log_in(other, bram, confirmed_device(bram))
     other.get_by_label("Wat is er vastgesteld?").fill("Tekst van Bram")
     other.get_by_role("button", name="Stap opslaan").click()
-    assert other.get_by_text("is opgeslagen").is_visible()
+    expect(other.get_by_text("is opgeslagen")).to_be_visible()
     context.close()
 
     page.get_by_role("button", name="Stap opslaan").click()
-    assert page.get_by_role("heading", name="Iemand anders heeft deze stap intussen opgeslagen").is_visible()
-    assert page.get_by_role("heading", name="Uw versie (nog niet opgeslagen)").is_visible()
-    assert (
-        page.get_by_role("region", name="Opgeslagen versie 1 van jgz-bram2")
-        .get_by_text("Tekst van Bram")
-        .is_visible()
-    )
+    expect(page.get_by_role("heading", name="Iemand anders heeft deze stap intussen opgeslagen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Uw versie (nog niet opgeslagen)")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Opgeslagen versie 1 van jgz-bram2").get_by_text("Tekst van Bram")
+    ).to_be_visible()
     assert page.get_by_label("Wat is er vastgesteld?").input_value() == "Tekst van Anna"
     assert_accessible(page)
     page.get_by_label("Wat is er vastgesteld?").fill("Tekst van Anna en Bram")
     page.get_by_role("button", name="Stap opslaan").click()
-    assert page.get_by_text("is opgeslagen").is_visible()
+    expect(page.get_by_text("is opgeslagen")).to_be_visible()
     section = PlanSection.objects.get(gezinsplan=gezinsplan, step=1)
     assert (section.content, section.version) == ("Tekst van Anna en Bram", 2)
 
@@ -231,6 +230,6 @@ def test_edit_conflict_in_the_browser_shows_both_versions(page, browser, live_se
         "link", name="Afspraken"
     ).click()
     page.get_by_role("button", name="Afspraak toevoegen").click()
-    assert page.get_by_text("Dit veld is verplicht.").is_visible()
+    expect(page.get_by_text("Dit veld is verplicht.")).to_be_visible()
     assert page.get_by_label("Wat is afgesproken?").get_attribute("aria-invalid") == "true"
     assert_accessible(page)

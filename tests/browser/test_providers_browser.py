@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.helpers import browser_log_in, confirmed_device, make_user
 
@@ -35,7 +36,7 @@ def test_provider_updates_its_waiting_time_on_a_phone(browser, live_server, asse
         browser_log_in(page, provider, device)
         page.wait_for_url("**/aanbieder/wachttijden/")
         assert page.inner_text("h1") == "Wachttijden van uw aanbod"
-        assert page.get_by_role("heading", name=own[0], exact=True).is_visible()
+        expect(page.get_by_role("heading", name=own[0], exact=True)).to_be_visible()
         assert_accessible(page)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.helpers import browser_log_in, confirmed_device, make_professional
 from wegwijzer.gezinsplan import services
@@ -40,7 +41,7 @@ def test_refer_and_follow_the_statuses_into_the_timeline(browser, live_server, c
     base = f"{live_server.url}/gezinsplan/{gezinsplan.pk}"
     page.goto(base + "/")
     page.get_by_role("link", name="Verwijzingen", exact=True).first.click()
-    assert page.get_by_role("heading", name="Verwijzingen", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Verwijzingen", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # Search the social map by name, choose the service; the monitor is the buurtteam member by default.
@@ -51,22 +52,22 @@ def test_refer_and_follow_the_statuses_into_the_timeline(browser, live_server, c
     assert "bt-anna" in monitor.evaluate("el => el.options[el.selectedIndex].text")
     page.get_by_label("Gegevens voor de verwijzing — Testaanbod").check()
     page.get_by_role("button", name="Verwijzing vastleggen").click()
-    assert page.get_by_text("De verwijzing is vastgelegd.").is_visible()
+    expect(page.get_by_text("De verwijzing is vastgelegd.")).to_be_visible()
     card = page.locator(".ww-card", has_text="Testaanbod Opvoedsteun")
-    assert card.get_by_text("ongeveer 5 weken").is_visible()
+    expect(card.get_by_text("ongeveer 5 weken")).to_be_visible()
     assert_accessible(page)
 
     for label in ("Op de wachtlijst", "Geaccepteerd", "Gestart"):
         page.locator(".ww-card", has_text="Testaanbod Opvoedsteun").get_by_label("Nieuwe status").select_option(label=label)
         page.get_by_role("button", name="Status wijzigen").click()
-        assert page.get_by_text(f"is nu: {label}.").is_visible()
+        expect(page.get_by_text(f"is nu: {label}.")).to_be_visible()
     card = page.locator(".ww-card", has_text="Testaanbod Opvoedsteun")
-    assert card.get_by_text("Gestart").first.is_visible()
-    assert card.get_by_text("wachttijd toen ongeveer 5 weken").is_visible()
+    expect(card.get_by_text("Gestart").first).to_be_visible()
+    expect(card.get_by_text("wachttijd toen ongeveer 5 weken")).to_be_visible()
     # Refusing needs a reason: the error stands beside the field.
     card.get_by_label("Nieuwe status").select_option(label="Afgewezen")
     page.get_by_role("button", name="Status wijzigen").click()
-    assert page.get_by_text("Geef de reden van de afwijzing.").is_visible()
+    expect(page.get_by_text("Geef de reden van de afwijzing.")).to_be_visible()
     assert_accessible(page)
     assert Verwijzing.objects.get(gezinsplan=gezinsplan).status == "gestart"
 
@@ -75,7 +76,7 @@ def test_refer_and_follow_the_statuses_into_the_timeline(browser, live_server, c
     texts = [t.split(" ", 4)[-1] for t in items.all_inner_texts()]
     for status in ("Aangevraagd", "Op de wachtlijst", "Geaccepteerd", "Gestart"):
         assert any(t.endswith(f"Verwijzing naar Testaanbod Opvoedsteun: {status}") for t in texts), texts
-    assert items.first.is_visible()
+    expect(items.first).to_be_visible()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
