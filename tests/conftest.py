@@ -36,6 +36,7 @@ def _search_index_per_test(settings, tmp_path):
 
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
     settings.SEARCH_BUILD_IN_PROCESS = True
+    settings.SEARCH_GC_FREEZE = False  # a full collection per opened index would cost the suite; tested on its own
     snapshot._entries.clear()
 
 

@@ -290,7 +290,11 @@ def test_search_index_command_once_status_and_rebuild(small_map):
         assert changes.changes_since(before, limit=10)[0][1] == "all"
 
 
-def test_follow_loop_applies_an_edit_and_stops(small_map):
+@pytest.mark.parametrize("nice", [10, 0])
+def test_follow_loop_applies_an_edit_and_stops(small_map, monkeypatch, nice):
+    niced: list[int] = []
+    monkeypatch.setattr(lifecycle.os, "nice", niced.append)  # the test process keeps its priority
+    small_map.SEARCH_INDEXER_NICE = nice
     stop = threading.Event()
     follow_once()
     Role.objects.filter(slug="jgz").update(name="Babbelbox")
@@ -306,6 +310,7 @@ def test_follow_loop_applies_an_edit_and_stops(small_map):
     lifecycle.follow(stop=stop, log=log)  # returns once the edit was applied
     assert any("updated 1" in line for line in lines)
     assert slugs("babbelbox") == ["jgz"]
+    assert niced == ([nice] if nice else [])  # the indexer yields the CPU to searches, once, unless set to 0
 
 
 def test_searches_keep_serving_the_last_index_when_the_database_is_away(small_map, monkeypatch):
@@ -318,3 +323,20 @@ def test_searches_keep_serving_the_last_index_when_the_database_is_away(small_ma
 
     monkeypatch.setattr(changes, "counter_read", away)
     assert slugs("kraamzorg")[0] == "kraamzorg"
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_opening_an_index_leaves_the_heap_out_of_full_collections(reader_only, freeze):
+    """SEARCH_GC_FREEZE: when a web worker opens the index, the process's objects, the index's among them, go to
+    the permanent generation (a full collection no longer walks them); the next open unfreezes, collects and
+    freezes again."""
+    import gc
+
+    gc.unfreeze()
+    reader_only.SEARCH_GC_FREEZE = freeze
+    try:
+        assert slugs("kraamzorg")[0] == "kraamzorg"  # the first search opens the index
+        frozen = gc.get_freeze_count()
+        assert (frozen > 1000) if freeze else frozen == 0
+    finally:
+        gc.unfreeze()
