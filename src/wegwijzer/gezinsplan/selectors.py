@@ -272,6 +272,73 @@ class GezinsplanPage:
         return max(1, -(-self.count // self.per_page))
 
 
+# The web page "Mijn gezinsplannen" shows a professional's open or closed cases this many at a time: a busy
+# buurtteam worker in hundreds of cases gets a list one can read, and the page logs a read for 25, not all.
+CASES_PER_WEB_PAGE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class GezinsplanListPage:
+    """One page of the web list: the open or the closed cases (newest first) and how many of each there are.
+
+    `page` is the page shown: a number past the last page shows the last one (`page_asked` keeps what was asked).
+    """
+
+    results: list[GezinsplanSummary]
+    closed: bool
+    open_count: int
+    closed_count: int
+    page: int
+    page_asked: int
+    per_page: int
+
+    @property
+    def count(self) -> int:
+        return self.closed_count if self.closed else self.open_count
+
+    @property
+    def total_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def first_number(self) -> int:
+        """The position of this page's first case in the whole list (for <ol start>)."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.results) - 1
+
+
+def gezinsplan_list_page_read(
+    *, context: AccessContext | None, user: Any, closed: bool, page: int, per_page: int = CASES_PER_WEB_PAGE
+) -> GezinsplanListPage:
+    """A page of the user's open (or closed) cases, each shown case logged as a read (one INSERT), as in
+    `gezinsplan_list_read`; two queries: the number of open and closed cases, then the page."""
+    cases = gezinsplan_list_for_user(user)
+    counts = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
+    open_count = counts.get(Gezinsplan.Status.OPEN, 0)
+    closed_count = sum(n for status, n in counts.items() if status != Gezinsplan.Status.OPEN)
+    shown = closed_count if closed else open_count
+    asked = max(1, page)
+    number = min(asked, max(1, -(-shown // per_page)))
+    results: list[GezinsplanSummary] = []
+    if shown:
+        statuses = cases.filter(status=Gezinsplan.Status.OPEN) if not closed else cases.exclude(status=Gezinsplan.Status.OPEN)
+        offset = (number - 1) * per_page
+        rows = statuses.order_by("-created_at", "pk").values_list(*_SUMMARY_FIELDS)[offset : offset + per_page]
+        results = [GezinsplanSummary(*row) for row in rows]
+    if results and not _is_head(context):
+        access_log_append_reads(
+            context=context, user=user, gezinsplan_ids=[g.id for g in results], object_type="gezinsplan",
+            detail="lijst",
+        )
+    return GezinsplanListPage(
+        results=results, closed=closed, open_count=open_count, closed_count=closed_count, page=number,
+        page_asked=asked, per_page=per_page,
+    )
+
+
 def _current_cases_of(user_id: Any, now: Any) -> QuerySet[Membership]:
     return Membership.objects.current(now).filter(user_id=user_id)
 

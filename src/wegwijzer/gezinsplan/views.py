@@ -35,6 +35,7 @@ from wegwijzer.accounts.views import SESSION_LINK_CODE
 from wegwijzer.audit.context import access_context
 from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.core import actions as core_actions
+from wegwijzer.core.pagination import PAGE_PARAM, page_links, page_number, past_last_notice
 from wegwijzer.routeguide import wizard
 from wegwijzer.routeguide.engine.situation import SituationError
 from wegwijzer.routeguide.service import advise
@@ -123,14 +124,25 @@ def _still_member(request: HttpRequest, gezinsplan: Gezinsplan) -> bool:
 
 @otp_required
 def my_gezinsplannen(request: HttpRequest) -> HttpResponse:
-    gezinsplannen = selectors.gezinsplan_list_read(context=access_context(request), user=request.user)
+    closed = request.GET.get("status") == "gesloten"
+    asked, notice = page_number(request.GET.get(PAGE_PARAM))
+    listed = selectors.gezinsplan_list_page_read(
+        context=access_context(request), user=request.user, closed=closed, page=asked
+    )
+    if not notice and listed.count and listed.page < listed.page_asked:  # (an empty list says enough itself)
+        notice = past_last_notice(listed.page_asked, listed.total_pages)
+    status = [("status", "gesloten")] if closed else []
     today = timezone.localdate()
     return _render(
         request,
         "my_gezinsplannen.html",
         {
-            "open_cases": [c for c in gezinsplannen if c.is_open],
-            "closed_cases": [c for c in gezinsplannen if not c.is_open],
+            "listed": listed,
+            "notice": notice,
+            **page_links(
+                listed.page, listed.total_pages,
+                lambda n: urlencode(status + ([(PAGE_PARAM, str(n))] if n > 1 else [])),
+            ),
             # Every app's open items of this user (the plan's agreements, leren's improvement agreements, …).
             "actions": core_actions.actions_for(request.user, today),
             "may_start": policy.may_list_gezinsplannen(request.user),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wegwijzer.core.health import Check
+from wegwijzer.core.pagination import PAGE_PARAM, page_links, page_number, past_last_notice
 
 from .models import Organization, Phone, Role, SearchQueryDay, Service, Taxonomy, TaxonomyTerm, Wijk
 from .search import service as search_service
@@ -390,7 +391,7 @@ FILTER_LABELS: dict[str, Any] = {
     "soort": gettext_lazy("Soort"),
 }
 FILTER_NAMES = ["wijk", "wet", "fase", "domein", "toegang", "soort"]
-KNOWN_PARAMS = {"q", "pagina", *FILTER_NAMES}
+KNOWN_PARAMS = {"q", PAGE_PARAM, *FILTER_NAMES}
 
 EXAMPLE_QUERIES = ["kraamzorg extra uren", "consultatiebureau", "wijkteam", "huilbaby", "POH"]
 
@@ -483,7 +484,7 @@ class SearchRequest:
             for value in self.filters.get(name, []):
                 pairs.append((name, value))
         if page and page > 1:
-            pairs.append(("pagina", str(page)))
+            pairs.append((PAGE_PARAM, str(page)))
         return urlencode(pairs)
 
 
@@ -526,13 +527,11 @@ def parse_search(params: Mapping[str, Any], choices: dict[str, list[tuple[str, s
     for name in sorted(set(params.keys()) - KNOWN_PARAMS):
         shown, _t = clean_text(str(name), 40)
         req.notices.append(_("Onbekend filter genegeerd: %(name)s.") % {"name": shown})
-    raw_page = str(params.get("pagina", "") or "").strip()
+    raw_page = str(params.get(PAGE_PARAM, "") or "").strip()
     req.page_given = raw_page
-    if raw_page:
-        if raw_page.isdigit() and 0 < len(raw_page) < 7 and int(raw_page) >= 1:
-            req.page = int(raw_page)
-        else:
-            req.notices.append(_("Het paginanummer “%(p)s” bestaat niet; we tonen pagina 1.") % {"p": raw_page[:20]})
+    req.page, notice = page_number(raw_page)
+    if notice:
+        req.notices.append(notice)
     return req
 
 
@@ -639,10 +638,7 @@ def paginate(items: list[Item], req: SearchRequest) -> Page:
     number = req.page
     if number > paginator.num_pages:
         if req.page_given:
-            req.notices.append(
-                _("Pagina %(p)s bestaat niet; er zijn %(n)s pagina’s. We tonen de laatste.")
-                % {"p": number, "n": paginator.num_pages}
-            )
+            req.notices.append(past_last_notice(number, paginator.num_pages))
         number = paginator.num_pages
     return paginator.page(number)
 
@@ -662,11 +658,6 @@ def search_page(params: Mapping[str, Any]) -> dict[str, Any]:
     items = run_search(req)
     page = paginate(items, req)
     _add_wait_times(list(page.object_list))
-    num_pages = page.paginator.num_pages
-    pages = [
-        {"number": n, "query": req.querystring(n), "current": n == page.number}
-        for n in range(max(1, page.number - 3), min(num_pages, page.number + 3) + 1)
-    ]
     filter_groups = [
         {
             "name": name,
@@ -686,10 +677,7 @@ def search_page(params: Mapping[str, Any]) -> dict[str, Any]:
         "search": req,
         "page": page,
         "count": page.paginator.count,
-        "num_pages": num_pages,
-        "pages": pages,
-        "previous_query": req.querystring(page.number - 1) if page.has_previous() else "",
-        "next_query": req.querystring(page.number + 1) if page.has_next() else "",
+        **page_links(page.number, page.paginator.num_pages, req.querystring),
         "filter_groups": filter_groups,
         "active_filters": active,
         "searched": bool(req.q or req.has_filters),
