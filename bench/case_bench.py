@@ -88,8 +88,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=50)
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--threads", type=int, default=8)
+    # `wegwijzer serve`'s own defaults (WEB_WORKERS, WEB_THREADS): the layout the product runs with. Until
+    # 2026-12-07 this bench used 8 threads, which measured a layout nobody runs (docs/performance.md).
+    ap.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", os.cpu_count() or 2)))
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
     ap.add_argument("--cases", type=int, default=200)
     ap.add_argument("--postgres", default="", help="PostgreSQL server URL without a database name")
     ap.add_argument("--src", default=str(REPO / "src"), help="source tree to serve (PYTHONPATH)")
