@@ -141,3 +141,15 @@ def test_a_professional_in_no_case_sees_an_empty_list_and_logs_nothing(client):
     assert "U bent (nog) geen lid van een open gezinsplan." in html
     assert "bestaat niet" not in html  # page 4 of nothing: the empty list says enough
     assert AccessLogEntry.objects.filter(detail="lijst").count() == before
+
+
+def test_the_list_in_english(client, busy):
+    from django.utils import translation
+
+    try:
+        html = verified_client(client, busy).get("/en/gezinsplan/", {"pagina": "x"}).content.decode()
+    finally:
+        translation.activate("nl")  # an /en/ request leaves English active in the test thread
+    assert "Open (60)" in html and "Closed (3)" in html and "Family plan 1–25 of 60." in html
+    assert 'aria-label="Pages of the family plans"' in html and 'aria-label="Open or closed family plans"' in html
+    assert "Next" in html and "Het paginanummer" not in html  # the notice is English too
