@@ -66,7 +66,7 @@ def test_the_last_page_holds_the_rest_numbered_on(client, busy):
     web = verified_client(client, busy)
     html = web.get(URL, {"pagina": 3}).content.decode()
     assert _labels(html) == _newest_first(True)[50:]
-    assert '<ol class="utrecht-unordered-list ww-case-list" start="51">' in html
+    assert '<ol class="utrecht-ordered-list ww-case-list" start="51">' in html
     assert 'href="?pagina=2"' in html and 'rel="next"' not in html
     assert 'aria-current="page"><span class="ww-visually-hidden">Pagina </span>3' in html
 
