@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.helpers import bearer
+from wegwijzer.audit.models import AccessLogEntry
 from wegwijzer.gezinsplan import selectors, services
 from wegwijzer.gezinsplan.models import Gezinsplan, Membership, Regie
 from wegwijzer.gezinsplan.schemas import CASES_PER_PAGE, GezinsplanDetailOut, GezinsplannenOut
@@ -87,6 +88,20 @@ def test_case_list_answer_equals_the_validated_one(team):
     assert fast == validated
     assert {r["phase_label"] for r in fast["results"]} >= {"onbekend"}
     assert {r["status"] for r in fast["results"]} == {"open", "closed"}
+
+
+def test_the_open_only_list_logs_only_the_open_cases(team):
+    """leren's case picker shows open cases only: a closed one is neither returned nor logged as read."""
+    user = team.member
+    closed = make_case(user, label="Gezin Gesloten")
+    services.gezinsplan_close(actor=user, gezinsplan=closed)
+    listed = AccessLogEntry.objects.filter(user_id=user.pk, action="read", detail="lijst")
+    before = set(listed.values_list("id", flat=True))
+    summaries = selectors.gezinsplan_list_read(context=None, user=user, open_only=True)
+    assert summaries and all(s.is_open for s in summaries)
+    assert closed.pk not in {s.pk for s in summaries}
+    new = listed.exclude(id__in=before)
+    assert sorted(new.values_list("gezinsplan_id", flat=True)) == sorted(str(s.pk) for s in summaries)
 
 
 def test_api_answers_are_the_schemas_json(team):

@@ -240,7 +240,9 @@ class GezinsplanSummary:
 _SUMMARY_FIELDS = tuple(f.name for f in dataclass_fields(GezinsplanSummary))
 
 
-def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[GezinsplanSummary]:
+def gezinsplan_list_read(
+    *, context: AccessContext | None, user: Any, open_only: bool = False
+) -> list[GezinsplanSummary]:
     """The user's cases, each listing logged as a read (labels are case data).
 
     Still one "read" row per listed case, but all of them in one INSERT (`access_log_append_reads`, inside
@@ -248,7 +250,10 @@ def gezinsplan_list_read(*, context: AccessContext | None, user: Any) -> list[Ge
     is read before, outside any transaction, for the reason given at `gezinsplan_read`, and as plain values
     (`GezinsplanSummary`), not model instances: for 200 cases that halves the read.
     """
-    rows = gezinsplan_list_for_user(user).values_list(*_SUMMARY_FIELDS)
+    cases = gezinsplan_list_for_user(user)
+    if open_only:  # filtered before the log: a case that is not shown is not logged as read
+        cases = cases.filter(status=Gezinsplan.Status.OPEN)
+    rows = cases.values_list(*_SUMMARY_FIELDS)
     gezinsplannen = [GezinsplanSummary(*row) for row in rows]
     if not _is_head(context):
         access_log_append_reads(

@@ -126,7 +126,7 @@ def member_remove(request: HttpRequest, network_id: Any, user_id: int) -> HttpRe
 
 
 def _plans_visible(request: HttpRequest) -> list[Any]:
-    return [p for p in plan_selectors.gezinsplan_list_read(context=access_context(request), user=request.user) if p.is_open]
+    return plan_selectors.gezinsplan_list_read(context=access_context(request), user=request.user, open_only=True)
 
 
 @leren_view("GET", "POST")
