@@ -100,20 +100,23 @@ def test_the_closed_list_is_its_own_view_with_its_own_pages(client, busy):
     assert 'class="utrecht-pagination"' not in html  # 3 cases: one page
 
 
-def test_page_links_of_the_closed_list_keep_the_status():
+@pytest.fixture
+def archive():
+    """A professional in 27 closed cases and no open one: two pages of the closed list."""
     user = professional("archief")
     for i in range(CASES_PER_WEB_PAGE + 2):
         services.gezinsplan_close(actor=user, gezinsplan=make_case(user, label=f"Gezin Nummer{i:02d}"))
-    page = selectors.gezinsplan_list_page_read(context=None, user=user, closed=True, page=2)
+    return user
+
+
+def test_the_second_page_of_the_closed_list_counts_and_numbers_on(archive):
+    page = selectors.gezinsplan_list_page_read(context=None, user=archive, closed=True, page=2)
     assert (page.open_count, page.closed_count, page.page, page.total_pages) == (0, 27, 2, 2)
     assert len(page.results) == 2 and page.first_number == 26 and page.last_number == 27
 
 
-def test_the_closed_lists_links_carry_the_status(client):
-    user = professional("archief")
-    for i in range(CASES_PER_WEB_PAGE + 1):
-        services.gezinsplan_close(actor=user, gezinsplan=make_case(user, label=f"Gezin Nummer{i:02d}"))
-    html = verified_client(client, user).get(URL, {"status": "gesloten"}).content.decode()
+def test_the_closed_lists_links_carry_the_status(client, archive):
+    html = verified_client(client, archive).get(URL, {"status": "gesloten"}).content.decode()
     assert 'href="?status=gesloten&amp;pagina=2"' in html
 
 

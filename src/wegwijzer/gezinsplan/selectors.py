@@ -263,6 +263,11 @@ def gezinsplan_list_read(
     return gezinsplannen
 
 
+def _page_count(count: int, per_page: int) -> int:
+    """Pages of `per_page` for `count` cases; an empty list is one (empty) page."""
+    return max(1, -(-count // per_page))
+
+
 @dataclass(frozen=True, slots=True)
 class GezinsplanPage:
     """One page of a user's case list: its rows, the number of cases in all, and which page of what size."""
@@ -274,7 +279,7 @@ class GezinsplanPage:
 
     @property
     def total_pages(self) -> int:
-        return max(1, -(-self.count // self.per_page))
+        return _page_count(self.count, self.per_page)
 
 
 # The web page "Mijn gezinsplannen" shows a professional's open or closed cases this many at a time: a busy
@@ -303,7 +308,7 @@ class GezinsplanListPage:
 
     @property
     def total_pages(self) -> int:
-        return max(1, -(-self.count // self.per_page))
+        return _page_count(self.count, self.per_page)
 
     @property
     def first_number(self) -> int:
@@ -326,7 +331,7 @@ def gezinsplan_list_page_read(
     closed_count = sum(n for status, n in counts.items() if status != Gezinsplan.Status.OPEN)
     shown = closed_count if closed else open_count
     asked = max(1, page)
-    number = min(asked, max(1, -(-shown // per_page)))
+    number = min(asked, _page_count(shown, per_page))
     results: list[GezinsplanSummary] = []
     if shown:
         statuses = cases.filter(status=Gezinsplan.Status.OPEN) if not closed else cases.exclude(status=Gezinsplan.Status.OPEN)
